@@ -1,0 +1,186 @@
+"""Wiring: services, the dispatcher, the bot, and the running application.
+
+`Application` is exactly what `birge run` starts; end-to-end tests start the same
+object against the fake Bot API, so what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import TelegramObject
+from aiogram.utils.i18n import I18n
+
+from bot.access import AccessService
+from bot.clock import Clock
+from bot.commands import register_commands
+from bot.config import Settings
+from bot.fsm_storage import DatabaseStorage
+from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n
+from bot.users import UserService
+from bot.volunteers import VolunteerService
+from handlers import build_routers
+from storage.db import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+# How long a stopping bot waits for updates that are being handled.
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything handlers may use; put into the dispatcher's workflow data by name."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    i18n: I18n
+    local_time: LocalTime
+    users: UserService
+    volunteers: VolunteerService
+    access: AccessService
+
+    def as_workflow_data(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+
+def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
+    clock = clock or Clock()
+    db = db or Database(settings.database_url)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        i18n=make_i18n(settings.default_locale),
+        local_time=LocalTime(settings.tz),
+        users=UserService(db, clock),
+        volunteers=VolunteerService(db, clock),
+        access=AccessService(db, clock, settings.admin_ids, timedelta(hours=settings.invite_ttl_hours)),
+    )
+
+
+class InFlightUpdates(BaseMiddleware):
+    """Counts updates being handled so a stop can let them finish first."""
+
+    def __init__(self) -> None:
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self._active += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=DatabaseStorage(services.db, services.clock, DefaultKeyBuilder(with_destiny=True)),
+        # One update at a time per user: two quick taps cannot race through one dialog.
+        events_isolation=SimpleEventIsolation(),
+        **services.as_workflow_data(),
+    )
+    in_flight = InFlightUpdates()
+    dispatcher.update.outer_middleware(in_flight)
+    dispatcher["in_flight"] = in_flight
+    UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)
+    dispatcher.include_routers(*build_routers())
+    return dispatcher
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    return Bot(
+        token=settings.require_token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+class Application:
+    """The bot as `birge run` runs it: migrate, compile catalogs, register commands, poll."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, polling_timeout: int = 30) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.polling_timeout = polling_timeout
+        self.services: Services | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.bot: Bot | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def prepare(self) -> None:
+        token_check = self.settings.require_token()  # fail before touching anything
+        assert token_check
+        db = Database(self.settings.database_url)
+        await upgrade(db)
+        self.services = build_services(self.settings, self.clock, db)
+        self.dispatcher = build_dispatcher(self.services)
+        self.dispatcher.shutdown.register(self._on_shutdown)
+        self.bot = build_bot(self.settings)
+        me = await self.bot.get_me()
+        await register_commands(self.bot, self.services.i18n)
+        log.info("Birge is running as @%s (id %s)", me.username, me.id)
+
+    async def run(self, *, handle_signals: bool = True) -> None:
+        """Poll until stopped (SIGINT/SIGTERM when handle_signals)."""
+        if self.dispatcher is None:
+            await self.prepare()
+        assert self.dispatcher is not None and self.bot is not None
+        await self.dispatcher.start_polling(
+            self.bot,
+            handle_signals=handle_signals,
+            polling_timeout=self.polling_timeout,
+            close_bot_session=True,
+        )
+
+    async def start(self) -> None:
+        """Start polling in the background (tests, the sandbox)."""
+        await self.prepare()
+        self._polling = asyncio.create_task(self.run(handle_signals=False))
+
+    async def stop(self) -> None:
+        if self.dispatcher is not None and self._polling is not None:
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:
+                pass  # polling already ended
+            await self._polling
+            self._polling = None
+
+    async def _on_shutdown(self) -> None:
+        assert self.dispatcher is not None and self.services is not None
+        if not await self.dispatcher["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS):
+            log.warning("stopping with updates still being handled")
+        await self.services.db.close()

@@ -1,0 +1,121 @@
+"""Configuration from environment variables and an optional `.env` file.
+
+Validated once at start; a wrong value ends the program with one line naming the
+variable (see `load_settings`), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("kk", "ru", "en")
+OFFICIAL_BOT_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_url: str = OFFICIAL_BOT_API_URL
+    database_url: str = "sqlite+aiosqlite:///birge.db"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Asia/Almaty"
+    default_locale: Literal["kk", "ru", "en"] = "kk"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # How long an admin's coordinator invite link stays valid.
+    invite_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890") from None
+        return value
+
+    @field_validator("bot_token", mode="after")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        token = value.get_secret_value().strip()
+        head, sep, tail = token.partition(":")
+        if not sep or not head.isdigit() or not tail:
+            raise ValueError("must look like 123456789:AAE... (the token @BotFather gave you)")
+        return SecretStr(token)
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8081")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("must be a SQLAlchemy URL, e.g. sqlite+aiosqlite:///birge.db")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be a tz database name such as Asia/Almaty") from None
+        return value
+
+    @field_validator("default_locale", mode="before")
+    @classmethod
+    def _lower_locale(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        if self.bot_token is None:
+            raise ConfigError(
+                "BOT_TOKEN is not set: get a token from @BotFather and set BOT_TOKEN "
+                "in the environment or in a .env file."
+            )
+        return self.bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ConfigError with one line per wrong variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("; ".join(lines)) from None
+
+
+def exit_on_config_error(error: ConfigError) -> None:
+    print(f"Configuration error: {error}", file=sys.stderr)
+    raise SystemExit(2)

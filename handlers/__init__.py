@@ -1,0 +1,26 @@
+"""Routers, one per feature, built fresh for each dispatcher (a Router can be attached
+to one dispatcher only, and tests build many)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers.admin import build_admin_router
+from handlers.common import build_cancel_router, build_common_router, build_fallback_router
+from handlers.errors import build_errors_router
+from handlers.profile import build_profile_router
+from handlers.registration import build_registration_router
+from handlers.start import build_start_router
+
+
+def build_routers() -> list[Router]:
+    return [
+        build_errors_router(),
+        build_cancel_router(),  # /cancel wins in every dialog
+        build_admin_router(),  # deep links with invite codes come before a plain /start
+        build_start_router(),
+        build_registration_router(),
+        build_profile_router(),
+        build_common_router(),
+        build_fallback_router(),  # last: stale buttons and unexpected input
+    ]

@@ -1,0 +1,7 @@
+"""Placeholder while the feature is being built; replaced by its owner."""
+
+from aiogram import Router
+
+
+def build_admin_router() -> Router:
+    return Router(name="admin")

@@ -1,0 +1,26 @@
+"""CallbackData factories shared by several routers. Only ids and codes go in here,
+never text: callback_data is limited to 64 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    code: str
+
+
+class MenuCb(CallbackData, prefix="menu"):
+    action: str  # profile | language | help | admin
+
+
+class NavCb(CallbackData, prefix="nav"):
+    action: str  # back | cancel
+
+
+class PickCb(CallbackData, prefix="pick"):
+    """A choice inside a dialog: field is the step (region, directions...), code the value;
+    code "done" finishes a multi-select, "skip" skips an optional step."""
+
+    field: str
+    code: str

@@ -1,0 +1,86 @@
+"""Commands that work everywhere: /cancel, /help, menu buttons, and the safety nets for
+stale buttons and unexpected input. Built last-but-one so feature routers match first,
+except /cancel which is included first so it wins in every dialog."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import AccessService
+from bot.volunteers import VolunteerService
+from handlers.callbacks import MenuCb, NavCb
+from handlers.menu import help_text, send_main_menu
+
+
+def build_cancel_router() -> Router:
+    router = Router(name="cancel")
+
+    @router.message(Command("cancel"))
+    async def cancel_command(message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
+        await _cancel(message, message.from_user.id, state, volunteers, access)
+
+    @router.callback_query(NavCb.filter(F.action == "cancel"))
+    async def cancel_button(query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
+        await query.answer()
+        if query.message is not None:
+            await query.message.edit_reply_markup(reply_markup=None)
+            await _cancel(query.message, query.from_user.id, state, volunteers, access)
+
+    return router
+
+
+async def _cancel(message: Message, user_id: int, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
+    had_dialog = await state.get_state() is not None
+    await state.clear()
+    if await volunteers.is_registered(user_id):
+        await message.answer(_("Cancelled.") if had_dialog else _("There is nothing to cancel."))
+        await send_main_menu(message, user_id, access)
+    else:
+        await message.answer(
+            (_("Cancelled.") if had_dialog else _("There is nothing to cancel."))
+            + "\n"
+            + _("Send /start whenever you want to register.")
+        )
+
+
+def build_common_router() -> Router:
+    router = Router(name="common")
+
+    @router.message(Command("help"))
+    async def help_command(message: Message) -> None:
+        await message.answer(help_text())
+
+    @router.callback_query(MenuCb.filter(F.action == "help"))
+    async def help_button(query: CallbackQuery) -> None:
+        await query.answer()
+        if query.message is not None:
+            await query.message.answer(help_text())
+
+    return router
+
+
+def build_fallback_router() -> Router:
+    """Included last: whatever no feature router took."""
+    router = Router(name="fallback")
+
+    @router.callback_query()
+    async def stale_button(query: CallbackQuery) -> None:
+        # A forged button, or one from a dialog that has ended: explain, change nothing.
+        await query.answer(_("This button is no longer active. Send /start to see the menu."), show_alert=True)
+
+    @router.message(F.text)
+    async def unknown_text(message: Message, volunteers: VolunteerService) -> None:
+        if await volunteers.is_registered(message.from_user.id):
+            await message.answer(_("I did not understand that. Use the menu below or send /help."))
+        else:
+            await message.answer(_("Send /start to register as a volunteer, or /help to learn more."))
+
+    @router.message()
+    async def unknown_media(message: Message) -> None:
+        await message.answer(_("I can only read text and button presses here. Send /help to see what I can do."))
+
+    return router

@@ -1,0 +1,218 @@
+"""Tables. Times are stored as UTC; `UtcDateTime` keeps them aware on every backend."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use aware UTC datetimes")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class VolunteerStatus:
+    ACTIVE = "active"
+    PAUSED = "paused"
+    UNREACHABLE = "unreachable"
+    DELETED = "deleted"
+
+
+class TelegramUser(Base):
+    """Anyone who has talked to the bot: their chosen interface language lives here,
+    so it survives FSM resets and exists before (or without) registration."""
+
+    __tablename__ = "telegram_users"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Volunteer(Base):
+    __tablename__ = "volunteers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # E.164
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    region: Mapped[str | None] = mapped_column(String(8), index=True)  # ISO 3166-2:KZ
+    city: Mapped[str | None] = mapped_column(String(100))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=VolunteerStatus.ACTIVE, index=True)
+    paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(16), default="bot")  # bot | import
+    hours: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    directions_rows: Mapped[list[VolunteerDirection]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="VolunteerDirection.code"
+    )
+    skills_rows: Mapped[list[VolunteerSkill]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="VolunteerSkill.code"
+    )
+
+    @property
+    def directions(self) -> list[str]:
+        return [row.code for row in self.directions_rows]
+
+    @directions.setter
+    def directions(self, codes: list[str]) -> None:
+        self.directions_rows = [VolunteerDirection(code=code) for code in dict.fromkeys(codes)]
+
+    @property
+    def skills(self) -> list[str]:
+        return [row.code for row in self.skills_rows]
+
+    @skills.setter
+    def skills(self, codes: list[str]) -> None:
+        self.skills_rows = [VolunteerSkill(code=code) for code in dict.fromkeys(codes)]
+
+    @property
+    def is_registered(self) -> bool:
+        """Has given consent through the bot and not deleted their data."""
+        return self.consent_at is not None and self.status != VolunteerStatus.DELETED
+
+
+class VolunteerDirection(Base):
+    """One row per (volunteer, direction): matching filters on it with an index."""
+
+    __tablename__ = "volunteer_directions"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    __table_args__ = (Index("ix_volunteer_directions_code", "code", "volunteer_id"),)
+
+
+class VolunteerSkill(Base):
+    __tablename__ = "volunteer_skills"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    __table_args__ = (Index("ix_volunteer_skills_code", "code", "volunteer_id"),)
+
+
+class Role(Base):
+    """A granted role. A coordinator has one row per region in scope."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    role: Mapped[str] = mapped_column(String(16))  # admin | coordinator
+    region: Mapped[str] = mapped_column(String(8), default="")  # "" for admin
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    granted_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("telegram_id", "role", "region", name="uq_roles_grant"),)
+
+
+class Invite(Base):
+    """A one-time deep-link code that makes whoever opens it a coordinator."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(8))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    """Privileged actions, allowed and refused."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    target: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class FsmRecord(Base):
+    """aiogram FSM state and data per storage key, so dialogs survive restarts."""
+
+    __tablename__ = "fsm_records"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "FsmRecord",
+    "Invite",
+    "Role",
+    "TelegramUser",
+    "Text",
+    "UtcDateTime",
+    "Volunteer",
+    "VolunteerDirection",
+    "VolunteerSkill",
+    "VolunteerStatus",
+]

@@ -1,0 +1,1 @@
+"""One repository per aggregate. Each takes an open AsyncSession (a unit of work)."""

@@ -1,0 +1,45 @@
+"""Volunteers and their directions and skills."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Volunteer, VolunteerStatus
+
+
+class VolunteerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_telegram_id(self, telegram_id: int) -> Volunteer | None:
+        return await self.session.scalar(select(Volunteer).where(Volunteer.telegram_id == telegram_id))
+
+    async def by_phone(self, phone: str) -> Volunteer | None:
+        return await self.session.scalar(select(Volunteer).where(Volunteer.phone == phone))
+
+    async def by_id(self, volunteer_id: int) -> Volunteer | None:
+        return await self.session.get(Volunteer, volunteer_id)
+
+    def add(self, volunteer: Volunteer) -> Volunteer:
+        self.session.add(volunteer)
+        return volunteer
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def erase_personal_data(self, volunteer: Volunteer, now: datetime) -> None:
+        """Forget who the person is; keep anonymous figures (region, directions, skills, hours)."""
+        volunteer.full_name = None
+        volunteer.phone = None
+        volunteer.telegram_id = None
+        volunteer.city = None
+        volunteer.birth_year = None
+        volunteer.languages = []
+        volunteer.locale = None
+        volunteer.paused_until = None
+        volunteer.status = VolunteerStatus.DELETED
+        volunteer.deleted_at = now
+        volunteer.updated_at = now
