@@ -105,6 +105,7 @@ class Volunteer(Base):
 
     @property
     def directions(self) -> list[str]:
+        """Codes sorted alphabetically; show them in catalog order with keep_known()."""
         return [row.code for row in self.directions_rows]
 
     @directions.setter

@@ -1,0 +1,50 @@
+"""Start the real application (as `birge run` wires it) against the fake Bot API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import Application
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.fakeapi import FakeTelegram
+
+
+def make_settings(fake: FakeTelegram, db_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_token": fake.token,
+        "bot_api_url": fake.base_url,
+        "database_url": f"sqlite+aiosqlite:///{db_path}",
+        "default_locale": "kk",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class RunningBot:
+    """The application polling the fake server; `restart()` is a process restart
+    (a new Application on the same database, nothing kept in memory)."""
+
+    def __init__(self, settings: Settings, clock: ManualClock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.app: Application | None = None
+
+    async def start(self) -> RunningBot:
+        self.app = Application(self.settings, clock=self.clock, polling_timeout=1)
+        await self.app.start()
+        return self
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def services(self):  # noqa: ANN201 - bot.app.Services
+        assert self.app is not None and self.app.services is not None
+        return self.app.services
