@@ -1,0 +1,88 @@
+"""The application as `birge run` starts it: startup duties and a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.commands import COMMANDS
+from bot.fakeapi import FakeTelegram
+from tests.e2e_support import RunningBot
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_startup_registers_commands_in_every_language(bot: RunningBot, fake: FakeTelegram) -> None:
+    calls = fake.calls_of("setMyCommands")
+    by_language = {call.params.get("language_code"): call.params["commands"] for call in calls}
+    assert set(by_language) == {"kk", "ru", "en", None}
+    names = [name for name, _ in COMMANDS]
+    for commands in by_language.values():
+        assert [c["command"] for c in commands] == names
+    assert by_language["ru"][0]["description"] == "Главное меню или регистрация"
+    assert by_language["kk"][0]["description"] == "Басты мәзір немесе тіркелу"
+    assert by_language[None] == by_language["kk"]  # DEFAULT_LOCALE is kk
+    assert all(call.ok for call in fake.calls)
+
+
+async def test_unknown_text_from_a_stranger_gets_a_hint(bot: RunningBot, fake: FakeTelegram) -> None:
+    user = fake.user(501, language_code="en")
+    await user.send_text("hello?")
+    reply = await user.wait_for_message()
+    assert "/start" in reply.text
+
+
+async def test_a_sigterm_stops_the_real_process_cleanly(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "BOT_API_URL", "DEFAULT_LOCALE"}
+    }
+    env.update(
+        BOT_TOKEN=fake.token,
+        BOT_API_URL=fake.base_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'birge.db'}",
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        async with asyncio.timeout(60):
+            while not fake.calls_of("getUpdates"):
+                await asyncio.sleep(0.05)
+        user = fake.user(502, language_code="ru")
+        await user.send_text("/help")
+        await user.wait_for_message(timeout=20)
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            output, _ = await process.communicate()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = output.decode()
+    assert process.returncode == 0, log
+    assert "Birge is running as @" in log
+    assert "Traceback" not in log
+    # A clean close checkpoints the write-ahead log and removes it.
+    assert (tmp_path / "birge.db").exists()
+    assert not (tmp_path / "birge.db-wal").exists()
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_local_time_is_worded_in_each_language(locale: str) -> None:
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import LocalTime
+
+    moment = datetime(2026, 1, 5, 18, 30, tzinfo=timezone.utc)  # 23:30 in Almaty (UTC+5)
+    text = LocalTime(ZoneInfo("Asia/Almaty")).datetime(moment, locale, fmt="short")
+    assert "23:30" in text
