@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.catalog import REGION_BY_CODE
+from bot.domain.people import clean_text
 from storage.db import Database
 from storage.models import Invite, Role
 from storage.repositories.audit import AuditRepository
@@ -22,6 +23,15 @@ ADMIN = "admin"
 COORDINATOR = "coordinator"
 ROLES = (ADMIN, COORDINATOR)
 INVITE_PREFIX = "inv_"  # deep-link payload: /start inv_<code>
+MAX_ORGANISATION_LENGTH = 100
+
+
+def parse_organisation(text: str) -> str | None:
+    """An organisation name: 2..MAX_ORGANISATION_LENGTH characters with a letter, else None."""
+    name = clean_text(text)
+    if not (2 <= len(name) <= MAX_ORGANISATION_LENGTH) or not any(ch.isalpha() for ch in name):
+        return None
+    return name
 
 
 class AccessError(ValueError):
