@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.access import ADMIN, AccessError, AccessService
+from bot.access import ADMIN, COORDINATOR, MAX_ORGANISATION_LENGTH, AccessError, AccessService, parse_organisation
 from bot.clock import Clock
 from bot.config import Settings
 from storage.db import Database
@@ -18,7 +18,14 @@ async def run_roles_command(args: argparse.Namespace, settings: Settings, db: Da
     try:
         if args.roles_command == "grant":
             region = args.region.upper() if args.region else None
-            created = await access.grant(args.telegram_id, args.role, region=region, organisation=args.organisation)
+            organisation = None
+            if args.organisation is not None:
+                if args.role != COORDINATOR:
+                    raise AccessError("--org is only for coordinators")
+                organisation = parse_organisation(args.organisation)
+                if organisation is None:
+                    raise AccessError(f"--org must be 2 to {MAX_ORGANISATION_LENGTH} characters and contain letters")
+            created = await access.grant(args.telegram_id, args.role, region=region, organisation=organisation)
             where = f" in {region}" if region else ""
             print(f"{'Granted' if created else 'Already had'} {args.role}{where} to {args.telegram_id}.")
         elif args.roles_command == "revoke":
