@@ -1,7 +1,156 @@
-"""Placeholder while the feature is being built; replaced by its owner."""
+"""/start, deep links and the language choice (/language and the menu's Language button).
 
-from aiogram import Router
+/start: a registered volunteer gets the main menu; someone in the middle of a dialog gets
+its current step again (continue, never restart); anyone else starts registration.
+
+Two small registries let later features plug in without editing this file much:
+
+* `register_deep_link(prefix, handler)`: `/start <prefix>...` goes to `handler(message,
+  payload, **data)` (data: the handler's workflow data: state, users, volunteers...);
+  the handler returns True when it dealt with the payload, False to fall back to a plain
+  /start. Unknown payloads are a plain /start. (Invite links `inv_...` are caught earlier
+  by the admin router.)
+* `register_resumer(StatesGroup, resumer)`: how to ask a dialog's current step again
+  (`await resumer(message, state, **data)`), used by /start and after a language change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import StatesGroup
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import AccessService
+from bot.clock import Clock
+from bot.config import SUPPORTED_LOCALES, Settings
+from bot.domain.catalog import INTERFACE_LANGUAGES
+from bot.users import UserService
+from bot.volunteers import VolunteerService
+from handlers.callbacks import LanguageCb, MenuCb
+from handlers.keyboards import language_keyboard
+from handlers.menu import send_main_menu
+from handlers.registration_steps import RegStates, ask_step, begin, step_of, year_of
+from handlers.registration_steps import resume as resume_registration
+
+DeepLinkHandler = Callable[..., Awaitable[bool]]
+Resumer = Callable[..., Awaitable[None]]
+
+_DEEP_LINKS: dict[str, DeepLinkHandler] = {}
+_RESUMERS: dict[str, Resumer] = {RegStates.__full_group_name__: resume_registration}
+
+
+def register_deep_link(prefix: str, handler: DeepLinkHandler) -> None:
+    """`/start <prefix><rest>` calls `await handler(message, payload, **data) -> bool`."""
+    if not prefix:
+        raise ValueError("a deep-link prefix must not be empty")
+    _DEEP_LINKS[prefix] = handler
+
+
+def register_resumer(group: type[StatesGroup], resumer: Resumer) -> None:
+    """`await resumer(message, state, **data)` re-asks the current step of `group`'s dialog."""
+    _RESUMERS[group.__full_group_name__] = resumer
+
+
+def _resumer_for(raw_state: str | None) -> Resumer | None:
+    if raw_state is None:
+        return None
+    return _RESUMERS.get(raw_state.split(":", 1)[0])
+
+
+def language_name(code: str) -> str:
+    return dict(INTERFACE_LANGUAGES).get(code, code)
 
 
 def build_start_router() -> Router:
-    return Router(name="start")
+    router = Router(name="start")
+
+    @router.message(CommandStart())
+    async def start(message: Message, command: CommandObject, state: FSMContext, **data: Any) -> None:
+        payload = (command.args or "").strip()
+        if payload:
+            for prefix, handler in list(_DEEP_LINKS.items()):
+                if payload.startswith(prefix) and await handler(message, payload, state=state, **data):
+                    return
+        await plain_start(message, message.from_user.id, state, data)
+
+    @router.message(Command("language"))
+    async def language_command(message: Message) -> None:
+        await message.answer(_("Choose the language:"), reply_markup=language_keyboard())
+
+    @router.callback_query(MenuCb.filter(F.action == "language"))
+    async def language_button(query: CallbackQuery) -> None:
+        await query.answer()
+        if query.message is not None:
+            await query.message.answer(_("Choose the language:"), reply_markup=language_keyboard())
+
+    @router.callback_query(LanguageCb.filter())
+    async def language_chosen(
+        query: CallbackQuery,
+        callback_data: LanguageCb,
+        state: FSMContext,
+        i18n: I18n,
+        users: UserService,
+        volunteers: VolunteerService,
+        access: AccessService,
+        clock: Clock,
+        settings: Settings,
+        **data: Any,
+    ) -> None:
+        code = callback_data.code
+        message = query.message
+        if code not in SUPPORTED_LOCALES or message is None:
+            await query.answer(_("This button is no longer active. Send /start to see the menu."), show_alert=True)
+            return
+        user_id = query.from_user.id
+        await users.set_locale(user_id, code)
+        registered = await volunteers.is_registered(user_id)
+        if registered:
+            await volunteers.update(user_id, locale=code)
+        raw_state = await state.get_state()
+        step = step_of(raw_state)
+        with i18n.use_locale(code):
+            await query.answer()
+            if step in (None, "language") and not registered:
+                # The first /start (or someone unregistered choosing): on to the consent.
+                if step is None:
+                    await begin(message, state, locale_chosen=True, year=year_of(clock, settings))
+                else:
+                    await ask_step(message, state, "consent", year=year_of(clock, settings))
+                return
+            await message.answer(_("The language is now {language}.").format(language=language_name(code)))
+            resumer = _resumer_for(raw_state)
+            if resumer is not None and not (registered and step is not None):
+                await resumer(
+                    message, state, i18n=i18n, users=users, volunteers=volunteers, access=access,
+                    clock=clock, settings=settings, **data,
+                )
+            elif registered:
+                await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
+
+    return router
+
+
+async def plain_start(message: Message | InaccessibleMessage, user_id: int, state: FSMContext, data: dict[str, Any]) -> None:
+    """/start without a (known) payload."""
+    volunteers: VolunteerService = data["volunteers"]
+    access: AccessService = data["access"]
+    raw_state = await state.get_state()
+    registered = await volunteers.is_registered(user_id)
+    in_registration = step_of(raw_state) is not None
+    resumer = _resumer_for(raw_state)
+    if resumer is not None and not (registered and in_registration):
+        await resumer(message, state, **data)
+        return
+    if registered:
+        if raw_state is not None:
+            await state.clear()
+        await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
+        return
+    await begin(message, state, locale_chosen=bool(data.get("locale_chosen")), year=year_of(data["clock"], data["settings"]))
