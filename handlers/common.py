@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import AccessService
@@ -36,14 +36,19 @@ def build_cancel_router() -> Router:
 async def _cancel(message: Message, user_id: int, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
     had_dialog = await state.get_state() is not None
     await state.clear()
+    # ReplyKeyboardRemove: a dialog step may have shown a reply keyboard (the phone's
+    # "Share my contact"); it must not outlive the dialog.
     if await volunteers.is_registered(user_id):
-        await message.answer(_("Cancelled.") if had_dialog else _("There is nothing to cancel."))
+        await message.answer(
+            _("Cancelled.") if had_dialog else _("There is nothing to cancel."), reply_markup=ReplyKeyboardRemove()
+        )
         await send_main_menu(message, user_id, access)
     else:
         await message.answer(
             (_("Cancelled.") if had_dialog else _("There is nothing to cancel."))
             + "\n"
-            + _("Send /start whenever you want to register.")
+            + _("Send /start whenever you want to register."),
+            reply_markup=ReplyKeyboardRemove(),
         )
 
 
