@@ -69,7 +69,11 @@ async def test_upgrade_is_idempotent(db: Database) -> None:
     await upgrade(db)
     async with db.engine.connect() as connection:
         version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-    assert version == "0001"
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 async def test_fsm_state_and_data_survive_a_new_storage(db: Database, clock: ManualClock) -> None:
