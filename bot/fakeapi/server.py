@@ -1,0 +1,299 @@
+"""FakeTelegram: a local HTTP server speaking the Telegram Bot API to the real aiogram Bot.
+
+Point the bot at it with `AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))`;
+drive it with simulated users; read what they see and every request the bot made."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .errors import ApiError, injected
+from .methods import BotApi, scope_key
+from .ratelimit import RateLimiter
+from .state import Call, CallbackRecord, ChatState, FakeMessage, FakeStats, Notifier, UploadedFile
+from .updates import UpdateQueue
+from .users import FakeUser
+
+# Parameters that are plain strings on the wire; every other field is JSON (aiogram
+# json-dumps numbers, booleans and objects), so "123" as a text must stay a string.
+_STRING_FIELDS = frozenset({
+    "text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "language_code",
+    "description", "short_description", "action", "url", "file_id", "business_connection_id",
+    "message_effect_id", "secret_token", "ip_address", "document", "photo", "emoji", "name", "title",
+})
+_QUIET_SECONDS = 0.05
+
+
+@dataclass
+class _Injection:
+    method: str
+    chat_id: int | None
+    error: ApiError
+    times: int
+
+
+class FakeTelegram:
+    """The fake Bot API server and the world behind it (users, chats, files, commands).
+
+    Rate limits are off unless set: `global_rate_limit` (messages/s over all chats), and
+    the attributes `per_chat_rate_limit` (messages/s in one chat) and
+    `group_rate_limit_per_minute` (Telegram's 20/min in groups) may be set at any time."""
+
+    def __init__(self, *, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
+                 username: str = "birge_test_bot", global_rate_limit: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.token = token
+        self.bot_id = bot_id
+        self.username = username
+        self.clock = clock
+        self.global_rate_limit = global_rate_limit
+        self.per_chat_rate_limit: float | None = None
+        self.group_rate_limit_per_minute: int | None = None
+        self.base_url = ""
+        self.calls: list[Call] = []
+        self.stats = FakeStats()
+        self.notifier = Notifier()
+        self.updates = UpdateQueue(self.notifier)
+        self.limiter = RateLimiter(clock)
+        self.users: dict[int, FakeUser] = {}
+        self.chats: dict[int, ChatState] = {}
+        self.files: dict[str, UploadedFile] = {}
+        self.callback_queries: dict[str, CallbackRecord] = {}
+        self.commands: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        self.blocked: set[int] = set()
+        self.webhook_url: str | None = None
+        self.last_event = 0
+        self._injections: list[_Injection] = []
+        self._ids = itertools.count(1)
+        self._in_flight = 0
+        self._last_request_end = 0.0
+        self._api = BotApi(self)
+        self._runner: web.AppRunner | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Listen on a free port of 127.0.0.1; return the base URL."""
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Answer parked long polls (empty) and shut the server down."""
+        self.updates.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.stop()
+
+    # --- the world ----------------------------------------------------------------------
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Birge", "username": self.username}
+
+    def user(self, user_id: int, first_name: str = "Test", last_name: str | None = None,
+             username: str | None = None, language_code: str | None = "ru") -> FakeUser:
+        """The simulated user `user_id` (created on first call; later calls return it)."""
+        if user_id not in self.users:
+            user = FakeUser(self, user_id, first_name, last_name, username, language_code)
+            self.users[user_id] = user
+            self.chats[user_id] = ChatState(user.chat_json)
+        return self.users[user_id]
+
+    def add_group(self, chat_id: int, title: str = "Test group", chat_type: str = "supergroup") -> ChatState:
+        """Make a group the bot is a member of, so sends to it succeed."""
+        return self.chats.setdefault(chat_id, ChatState({"id": chat_id, "type": chat_type, "title": title}))
+
+    def chat_state(self, chat_id: int) -> ChatState:
+        return self.chats[chat_id]
+
+    def find_chat(self, chat_id: Any) -> ChatState | None:
+        """A chat by id or "@username", as a bot may address it."""
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            return next((self.chats[u.id] for u in self.users.values() if u.username == chat_id[1:]), None)
+        try:
+            return self.chats.get(int(chat_id))
+        except (TypeError, ValueError):
+            return None
+
+    def messages_in(self, chat_id: int) -> list[FakeMessage]:
+        """The bot's messages in any chat (a user's or a group), oldest first."""
+        return self.chats[chat_id].bot_messages()
+
+    def commands_for(self, scope: dict[str, Any] | None = None, language_code: str | None = None) -> list[dict[str, Any]]:
+        """Commands set for exactly this scope and language (no fallback)."""
+        return self.commands.get((scope_key(scope), language_code), [])
+
+    def store_file(self, data: bytes, *, file_name: str | None = None, mime_type: str | None = None) -> UploadedFile:
+        number = next(self._ids)
+        stored = UploadedFile(f"fake-file-{number}", f"fu{number}", file_name, mime_type, data)
+        self.files[stored.file_id] = stored
+        return stored
+
+    def issue_callback(self, user_id: int, message_id: int, data: str) -> CallbackRecord:
+        record = CallbackRecord(f"cq{next(self._ids)}", user_id, message_id, data)
+        self.callback_queries[record.id] = record
+        return record
+
+    def unanswered_callbacks(self) -> list[CallbackRecord]:
+        """Callback queries the bot never answered (users would see a spinning button)."""
+        return [record for record in self.callback_queries.values() if not record.answered]
+
+    def record_event(self, message: FakeMessage) -> None:
+        """Log a bot send or edit for `wait_for_message` and wake the waiters."""
+        self.last_event += 1
+        self.chats[message.chat_id].events.append((self.last_event, message))
+        self.notifier.notify()
+
+    # --- test controls ------------------------------------------------------------------
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    def inject(self, method: str, *, chat_id: int | None = None, error_code: int,
+               description: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
+        """Make the next `times` calls of `method` (to `chat_id`, or any chat) fail as
+        Telegram would; the description defaults to Telegram's wording for the code."""
+        self._injections.append(_Injection(method.lower(), chat_id, injected(error_code, description, retry_after), times))
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: every send to them answers 403 until `unblock`."""
+        self.blocked.add(chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        self.blocked.discard(chat_id)
+
+    async def wait_idle(self, timeout: float = 5.0) -> None:
+        """Return once every update was fetched and confirmed, no bot request is in flight
+        (long polls aside) and none arrived for 50 ms: "nothing else happens"."""
+        loop = asyncio.get_running_loop()
+
+        def idle() -> bool | None:
+            quiet = loop.time() - self._last_request_end >= _QUIET_SECONDS
+            return True if self.updates.settled and not self._in_flight and quiet else None
+
+        deadline = loop.time() + timeout
+        while idle() is None:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"The bot was still busy after {timeout} s "
+                                   f"(updates settled: {self.updates.settled}, requests in flight: {self._in_flight})")
+            await self.notifier.wait_until(idle, min(remaining, _QUIET_SECONDS))
+
+    # --- HTTP ---------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"]
+        prefix, _, rest = path.partition("/")
+        if prefix == "file":
+            return self._serve_file(rest)
+        if not prefix.startswith("bot") or not rest:
+            return self._reply(ApiError(404, "Not Found"))
+        method_name = rest
+        params = await _decode(request)
+        call = Call(method_name, params, self.clock())
+        self.calls.append(call)
+        long_poll = method_name.lower() == "getupdates"
+        self._in_flight += not long_poll
+        try:
+            try:
+                result = await self._dispatch(prefix.removeprefix("bot"), method_name, params, call)
+            except (TypeError, ValueError, KeyError) as bug:  # malformed params or a gap in the fake: loud
+                raise ApiError(500, f"Internal Server Error: the fake failed on {method_name}: {bug!r}") from bug
+        except ApiError as error:
+            call.ok, call.error_code, call.description = False, error.error_code, error.description
+            self.stats.rejected += 1
+            self.stats.rate_limited += int(error.error_code == 429)
+            return self._reply(error)
+        finally:
+            self._in_flight -= not long_poll
+            if not long_poll:
+                self._last_request_end = asyncio.get_running_loop().time()
+            self.notifier.notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _dispatch(self, token: str, method_name: str, params: dict[str, Any], call: Call) -> Any:
+        if token != self.token:
+            raise ApiError(401, "Unauthorized")
+        name, handler = self._api.handlers.get(method_name.lower(), (method_name, None))
+        call.method = name
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        self._raise_injected(name, params)
+        return await handler(params)
+
+    def _raise_injected(self, method: str, params: dict[str, Any]) -> None:
+        for injection in self._injections:
+            if injection.method != method.lower():
+                continue
+            if injection.chat_id is not None and str(params.get("chat_id")) != str(injection.chat_id):
+                continue
+            injection.times -= 1
+            if injection.times <= 0:
+                self._injections.remove(injection)
+            raise injection.error
+
+    def _serve_file(self, rest: str) -> web.StreamResponse:
+        token, _, file_path = rest.partition("/")
+        stored = next((f for f in self.files.values() if f.file_path == file_path), None)
+        if token != f"bot{self.token}" or stored is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
+
+    @staticmethod
+    def _reply(error: ApiError) -> web.Response:
+        return web.json_response(error.payload(), status=error.error_code)
+
+
+async def _decode(request: web.Request) -> dict[str, Any]:
+    """Parameters as aiogram sends them (form-urlencoded, multipart with files, or a
+    query string), with JSON-encoded fields decoded and attach:// uploads resolved."""
+    if request.content_type == "application/json":
+        body = await request.json()
+        return body if isinstance(body, dict) else {}
+    form = dict(request.query)
+    if request.method == "POST":
+        form.update(await request.post())
+    uploads = {key: value for key, value in form.items() if isinstance(value, web.FileField)}
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        if key in uploads:
+            continue
+        if isinstance(value, str) and value.startswith("attach://") and value[9:] in uploads:
+            upload = uploads[value[9:]]
+            params[key] = UploadedFile("", "", upload.filename, upload.content_type, upload.file.read())
+        elif key in _STRING_FIELDS:
+            params[key] = value
+        else:
+            params[key] = _json_or_text(value)
+    return params
+
+
+def _json_or_text(value: Any) -> Any:
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return value
