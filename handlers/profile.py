@@ -1,7 +1,80 @@
-"""Placeholder while the feature is being built; replaced by its owner."""
+"""/profile: the volunteer's card, with editing, pausing and deleting (one module each)."""
 
-from aiogram import Router
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import AccessService
+from bot.i18n import LocalTime
+from bot.volunteers import VolunteerService
+from handlers.callbacks import MenuCb, NavCb
+from handlers.fields import REMOVE_REPLY_KEYBOARD
+from handlers.menu import send_main_menu
+from handlers.profile_delete import build_delete_router
+from handlers.profile_edit import build_edit_router
+from handlers.profile_pause import build_pause_router
+from handlers.profile_view import AnyMessage, ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
 
 
 def build_profile_router() -> Router:
-    return Router(name="profile")
+    router = Router(name="profile")
+
+    @router.message(Command("profile"))
+    async def profile_command(
+        message: Message, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    ) -> None:
+        await _show(message, message.from_user.id, state, volunteers, local_time, locale)
+
+    @router.callback_query(MenuCb.filter(F.action == "profile"))
+    @router.callback_query(ProfileCb.filter(F.action == "show"))
+    async def profile_button(
+        query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    ) -> None:
+        await query.answer()
+        if query.message is not None:
+            await close_keyboard(query)
+            await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
+
+    @router.callback_query(StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
+    async def back_to_profile(
+        query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    ) -> None:
+        # Back from any profile step (an edit, the pause choice, the date) leads to the card.
+        await query.answer()
+        if query.message is not None:
+            await close_keyboard(query)
+            if (await state.get_data()).get("field") == "phone":
+                # Take away the "Share my contact" keyboard of the phone question.
+                await query.message.answer(_("Nothing was changed."), reply_markup=REMOVE_REPLY_KEYBOARD)
+            await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
+
+    @router.callback_query(ProfileCb.filter(F.action == "menu"))
+    async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:
+        await query.answer()
+        if query.message is not None:
+            await close_keyboard(query)
+            await send_main_menu(query.message, query.from_user.id, access)
+
+    router.include_routers(build_edit_router(), build_pause_router(), build_delete_router())
+    return router
+
+
+async def _show(
+    target: AnyMessage,
+    user_id: int,
+    state: FSMContext,
+    volunteers: VolunteerService,
+    local_time: LocalTime,
+    locale: str,
+) -> None:
+    volunteer = await volunteers.get(user_id)
+    if volunteer is None:
+        await target.answer(not_registered_text())
+        return
+    if await state.get_state() is not None:
+        await state.clear()  # the card replaces whatever step was open
+    await send_profile(target, volunteer, locale, local_time)

@@ -1,0 +1,95 @@
+"""What the profile screens share: callback data, states, the profile card and its keyboard."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain.catalog import INTERFACE_LANGUAGES
+from bot.domain.texts import N_
+from bot.i18n import LocalTime
+from handlers.fields import FIELDS
+from storage.models import Volunteer, VolunteerStatus
+
+AnyMessage = Message | InaccessibleMessage
+
+
+class ProfileCb(CallbackData, prefix="prof"):
+    """action: show | menu | edit | pause | pause_for | pause_date | resume | delete | delete_yes | delete_no;
+    arg: a field or pause code; ref: the volunteer row an irreversible button was made for."""
+
+    action: str
+    arg: str = ""
+    ref: int = 0
+
+
+class ProfileStates(StatesGroup):
+    editing = State()  # FSM data: field (and the draft of a multi-select)
+    guardian = State()  # a new birth year makes the person a minor: guardian's consent?
+    pausing = State()  # choosing how long to pause
+    pause_date = State()  # typing the date the pause ends
+
+
+# The interface language is shown with the fields but changed through /language.
+INTERFACE_LANGUAGE_LABEL = N_("Interface language")
+EMPTY = "—"
+
+
+def status_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> str:
+    if volunteer.status == VolunteerStatus.PAUSED:
+        if volunteer.paused_until is None:
+            return "⏸ " + _("paused until you resume")
+        return "⏸ " + _("paused until {date}").format(date=local_time.date(volunteer.paused_until, locale))
+    return "✅ " + _("active")
+
+
+def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> str:
+    interface = dict(INTERFACE_LANGUAGES).get(volunteer.locale or locale, EMPTY)
+    since = volunteer.consent_at or volunteer.created_at
+    lines = ["👤 <b>" + _("My profile") + "</b>", ""]
+    # FieldSpec.show() escapes what the person typed (a name like <b>& stays text).
+    lines += [f"<b>{spec.label()}:</b> {spec.show(getattr(volunteer, name))}" for name, spec in FIELDS.items()]
+    lines.append(f"<b>{_(INTERFACE_LANGUAGE_LABEL)}:</b> {interface}")
+    lines.append("")
+    status_label, since_label = _("Status"), _("Registered since")
+    lines.append(f"<b>{status_label}:</b> {status_text(volunteer, locale, local_time)}")
+    lines.append(f"<b>{since_label}:</b> {local_time.date(since, locale)}")
+    return "\n".join(lines)
+
+
+def profile_keyboard(volunteer: Volunteer) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for name, spec in FIELDS.items():
+        builder.button(text="✏️ " + spec.label(), callback_data=ProfileCb(action="edit", arg=name))
+    builder.button(text="✏️ " + _(INTERFACE_LANGUAGE_LABEL), callback_data=ProfileCb(action="edit", arg="locale"))
+    builder.adjust(2)
+    if volunteer.status == VolunteerStatus.PAUSED:
+        builder.row(
+            InlineKeyboardButton(text="▶️ " + _("Resume notifications"), callback_data=ProfileCb(action="resume").pack()),
+            InlineKeyboardButton(text="⏸ " + _("Change the pause"), callback_data=ProfileCb(action="pause").pack()),
+        )
+    else:
+        builder.row(
+            InlineKeyboardButton(text="⏸ " + _("Pause notifications"), callback_data=ProfileCb(action="pause").pack())
+        )
+    builder.row(InlineKeyboardButton(text="🗑 " + _("Delete my data"), callback_data=ProfileCb(action="delete").pack()))
+    builder.row(InlineKeyboardButton(text="⬅️ " + _("Back"), callback_data=ProfileCb(action="menu").pack()))
+    return builder.as_markup()
+
+
+async def send_profile(target: AnyMessage, volunteer: Volunteer, locale: str, local_time: LocalTime) -> None:
+    await target.answer(profile_text(volunteer, locale, local_time), reply_markup=profile_keyboard(volunteer))
+
+
+def not_registered_text() -> str:
+    return _("You are not registered yet. Send /start to register as a volunteer.")
+
+
+async def close_keyboard(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message, so it cannot be pressed again."""
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        await query.message.edit_reply_markup(reply_markup=None)
+
