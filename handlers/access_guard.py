@@ -28,6 +28,9 @@ fallback router still sees them):
   message a reply), writes `access.record(user_id, action, allowed=False)` to the audit
   log, and the handler never runs.
 
+`dialogs=(SomeStatesGroup, ...)`: on a refusal, a dialog of those groups that is still
+open is closed (a role revoked mid-dialog must not trap the person in refusals).
+
 The audit `action` is the handler's `flags={"action": "..."}` flag, else the guard's own
 `action`, else the handler function's name. Inner middlewares of a router also apply to
 its child routers, so public handlers (such as the invite deep link) must live in a
@@ -42,6 +45,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.flags import get_flag
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import gettext as _
 
@@ -56,12 +61,22 @@ class RequireRole(BaseMiddleware):
     """Inner middleware: run the handler only for admins (admin=True) or coordinators
     (coordinator=True; admins count as coordinators everywhere)."""
 
-    def __init__(self, *, admin: bool = False, coordinator: bool = False, action: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        admin: bool = False,
+        coordinator: bool = False,
+        action: str | None = None,
+        dialogs: tuple[type[StatesGroup], ...] = (),
+    ) -> None:
         if admin == coordinator:
             raise ValueError("RequireRole needs exactly one of admin=True or coordinator=True")
         self.admin = admin
         self.coordinator = coordinator
         self.action = action
+        # A refused person left inside one of these dialogs (their role was revoked
+        # mid-way) is taken out of it, so their next messages are not refused again.
+        self.dialogs = dialogs
 
     def allows(self, roles: UserRoles) -> bool:
         return roles.is_admin if self.admin else roles.is_coordinator
@@ -83,6 +98,11 @@ class RequireRole(BaseMiddleware):
             message=_("Sorry, only administrators can do this.") if self.admin
             else _("Sorry, only coordinators can do this."),
         )
+        state: FSMContext | None = data.get("state")
+        if self.dialogs and state is not None:
+            current = await state.get_state()
+            if current is not None and any(current in group for group in self.dialogs):
+                await state.clear()
         return None
 
     def _action_name(self, data: dict[str, Any]) -> str:

@@ -117,7 +117,7 @@ def _build_invite_claim_router() -> Router:
 
 def _build_admin_panel_router() -> Router:
     router = Router(name="admin-panel")
-    guard = RequireRole(admin=True)
+    guard = RequireRole(admin=True, dialogs=(InviteDialog,))
     router.message.middleware(guard)
     router.callback_query.middleware(guard)
 

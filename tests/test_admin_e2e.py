@@ -6,6 +6,7 @@ import re
 
 from bot.clock import ManualClock
 from bot.fakeapi import FakeTelegram, FakeUser
+from bot.volunteers import Registration
 from handlers.admin import AdminCb
 from handlers.callbacks import MenuCb, NavCb
 from tests.conftest import ADMIN_ID
@@ -227,4 +228,54 @@ async def test_an_admin_pressing_an_old_dialog_button_changes_nothing(bot: Runni
     assert "no longer active" in answer.get("text", "")
     assert await bot.services.access.recent_audit() == []  # no invite created, nothing refused
     await answer_of(fake, await admin.press_data(NavCb(action="cancel").pack(), menu_id))
+    await everything_accepted(fake)
+
+
+async def register(bot: RunningBot, telegram_id: int, locale: str = "en") -> None:
+    await bot.services.volunteers.register(
+        telegram_id,
+        Registration(full_name="Aigerim Test", phone=f"+7701{telegram_id % 10_000_000:07d}", birth_year=1995,
+                     region="KZ-75", locale=locale),
+    )
+
+
+async def test_a_registered_volunteer_claims_and_gets_the_main_menu(bot: RunningBot, fake: FakeTelegram) -> None:
+    invite = await bot.services.access.create_invite(ADMIN_ID, "KZ-19", "Almaty Region Volunteers")
+    volunteer = fake.user(700_030, language_code="en")
+    await register(bot, volunteer.id)
+    welcome = await volunteer.ask(f"/start inv_{invite.code}")
+    assert "Almaty Region" in welcome.text and "Organisation: Almaty Region Volunteers" in welcome.text
+    assert "register with /start" not in welcome.text  # already a volunteer
+    menu = await volunteer.wait_for_message()
+    assert menu.text == "What would you like to do?"
+    assert "🛡 Administration" not in volunteer.button_texts(menu)  # a coordinator is not an admin
+    assert (await bot.services.access.roles_of(volunteer.id)).coordinator_regions == {"KZ-19"}
+    await everything_accepted(fake)
+
+
+async def test_the_main_menu_button_opens_administration_for_admins(bot: RunningBot, fake: FakeTelegram) -> None:
+    admin = fake.user(ADMIN_ID, language_code="en")
+    await register(bot, ADMIN_ID)
+    menu = await admin.ask("/start", lambda m: "🛡 Administration" in m.button_texts())
+    await admin.press("🛡 Administration", message_id=menu.message_id)
+    panel = await admin.wait_for_message(lambda m: "Invite a coordinator" in " ".join(m.button_texts()))
+    assert "Administration" in panel.text
+    await everything_accepted(fake)
+
+
+async def test_an_admin_revoked_mid_dialog_is_refused_once_and_let_out(bot: RunningBot, fake: FakeTelegram) -> None:
+    access = bot.services.access
+    helper = fake.user(700_040, language_code="en")
+    await access.grant(helper.id, "admin")
+    await open_admin_menu(helper)
+    await helper.press("➕ Invite a coordinator")
+    await helper.wait_for_message()
+    await helper.press("Pavlodar Region")
+    await helper.wait_for_message()
+    await access.revoke(helper.id, "admin")
+    assert (await helper.ask("Pavlodar Helpers")).text == REFUSED
+    assert (await helper.ask("Pavlodar Helpers")).text != REFUSED  # out of the dialog now
+    assert not [e for e in await access.recent_audit() if e.action == "invite.create"]
+    refused = [(e.action, e.details.get("text")) for e in await access.recent_audit() if not e.allowed]
+    assert refused == [("admin.invite.create", "Pavlodar Helpers")]
     await everything_accepted(fake)
