@@ -19,6 +19,7 @@ from bot.volunteers import Registration
 from handlers.callbacks import NavCb
 from storage.models import TelegramUser, Volunteer, VolunteerStatus
 from tests.e2e_support import RunningBot
+from tests.registration_support import Dialog
 
 USER = 7_001
 OTHER = 7_002
@@ -507,7 +508,7 @@ async def test_no_keep_keeps_everything(bot: RunningBot, fake: FakeTelegram) -> 
     await assert_clean(fake)
 
 
-async def test_after_deletion_start_registers_anew(bot: RunningBot, fake: FakeTelegram) -> None:
+async def test_after_deletion_the_person_registers_again_as_a_new_record(bot: RunningBot, fake: FakeTelegram) -> None:
     await register(bot)
     old_id = (await row(bot)).id
     user = fake.user(USER, language_code="ru")
@@ -516,15 +517,17 @@ async def test_after_deletion_start_registers_anew(bot: RunningBot, fake: FakeTe
     await user.press("🗑 " + t(bot, "Yes, delete"))
     await user.wait_for_message(has("/start"))
 
-    # /start begins the registration: the first question is the language (it was forgotten).
-    await user.send_text("/start")
-    first = await user.wait_for_message(lambda m: "Қазақша" in m.button_texts())
-    assert "Русский" in first.button_texts()
-
-    # Registering again (as the dialog's Confirm does) makes a new row; the old one stays anonymous.
-    await register(bot, phone="+77011234567")
+    # /start begins the registration from the language question (the language was
+    # forgotten too); the whole dialog creates a new record.
+    dialog = Dialog(bot, fake, USER, locale="ru", language_code="ru")
+    await dialog.to_summary()
+    await dialog.confirm()
     new = await row(bot)
-    assert new is not None and new.id != old_id and new.status == VolunteerStatus.ACTIVE
+    assert new is not None and new.id != old_id
+    assert new.status == VolunteerStatus.ACTIVE and new.full_name == "Aigerim Nurlanovna"
     old = await row_by_id(bot, old_id)
-    assert old.telegram_id is None and old.phone is None and old.status == VolunteerStatus.DELETED
+    assert (old.telegram_id, old.full_name, old.phone) == (None, None, None)
+    assert old.status == VolunteerStatus.DELETED and old.region == "KZ-75"
+    card = await open_profile(bot, fake)
+    assert "Aigerim Nurlanovna" in txt(card)
     await assert_clean(fake)
