@@ -78,8 +78,10 @@ def build_registration_router() -> Router:
     # --- typed answers -----------------------------------------------------------------
 
     @router.message(StateFilter(*TEXT_STEPS), F.text, NOT_A_COMMAND)
-    async def typed_answer(message: Message, state: FSMContext, clock: Clock, settings: Settings) -> None:
-        step = step_of(await state.get_state())
+    async def typed_answer(
+        message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
+    ) -> None:
+        step = step_of(raw_state)
         assert step is not None
         year = year_of(clock, settings)
         result = FIELDS[step].parse(message.text or "", current_year=year)
@@ -113,9 +115,11 @@ def build_registration_router() -> Router:
             await _take_phone(message, state, result.value, None, clock, settings, volunteers)
 
     @router.message(StateFilter(RegStates), NOT_A_COMMAND)
-    async def unexpected_input(message: Message, state: FSMContext, clock: Clock, settings: Settings) -> None:
+    async def unexpected_input(
+        message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
+    ) -> None:
         """A sticker/photo/voice where text is asked, or text where buttons are expected."""
-        step = step_of(await state.get_state())
+        step = step_of(raw_state)
         assert step is not None
         typed_step = step in ("full_name", "phone", "birth_year", "city")
         hint = text_expected_hint() if typed_step else buttons_expected_hint()
@@ -124,8 +128,10 @@ def build_registration_router() -> Router:
     # --- buttons -----------------------------------------------------------------------
 
     @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(RegStates))
-    async def back(query: CallbackQuery, state: FSMContext, clock: Clock, settings: Settings) -> None:
-        step = step_of(await state.get_state())
+    async def back(
+        query: CallbackQuery, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
+    ) -> None:
+        step = step_of(raw_state)
         if step is None or not await _is_live(query, state) or query.message is None:
             await query.answer(stale_text(), show_alert=True)
             return
@@ -140,13 +146,14 @@ def build_registration_router() -> Router:
         query: CallbackQuery,
         callback_data: PickCb,
         state: FSMContext,
+        raw_state: str | None,
         clock: Clock,
         settings: Settings,
         volunteers: VolunteerService,
         access: AccessService,
         locale: str,
     ) -> None:
-        step = step_of(await state.get_state())
+        step = step_of(raw_state)
         message = query.message
         if (
             step is None
@@ -244,8 +251,7 @@ def build_registration_router() -> Router:
                 await query.answer(stale_text(), show_alert=True)
                 return
             await query.answer()
-            await state.update_data(editing=True)
-            await ask_step(message, state, code, year=year)
+            await ask_step(message, state, code, year=year, editing=True)
 
     return router
 
@@ -292,12 +298,10 @@ async def _confirm(
     reg = await get_reg(state)
     missing = [name for name in REQUIRED if not reg.get(name)]
     if missing:  # cannot happen through the buttons; guards forged or very old data
-        await state.update_data(editing=False)
-        await ask_step(message, state, missing[0], year=year, hint=_("Please answer this question first."))
+        await ask_step(message, state, missing[0], year=year, hint=_("Please answer this question first."), editing=False)
         return
     if is_minor(reg, year) and not reg.get("guardian_consent"):
-        await state.update_data(editing=True)
-        await ask_step(message, state, "guardian", year=year)
+        await ask_step(message, state, "guardian", year=year, editing=True)
         return
     registration = Registration(
         full_name=reg["full_name"],
@@ -314,8 +318,7 @@ async def _confirm(
     try:
         result = await volunteers.register(query.from_user.id, registration)
     except PhoneTakenError:
-        await state.update_data(editing=True)
-        await ask_step(message, state, "phone", year=year, hint=phone_taken_text())
+        await ask_step(message, state, "phone", year=year, hint=phone_taken_text(), editing=True)
         return
     await state.clear()
     text = _("Thank you, {name}! You are registered as a Birge volunteer. I will send you tasks that fit you.").format(

@@ -115,9 +115,11 @@ async def get_reg(state: FSMContext) -> dict[str, Any]:
 
 
 async def put_reg(state: FSMContext, **values: Any) -> dict[str, Any]:
-    reg = await get_reg(state)
+    data = await state.get_data()
+    reg = dict(data.get("reg") or {})
     reg.update(values)
-    await state.update_data(reg=reg)
+    data["reg"] = reg
+    await state.set_data(data)
     return reg
 
 
@@ -175,12 +177,17 @@ async def ask_step(
     *,
     year: int,
     hint: str | None = None,
+    editing: bool | None = None,
 ) -> None:
-    """Move the dialog to `step` and send its question; remembers the live message id."""
+    """Move the dialog to `step` and send its question; remembers the live message id.
+
+    `editing`: True when the step was opened from the summary's Edit (it returns there),
+    None to keep the current mode."""
     await state.set_state(getattr(RegStates, step))
     data = await state.get_data()
     reg: dict[str, Any] = dict(data.get("reg") or {})
-    editing = bool(data.get("editing"))
+    if editing is None:
+        editing = bool(data.get("editing"))
 
     def with_hint(text: str) -> str:
         return text if hint is None else f"{hint}\n\n{text}"
@@ -223,7 +230,9 @@ async def ask_step(
         sent = await message.answer(with_hint(_("What would you like to change?")), reply_markup=builder.as_markup())
     else:  # pragma: no cover - a programming error
         raise ValueError(f"unknown registration step {step!r}")
-    await state.update_data(msg=sent.message_id, editing=editing and step not in ("summary",))
+    data["msg"] = sent.message_id
+    data["editing"] = editing and step != "summary"
+    await state.set_data(data)
 
 
 async def after_step(message: AnyMessage, state: FSMContext, step: str, *, year: int) -> None:
