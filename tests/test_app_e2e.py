@@ -76,8 +76,8 @@ async def test_a_sigterm_stops_the_real_process_cleanly(fake: FakeTelegram, tmp_
     assert not (tmp_path / "birge.db-wal").exists()
 
 
-@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
-def test_local_time_is_worded_in_each_language(locale: str) -> None:
+@pytest.mark.parametrize(("locale", "clock_text"), [("kk", "23:30"), ("ru", "23:30"), ("en", "11:30\u202fPM")])
+def test_local_time_is_shown_in_almaty_in_each_language(locale: str, clock_text: str) -> None:
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
@@ -85,4 +85,4 @@ def test_local_time_is_worded_in_each_language(locale: str) -> None:
 
     moment = datetime(2026, 1, 5, 18, 30, tzinfo=timezone.utc)  # 23:30 in Almaty (UTC+5)
     text = LocalTime(ZoneInfo("Asia/Almaty")).datetime(moment, locale, fmt="short")
-    assert "23:30" in text
+    assert clock_text in text
