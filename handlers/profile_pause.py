@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -156,7 +158,7 @@ def _date_question(clock: Clock, settings: Settings) -> str:
 async def _pause(
     message: Message,
     user_id: int,
-    until,  # noqa: ANN001 - datetime | None
+    until: datetime | None,
     state: FSMContext,
     volunteers: VolunteerService,
     local_time: LocalTime,
