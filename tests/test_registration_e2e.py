@@ -191,6 +191,8 @@ async def test_cancel_mid_dialog_saves_nothing(bot: RunningBot, fake: FakeTelegr
     assert await volunteer_count(bot) == 0
     # The next /start is a fresh start (the language is remembered: straight to consent).
     await d.say("/start", CONSENT)
+    await d.tap("⬅️ " + d.t("Back"), HELLO)  # Back from the consent: the language step
+    await d.tap("English", CONSENT)
     await d.tap("✅ " + d.t("I agree"), ASK_NAME)
     await d.tap("✖️ " + d.t("Cancel"), "Cancelled.")
     assert await volunteer_count(bot) == 0
@@ -272,17 +274,31 @@ async def test_shared_contact_links_to_an_imported_record(bot: RunningBot, fake:
 async def test_phone_of_another_account_and_someone_elses_contact_are_refused(
     bot: RunningBot, fake: FakeTelegram
 ) -> None:
-    first = Dialog(bot, fake, 1010, "en")
-    await first.to_summary()
-    await first.confirm()
+    taken = "already registered to another Telegram account"
+    slow = Dialog(bot, fake, 1010, "en")
+    await slow.to_summary()  # typed +7 701 234 56 78, not confirmed yet
 
-    d = Dialog(bot, fake, 1011, "en")
-    await d.to_phone()
-    await d.user.send_contact(phone_number="+77019998877", user_id=424242)
-    refusal = await d.expect(ASK_PHONE)
+    fast = Dialog(bot, fake, 1011, "en")
+    await fast.to_phone()
+    await fast.user.send_contact(phone_number="+77019998877", user_id=424242)
+    refusal = await fast.expect(ASK_PHONE)
     assert "someone else's contact" in refusal.text
-    await d.user.send_text("+7 701 234 56 78")  # registered by user 1010
-    refusal = await d.expect(ASK_PHONE)
-    assert "already registered to another Telegram account" in refusal.text
-    await d.say("+7 702 111 22 33", ASK_YEAR)
+    assert fast.user.reply_keyboard is not None  # the contact button is offered again
+    await fast.say("+7 701 234 56 78", ASK_YEAR)  # still free: nobody confirmed it
+    await fast.say("1992", ASK_REGION)
+    await fast.finish_from_region()
+    await fast.confirm()
+
+    # The slower person confirms the same number: refused politely, back to the phone step.
+    await slow.user.press("✅ " + slow.t("Confirm"))
+    refusal = await slow.expect(ASK_PHONE)
+    assert taken in refusal.text
+    await slow.expect("Or go back, or cancel:")
+    await slow.user.send_text("87012345678")  # the same number, typed differently
+    assert taken in (await slow.expect(ASK_PHONE)).text
+    await slow.say("+7 702 111 22 33", SUMMARY)  # editing: straight back to the summary
+    await slow.confirm()
+    assert (await bot.services.volunteers.get(1010)).phone == "+77021112233"
+    assert (await bot.services.volunteers.get(1011)).phone == "+77012345678"
+    assert await volunteer_count(bot) == 2
     assert_fake_accepted_everything(fake)
