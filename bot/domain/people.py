@@ -22,6 +22,12 @@ _SPACES = re.compile(r"\s+")
 
 def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop control characters and squeeze whitespace."""
+    if text.isprintable():
+        # Fast path (the spreadsheet import calls this ~10 times a row): no control
+        # characters and no whitespace but " ", so only NFC and squeezing can change it.
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+        return " ".join(text.split())
     text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \t\n")
     return _SPACES.sub(" ", text).strip()
