@@ -14,10 +14,14 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import make_i18n
-from bot.importer import ImportFileError, ImportReport, Vocabulary, VolunteerImporter, write_errors
+from bot.importer import BATCH_SIZE, ImportFileError, ImportReport, Vocabulary, VolunteerImporter, write_errors
+from bot.importer.service import PROGRESS_EVERY
 from storage.db import Database
 
 SHOWN_BAD_ROWS = 50
+# Module attributes (read at each run) so tests can make them small.
+batch_size = BATCH_SIZE
+progress_every = PROGRESS_EVERY
 
 
 def errors_path(path: Path) -> Path:
@@ -27,7 +31,9 @@ def errors_path(path: Path) -> Path:
 async def run_import_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     path = Path(args.file)
     vocabulary = Vocabulary.from_i18n(make_i18n(settings.default_locale))
-    importer = VolunteerImporter(db, Clock(), vocabulary, tz=settings.tz)
+    importer = VolunteerImporter(
+        db, Clock(), vocabulary, tz=settings.tz, batch_size=batch_size, progress_every=progress_every
+    )
 
     def progress(done: int, total: int | None) -> None:
         of = f" / {total:,}" if total is not None else ""

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bot.bench.import_bench` (the spreadsheet import)."""
