@@ -392,7 +392,7 @@ def _fit(head: list[str], items: list[str]) -> str:
     for shown, item in enumerate(items):
         if len(text) + 1 + len(item) > LIST_TEXT_BUDGET:
             rest = len(items) - shown
-            return text + "\n" + ngettext("…and {count} more", "…and {count} more", rest).format(count=rest)
+            return text + "\n" + ngettext("…and {count} more entry", "…and {count} more entries", rest).format(count=rest)
         text += "\n" + item
     return text
 

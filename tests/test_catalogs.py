@@ -72,3 +72,21 @@ def test_catalogs_compile_and_translate(tmp_path: Path) -> None:
 def test_russian_catalog_has_three_plural_forms() -> None:
     assert catalogs.read_catalog("ru").num_plurals == 3
     assert catalogs.read_catalog("kk").num_plurals in (1, 2)
+
+
+def test_russian_plural_forms_follow_the_number() -> None:
+    i18n = make_i18n("kk")
+
+    def more(n: int, locale: str) -> str:
+        return i18n.gettext("…and {count} more entry", "…and {count} more entries", n, locale=locale).format(count=n)
+
+    assert [more(n, "ru") for n in (1, 3, 5, 21, 11)] == [
+        "…и ещё 1 запись",
+        "…и ещё 3 записи",
+        "…и ещё 5 записей",
+        "…и ещё 21 запись",
+        "…и ещё 11 записей",
+    ]
+    assert more(5, "kk") == "…және тағы 5 жазба"  # Kazakh nouns do not change after numbers
+    assert more(1, "en") == "…and 1 more entry"
+    assert more(2, "en") == "…and 2 more entries"
