@@ -115,6 +115,7 @@ class VolunteerImporter:
         created = updated = unchanged = 0
         async with self.db.session() as session:
             repo = VolunteerImportRepository(session)
+            await repo.prepare_for_bulk()
             stored = await repo.find_by_keys(
                 {row.phone for row in batch if row.phone},
                 {row.telegram_id for row in batch if row.telegram_id is not None},
@@ -247,15 +248,13 @@ def _insert_values(volunteer: StoredVolunteer, now: object) -> dict[str, object]
         **{name: getattr(volunteer, name) for name in IMPORT_COLUMNS},
         "languages": [volunteer.locale] if volunteer.locale else [],
         "availability": [],
-        "consent_at": None,
-        "guardian_consent_at": None,
+        # consent_at, guardian_consent_at, paused_until and deleted_at stay NULL: the
+        # person has not consented in the bot yet.
         "status": VolunteerStatus.ACTIVE,
-        "paused_until": None,
         "source": "import",
         "hours": 0.0,
         "created_at": now,
         "updated_at": now,
-        "deleted_at": None,
     }
 
 
