@@ -278,6 +278,94 @@ class DeliveryMessage(Base):
     )
 
 
+class TaskStatus:
+    DRAFT = "draft"
+    OPEN = "open"
+    FULL = "full"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class Task(Base):
+    """Something volunteers are needed for. Times are UTC; `taken` counts the slots held
+    by sign-ups ("going" or "offered" to a promoted waitlister), so a slot is taken with
+    one conditional UPDATE (taken < slots) and can never be oversold."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    direction: Mapped[str] = mapped_column(String(32))
+    region: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    slots: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_age: Mapped[int] = mapped_column(Integer, default=16)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    coordinator_telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_tasks_region_status_starts", "region", "status", "starts_at"),)
+
+
+class SignupStatus:
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # promoted from the waitlist, holds a slot until confirmed or expired
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"  # a promoted waitlister who did not confirm in time
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+    HOLDS_SLOT = (GOING, OFFERED)
+    ACTIVE = (GOING, OFFERED, WAITLISTED)
+
+
+class Signup(Base):
+    """A volunteer's place on a task (or on its waitlist)."""
+
+    __tablename__ = "signups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    offered_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "volunteer_id", name="uq_signups_task_volunteer"),
+        Index("ix_signups_task_status", "task_id", "status", "created_at"),
+    )
+
+
+class TaskOffer(Base):
+    """A task card sent to a volunteer: who may press its buttons, the daily cap and
+    fairness (fewer offers in the last week first) are decided from these rows."""
+
+    __tablename__ = "task_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    response: Mapped[str | None] = mapped_column(String(16))  # going | declined | waitlisted
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "volunteer_id", name="uq_task_offers_task_volunteer"),
+        Index("ix_task_offers_volunteer_offered", "volunteer_id", "offered_at"),
+    )
+
+
 __all__ = [
     "AuditEntry",
     "Base",
@@ -288,6 +376,11 @@ __all__ = [
     "FsmRecord",
     "Invite",
     "Role",
+    "Signup",
+    "SignupStatus",
+    "Task",
+    "TaskOffer",
+    "TaskStatus",
     "TelegramUser",
     "Text",
     "UtcDateTime",
