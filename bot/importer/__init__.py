@@ -7,6 +7,8 @@ The file
     in any order and case ("Full Name" works too); other columns are ignored and named in
     the summary. The header needs a `phone` or a `telegram_id` column, else the file is
     refused (exit status 2) before anything is written. Completely empty rows are skipped.
+    Row numbers are the spreadsheet's own (header = row 1; empty rows count, and a quoted
+    CSV cell with a line break does not shift them).
 
 A row is bad (reported with its spreadsheet row number and every reason, nothing of it
 written) when
@@ -35,10 +37,11 @@ Matching and updating
     confirmed by the person). Deleted volunteers are never matched and so never revived
     (their phone and Telegram id were erased anyway).
 
-Work is done in batches of BATCH_SIZE valid rows, one transaction each: one query finds
+Work is done in batches of BATCH_SIZE valid rows (and at every progress mark), one
+transaction each: one query finds
 the stored volunteers for the batch's phones and Telegram ids, new volunteers and their
 direction/skill rows are bulk-inserted (executemany; ids come back with RETURNING),
-changed ones are bulk-updated. A crash loses at most the batch in flight, and running the
+changed ones are bulk-updated (SQLite gets a 64 MB page cache for it). A crash loses at most the batch in flight, and running the
 import again is idempotent.
 
 The error list: whenever there are bad rows the CLI writes all of them to

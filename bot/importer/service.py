@@ -76,38 +76,42 @@ class VolunteerImporter:
             positions = [(name, sheet.columns[name]) for name in COLUMNS if name in sheet.columns]
             batch: list[VolunteerRow] = []
             read = 0
-            reported = 0
             for number, cells in sheet.rows:
                 read += 1
-                values = {name: cells[index] if index < len(cells) else "" for name, index in positions}
-                if not any(value.strip() for value in values.values()):
-                    continue  # an empty line (Excel often leaves a few ";;;;" at the end)
-                report.rows += 1
-                parsed = parse_row(number, values, self.vocabulary, current_year)
-                if isinstance(parsed, str):
-                    report.bad.append(BadRow(number, parsed, tuple(cells)))
-                    continue
-                duplicate = run.duplicate_in_file(parsed)
-                if duplicate is not None:
-                    report.bad.append(BadRow(number, duplicate, tuple(cells)))
-                    continue
-                run.cells[number] = tuple(cells)
-                batch.append(parsed)
-                if len(batch) >= self.batch_size:
+                row = self._check(number, cells, positions, current_year, run)
+                if row is not None:
+                    batch.append(row)
+                at_mark = progress is not None and read % self.progress_every == 0
+                if len(batch) >= self.batch_size or (at_mark and batch):
                     await self._write_batch(batch, run)
                     batch = []
-                    reported = self._progress(progress, read, sheet.total, reported)
+                if at_mark:
+                    progress(read, _known_total(sheet.total, read))  # type: ignore[misc]
             if batch:
                 await self._write_batch(batch, run)
-            if progress is not None and read >= self.progress_every and reported != read:
-                progress(read, sheet.total if sheet.total is not None and sheet.total >= read else None)
+            if progress is not None and read >= self.progress_every and read % self.progress_every:
+                progress(read, _known_total(sheet.total, read))
         return report
 
-    def _progress(self, progress: Progress | None, read: int, total: int | None, reported: int) -> int:
-        if progress is None or read // self.progress_every <= reported // self.progress_every:
-            return reported
-        progress(read, total if total is not None and total >= read else None)
-        return read
+    def _check(
+        self, number: int, cells: list[str], positions: list[tuple[str, int]], current_year: int, run: _Run
+    ) -> VolunteerRow | None:
+        """The row if it is good; a bad one goes to the report, an empty one is skipped."""
+        report = run.report
+        values = {name: cells[index] if index < len(cells) else "" for name, index in positions}
+        if not any(value.strip() for value in values.values()):
+            return None  # an empty line (Excel often leaves a few ";;;;" at the end)
+        report.rows += 1
+        parsed = parse_row(number, values, self.vocabulary, current_year)
+        if isinstance(parsed, str):
+            report.bad.append(BadRow(number, parsed, tuple(cells)))
+            return None
+        duplicate = run.duplicate_in_file(parsed)
+        if duplicate is not None:
+            report.bad.append(BadRow(number, duplicate, tuple(cells)))
+            return None
+        run.cells[number] = tuple(cells)
+        return parsed
 
     async def _write_batch(self, batch: list[VolunteerRow], run: _Run) -> None:
         now = self.clock.now()
@@ -184,6 +188,11 @@ class VolunteerImporter:
         report.created += created
         report.updated += updated
         report.unchanged += unchanged
+
+
+def _known_total(total: int | None, read: int) -> int | None:
+    """The row count found up front, unless the file's own figure proved wrong."""
+    return total if total is not None and total >= read else None
 
 
 class _Run:
