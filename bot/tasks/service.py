@@ -1,0 +1,301 @@
+"""Tasks on the coordinator's side: create, list, roster, change time or place, cancel,
+and tell the people signed up about it through the delivery engine (lane personal),
+each in their own language.
+
+Rights are not decided here: handlers check them with `can_manage` / `can_see_phones`
+(which ask bot.access.UserRoles, the one place for roles) before calling in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiogram import html
+from aiogram.utils.i18n import I18n
+from babel.dates import format_date, format_time
+
+from bot.access import UserRoles
+from bot.clock import Clock
+from bot.delivery import DeliveryService, OutgoingMessage
+from bot.i18n import LocalTime
+from bot.tasks.drafts import TaskDraft
+from storage.db import Database
+from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus
+from storage.repositories.audit import AuditRepository
+from storage.repositories.coordinator_tasks import (
+    LIVE,
+    CoordinatorTaskRepository,
+    Recipient,
+    RosterRow,
+    TaskCounts,
+)
+
+PAGE_SIZE = 10
+NOTIFY_KIND = "task_change"
+MESSAGE_KIND = "task_message"
+
+
+def can_manage(roles: UserRoles, task: Task) -> bool:
+    """May this person open and change the task: its owner (still a coordinator) or a
+    coordinator of its region (admins coordinate every region)."""
+    owner = task.coordinator_telegram_id == roles.telegram_id and roles.is_coordinator
+    return owner or roles.can_coordinate(task.region)
+
+
+def can_see_phones(roles: UserRoles, task: Task) -> bool:
+    """Phone numbers in a roster: only coordinators of the task's region (and admins)."""
+    return roles.can_coordinate(task.region)
+
+
+def format_when(local_time: LocalTime, starts_at: datetime, ends_at: datetime, locale: str) -> str:
+    """"12 Mar 2026, 10:00–14:00" (or both dates when it ends on another day), local time."""
+    start, end = local_time.local(starts_at), local_time.local(ends_at)
+    start_text = format_date(start.date(), format="medium", locale=locale) + ", " + format_time(
+        start, format="short", tzinfo=local_time.tz, locale=locale
+    )
+    if end.date() == start.date():
+        end_text = format_time(end, format="short", tzinfo=local_time.tz, locale=locale)
+    else:
+        end_text = format_date(end.date(), format="medium", locale=locale) + ", " + format_time(
+            end, format="short", tzinfo=local_time.tz, locale=locale
+        )
+    return f"{start_text} – {end_text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The result of a change: the task as it is now and how many people were told."""
+
+    task: Task
+    notified: int
+
+
+class TaskService:
+    def __init__(self, db: Database, clock: Clock, i18n: I18n, local_time: LocalTime, delivery: DeliveryService) -> None:
+        self.db = db
+        self.clock = clock
+        self.i18n = i18n
+        self.local_time = local_time
+        self.delivery = delivery
+
+    # --- reading ------------------------------------------------------------------------
+
+    async def get(self, task_id: int) -> Task | None:
+        async with self.db.sessionmaker() as session:
+            return await CoordinatorTaskRepository(session).get(task_id)
+
+    async def list_for_coordinator(self, coordinator_id: int, page: int = 0) -> tuple[list[TaskCounts], int]:
+        """A page of the coordinator's tasks with counts (upcoming first), and the total."""
+        async with self.db.sessionmaker() as session:
+            return await CoordinatorTaskRepository(session).list_of_coordinator(
+                coordinator_id, self.clock.now(), offset=max(page, 0) * PAGE_SIZE, limit=PAGE_SIZE
+            )
+
+    async def counts(self, task_id: int) -> tuple[int, int]:
+        """(signed up, holding a slot; waitlisted)."""
+        async with self.db.sessionmaker() as session:
+            return await CoordinatorTaskRepository(session).counts(task_id)
+
+    async def roster(self, task_id: int) -> list[RosterRow]:
+        async with self.db.sessionmaker() as session:
+            return await CoordinatorTaskRepository(session).roster(task_id)
+
+    # --- writing ------------------------------------------------------------------------
+
+    async def create(self, draft: TaskDraft, coordinator_id: int) -> Task:
+        """An open task from a complete draft (the handler has checked the region scope)."""
+        if not draft.complete:
+            raise ValueError(f"incomplete task draft: missing {', '.join(draft.missing())}")
+        assert draft.starts_at is not None and draft.ends_at is not None and draft.slots is not None
+        now = self.clock.now()
+        task = Task(
+            title=draft.title,
+            description=draft.description or "",
+            direction=draft.direction,
+            region=draft.region,
+            place=draft.place,
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            starts_at=draft.starts_at,
+            ends_at=draft.ends_at,
+            slots=draft.slots,
+            taken=0,
+            required_skills=list(draft.required_skills),
+            min_age=draft.min_age,
+            organisation=draft.organisation,
+            coordinator_telegram_id=coordinator_id,
+            status=TaskStatus.OPEN,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self.db.session() as session:
+            CoordinatorTaskRepository(session).add(task)
+            await session.flush()
+            AuditRepository(session).record(
+                at=now, actor=coordinator_id, action="task.create", allowed=True, target=str(task.id),
+                details={"region": task.region, "slots": task.slots},
+            )
+        return task
+
+    async def change_time(self, task_id: int, starts_at: datetime, ends_at: datetime, actor_id: int) -> Change | None:
+        """New start and end; everyone holding a place is told. None if the task is no
+        longer live (cancelled or done)."""
+        if ends_at <= starts_at:
+            raise ValueError("the end must be after the start")
+        return await self._change(task_id, actor_id, "time", starts_at=starts_at, ends_at=ends_at)
+
+    async def change_place(
+        self, task_id: int, place: str | None, latitude: float | None, longitude: float | None, actor_id: int
+    ) -> Change | None:
+        if not place and latitude is None:
+            raise ValueError("a place needs an address or a location")
+        return await self._change(task_id, actor_id, "place", place=place, latitude=latitude, longitude=longitude)
+
+    async def _change(self, task_id: int, actor_id: int, what: str, **values: object) -> Change | None:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            repo = CoordinatorTaskRepository(session)
+            task = await repo.get_for_update(task_id)
+            if task is None or task.status not in LIVE:
+                return None
+            for name, value in values.items():
+                setattr(task, name, value)
+            task.updated_at = now
+            AuditRepository(session).record(
+                at=now, actor=actor_id, action=f"task.edit.{what}", allowed=True, target=str(task_id)
+            )
+            recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
+        messages = [
+            OutgoingMessage(r.telegram_id, self._change_text(task, what, r.locale), volunteer_id=r.volunteer_id)
+            for r in recipients
+        ]
+        await self._send(NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:{what}:{now.timestamp():.6f}")
+        return Change(task, len(messages))
+
+    async def cancel(self, task_id: int, actor_id: int) -> Change | None:
+        """Cancel for good: everyone signed up, offered a place or on the waitlist is told.
+        None if it was already cancelled or done (a second press changes nothing)."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            repo = CoordinatorTaskRepository(session)
+            if not await repo.set_status(task_id, TaskStatus.CANCELLED, only_from=LIVE, now=now):
+                return None
+            task = await repo.get(task_id)
+            assert task is not None
+            await session.refresh(task)
+            AuditRepository(session).record(
+                at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id)
+            )
+            recipients = await repo.recipients(task_id, SignupStatus.ACTIVE)
+        messages = [
+            OutgoingMessage(r.telegram_id, self._cancel_text(task, r), volunteer_id=r.volunteer_id)
+            for r in recipients
+        ]
+        await self._send(NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:cancel")
+        return Change(task, len(messages))
+
+    async def message_signed_up(self, task_id: int, actor_id: int, text: str, key: str) -> Change | None:
+        """Send the coordinator's text (plain text, escaped here) to everyone holding a
+        place, with the task's title as a header. `key` makes a repeated confirm send
+        nothing new. None if the task is no longer live."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            repo = CoordinatorTaskRepository(session)
+            task = await repo.get(task_id)
+            if task is None or task.status not in LIVE:
+                return None
+            AuditRepository(session).record(
+                at=now, actor=actor_id, action="task.message", allowed=True, target=str(task_id),
+                details={"length": len(text)},
+            )
+            recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
+        messages = [
+            OutgoingMessage(r.telegram_id, self._message_text(task, text, r.locale), volunteer_id=r.volunteer_id)
+            for r in recipients
+        ]
+        await self._send(MESSAGE_KIND, actor_id, messages, task, key=f"task:{task_id}:msg:{key}"[:100])
+        return Change(task, len(messages))
+
+    async def recipients(self, task_id: int, statuses: tuple[str, ...] = SignupStatus.HOLDS_SLOT) -> list[Recipient]:
+        async with self.db.sessionmaker() as session:
+            return await CoordinatorTaskRepository(session).recipients(task_id, statuses)
+
+    # --- notifications ----------------------------------------------------------------
+
+    async def _send(self, kind: str, actor_id: int, messages: list[OutgoingMessage], task: Task, *, key: str) -> None:
+        if not messages:
+            return
+        await self.delivery.enqueue_broadcast(
+            kind, DeliveryLane.PERSONAL, actor_id, messages, title=task.title, key=key
+        )
+
+    def _locale(self, locale: str | None) -> str:
+        return locale if locale in self.i18n.available_locales else self.i18n.default_locale
+
+    def _t(self, msgid: str, locale: str) -> str:
+        return self.i18n.gettext(msgid, locale=locale)
+
+    def _header(self, task: Task, locale: str) -> str:
+        return "<b>" + html.quote(task.title) + "</b>"
+
+    def _where(self, task: Task, locale: str) -> str:
+        if task.place:
+            where = html.quote(task.place)
+        else:
+            where = self._t("location pin", locale)
+        if task.latitude is not None and task.longitude is not None:
+            if task.place:
+                where += " "
+            where += f"(📍 {task.latitude:.5f}, {task.longitude:.5f})"
+        return where
+
+    def _change_text(self, task: Task, what: str, locale: str | None) -> str:
+        loc = self._locale(locale)
+        when = html.quote(format_when(self.local_time, task.starts_at, task.ends_at, loc))
+        if what == "time":
+            lines = [
+                "🕒 " + self._t("The time of a task you signed up for has changed.", loc),
+                "",
+                self._header(task, loc),
+                self._t("New time: {when}", loc).format(when=when),
+                self._t("Place: {place}", loc).format(place=self._where(task, loc)),
+            ]
+        else:
+            lines = [
+                "📍 " + self._t("The place of a task you signed up for has changed.", loc),
+                "",
+                self._header(task, loc),
+                self._t("New place: {place}", loc).format(place=self._where(task, loc)),
+                self._t("Time: {when}", loc).format(when=when),
+            ]
+        lines += ["", self._t("If you can no longer come, please cancel your sign-up in /my.", loc)]
+        return "\n".join(lines)
+
+    def _cancel_text(self, task: Task, recipient: Recipient) -> str:
+        loc = self._locale(recipient.locale)
+        when = html.quote(format_when(self.local_time, task.starts_at, task.ends_at, loc))
+        return "\n".join(
+            [
+                "❌ " + self._t("A task has been cancelled by its coordinator.", loc),
+                "",
+                self._header(task, loc),
+                self._t("Time: {when}", loc).format(when=when),
+                "",
+                self._t("You don't need to come. Thank you for being ready to help!", loc),
+            ]
+        )
+
+    def _message_text(self, task: Task, text: str, locale: str | None) -> str:
+        loc = self._locale(locale)
+        return "\n".join(
+            [
+                "✉️ " + self._t("A message from the coordinator of the task", loc),
+                self._header(task, loc),
+                "",
+                html.quote(text),
+            ]
+        )
+
+
+__all__ = ["PAGE_SIZE", "Change", "TaskService", "can_manage", "can_see_phones", "format_when"]

@@ -1,0 +1,142 @@
+"""What /newtask and /mytasks share: callback data, the task summary, small helpers.
+Texts are translated when built: call these inside a handler."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from aiogram import html
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.catalog import DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
+from bot.i18n import LocalTime
+from bot.tasks.service import format_when
+
+log = logging.getLogger(__name__)
+
+EMPTY = "—"
+DIRECTION_BY_CODE = {choice.code: choice for choice in DIRECTIONS}
+SKILL_BY_CODE = {choice.code: choice for choice in SKILLS}
+
+
+class TaskCb(CallbackData, prefix="tk"):
+    """A coordinator's action on a task: ids only.
+
+    action: list (page) | open | roster | msg | msg_send | time | place | cancel |
+    cancel_yes | send | later"""
+
+    action: str
+    task_id: int = 0
+    page: int = 0
+
+
+class NewTaskCb(CallbackData, prefix="nt"):
+    """Buttons of the /newtask dialog other than choices: confirm | edit | field (code =
+    the field to edit) | preview (back to the preview)."""
+
+    action: str
+    code: str = ""
+
+
+def stale_text() -> str:
+    return _("This button is no longer active. Send /start to see the menu.")
+
+
+def region_name(code: str | None) -> str:
+    region = REGION_BY_CODE.get(code or "")
+    return _(region.name) if region else EMPTY
+
+
+def direction_name(code: str | None) -> str:
+    choice = DIRECTION_BY_CODE.get(code or "")
+    return _(choice.name) if choice else EMPTY
+
+
+def skills_names(codes: list[str]) -> str:
+    names = [_(SKILL_BY_CODE[code].name) for code in keep_known(list(codes), SKILLS)]
+    return ", ".join(names) if names else EMPTY
+
+
+def place_text(place: str | None, latitude: float | None, longitude: float | None) -> str:
+    """HTML-safe place: the address, and the pin's coordinates when there is one."""
+    parts = []
+    if place:
+        parts.append(html.quote(place))
+    if latitude is not None and longitude is not None:
+        parts.append(f"📍 {latitude:.5f}, {longitude:.5f}")
+    return " ".join(parts) if parts else EMPTY
+
+
+def task_summary(values: dict[str, Any], local_time: LocalTime, locale: str) -> str:
+    """The task's fields, one per line, HTML-safe. `values` are a Task's or a draft's
+    attributes (title, description, direction, region, place, latitude, longitude,
+    starts_at, ends_at, slots, required_skills, min_age, organisation)."""
+    starts_at: datetime | None = values.get("starts_at")
+    ends_at: datetime | None = values.get("ends_at")
+    when = html.quote(format_when(local_time, starts_at, ends_at, locale)) if starts_at and ends_at else EMPTY
+    lines = ["📌 <b>" + html.quote(values.get("title") or EMPTY) + "</b>"]
+    if values.get("description"):
+        lines.append(html.quote(values["description"]))
+    lines.append("")
+    slots = values.get("slots")
+    rows = [
+        (_("Direction"), html.quote(direction_name(values.get("direction")))),
+        (_("Region"), html.quote(region_name(values.get("region")))),
+        (_("Place"), place_text(values.get("place"), values.get("latitude"), values.get("longitude"))),
+        (_("Time"), when),
+        (_("Volunteers needed"), str(slots) if slots else EMPTY),
+        (_("Required skills"), html.quote(skills_names(values.get("required_skills") or []))),
+        (_("Minimum age"), str(values.get("min_age") or EMPTY)),
+        (_("Organisation"), html.quote(values.get("organisation") or EMPTY)),
+    ]
+    lines += [f"{label}: {value}" for label, value in rows]
+    return "\n".join(lines)
+
+
+def task_values(task: Any) -> dict[str, Any]:
+    names = ("title", "description", "direction", "region", "place", "latitude", "longitude", "starts_at",
+             "ends_at", "slots", "required_skills", "min_age", "organisation")
+    return {name: getattr(task, name) for name in names}
+
+
+async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
+    """Replace the pressed message with the next screen (a new message if it can't be
+    edited); returns the message now carrying the buttons."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            edited = await message.edit_text(text, reply_markup=markup)
+            return edited if isinstance(edited, Message) else message
+        except TelegramBadRequest as error:
+            if "not modified" in str(error):
+                return message
+            log.info("could not edit message %s: %s", message.message_id, error)
+    if query.bot is None:
+        return None
+    return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def drop_keyboard(message: Message | None) -> None:
+    if not isinstance(message, Message):
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest:
+        pass  # already without buttons, or too old to edit: harmless
+
+
+__all__ = [
+    "NewTaskCb",
+    "TaskCb",
+    "drop_keyboard",
+    "region_name",
+    "show",
+    "stale_text",
+    "task_summary",
+    "task_values",
+]
