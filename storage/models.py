@@ -133,8 +133,14 @@ class VolunteerDirection(Base):
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # A copy of volunteers.region kept by database triggers (migration 0004), never set by
+    # code: "this direction in this region" is then one index range (matching).
+    region: Mapped[str | None] = mapped_column(String(8))
 
-    __table_args__ = (Index("ix_volunteer_directions_code", "code", "volunteer_id"),)
+    __table_args__ = (
+        Index("ix_volunteer_directions_code", "code", "volunteer_id"),
+        Index("ix_volunteer_directions_match", "code", "region", "volunteer_id"),
+    )
 
 
 class VolunteerSkill(Base):

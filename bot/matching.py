@@ -1,0 +1,360 @@
+"""Who gets a task: the eligibility rules and the order of sending.
+
+Eligible for a task (every rule must hold):
+
+1. **active** – status "active", or "paused" with a pause that has already ended (a
+   lapsed pause counts as active); never "unreachable" or "deleted";
+2. **registered** – consent given through the bot (`consent_at`) and a Telegram id;
+3. **direction** – the task's direction is among the volunteer's directions;
+4. **region** – the same region as the task;
+5. **old enough** – `task start year (in settings.tz) - birth year >= task.min_age`
+   (only the birth year is known, so a person counts as having had this year's birthday);
+   no birth year -> not eligible;
+6. **skills** – has every skill in `task.required_skills`;
+7. **available** – the task's START, in local time (settings.tz), falls in one of their
+   availability slots:
+     weekdays  – Monday to Friday, starting 08:00 to 17:59;
+     evenings  – Monday to Friday, starting 18:00 to 22:59;
+     weekends  – Saturday or Sunday, any time;
+     emergency – any day, any time, but ONLY for tasks whose direction is "emergency"
+                 (ticking "Any time for emergencies" does not make someone available
+                 for a routine task at 3 a.m.);
+8. **free** – not signed up ("going" or "offered") for another task that overlaps this
+   one in time, and not already signed up for this task (going, offered, waitlisted).
+
+Order of sending (best first):
+
+1. **skill match** – how many of the volunteer's skills are relevant to the task: the
+   required ones (equal for everyone eligible) plus those useful for its direction
+   (`USEFUL_SKILLS`, e.g. first aid for "health", driving for "emergency");
+2. **reliability** – attended / (attended + no_show) over their past sign-ups; with no
+   history the neutral 0.5;
+3. **fairness** – fewer task offers (TaskOffer rows) in the last 7 days first;
+4. **recently active** – the later of their last message to the bot
+   (telegram_users.last_seen_at) and their profile's updated_at, newest first;
+5. the volunteer id, so the order is total and stable.
+
+The region, status, registration, age, direction, skill and (roughly) availability
+filters run in SQL, starting from one index range of volunteer_directions
+(code, region, volunteer_id) - its `region` is a trigger-kept copy of the volunteer's
+(migration 0004) - and the ordering keys come from correlated subqueries answered from
+indexes. The exact availability rule and overlaps are checked in Python on that list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, Text, and_, case, cast, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.sql import Select
+
+from bot.clock import Clock
+from storage.db import Database
+from storage.models import (
+    Signup,
+    SignupStatus,
+    Task,
+    TaskOffer,
+    TaskStatus,
+    TelegramUser,
+    Volunteer,
+    VolunteerDirection,
+    VolunteerSkill,
+    VolunteerStatus,
+)
+
+EMERGENCY_DIRECTION = "emergency"
+NEUTRAL_RELIABILITY = 0.5
+FAIRNESS_WINDOW = timedelta(days=7)
+WEEKDAY_HOURS = (8, 18)  # [08:00, 18:00)
+EVENING_HOURS = (18, 23)  # [18:00, 23:00)
+
+# Skills that make someone a better fit for a direction, beyond the task's required ones.
+USEFUL_SKILLS: dict[str, frozenset[str]] = {
+    "health": frozenset({"medical", "psychology"}),
+    "ecology": frozenset({"driving", "media"}),
+    "heritage": frozenset({"media", "languages", "construction"}),
+    "emergency": frozenset({"medical", "driving", "psychology"}),
+    "mentoring": frozenset({"teaching", "psychology"}),
+    "elderly": frozenset({"medical", "cooking", "psychology", "driving"}),
+    "education": frozenset({"teaching", "languages", "it"}),
+    "social": frozenset({"psychology", "legal", "cooking", "driving"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """What matching needs of a task (so pure checks need no ORM object)."""
+
+    id: int
+    direction: str
+    region: str
+    starts_at: datetime
+    ends_at: datetime
+    min_age: int
+    required_skills: tuple[str, ...]
+
+    @classmethod
+    def of(cls, task: Task) -> TaskFacts:
+        return cls(task.id, task.direction, task.region, task.starts_at, task.ends_at, task.min_age,
+                   tuple(task.required_skills or ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An eligible volunteer, with the keys they are ordered by."""
+
+    volunteer_id: int
+    telegram_id: int
+    locale: str | None
+    skill_score: int
+    reliability: float
+    offers_last_week: int
+    last_active: datetime
+
+    def sort_key(self) -> tuple[int, float, int, float, int]:
+        return (-self.skill_score, -self.reliability, self.offers_last_week, -self.last_active.timestamp(),
+                self.volunteer_id)
+
+
+def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """The order of sending (see the module docstring)."""
+    return sorted(candidates, key=Candidate.sort_key)
+
+
+def skill_score(task: TaskFacts, skills: Iterable[str]) -> int:
+    relevant = set(task.required_skills) | USEFUL_SKILLS.get(task.direction, frozenset())
+    return len(relevant & set(skills))
+
+
+def reliability(attended: int, no_show: int) -> float:
+    total = attended + no_show
+    return attended / total if total else NEUTRAL_RELIABILITY
+
+
+def is_available(availability: Iterable[str], task: TaskFacts, tz: ZoneInfo) -> bool:
+    """Does the task's local start time fall in one of these availability slots?"""
+    slots = set(availability)
+    if task.direction == EMERGENCY_DIRECTION and "emergency" in slots:
+        return True
+    local = task.starts_at.astimezone(tz)
+    weekend = local.weekday() >= 5
+    if weekend:
+        return "weekends" in slots
+    if "weekdays" in slots and WEEKDAY_HOURS[0] <= local.hour < WEEKDAY_HOURS[1]:
+        return True
+    return "evenings" in slots and EVENING_HOURS[0] <= local.hour < EVENING_HOURS[1]
+
+
+def is_active(status: str, paused_until: datetime | None, now: datetime) -> bool:
+    if status == VolunteerStatus.ACTIVE:
+        return True
+    return status == VolunteerStatus.PAUSED and paused_until is not None and paused_until <= now
+
+
+def max_birth_year(task: TaskFacts, tz: ZoneInfo) -> int:
+    return task.starts_at.astimezone(tz).year - task.min_age
+
+
+def ineligibility(task: TaskFacts, volunteer: Volunteer, *, now: datetime, tz: ZoneInfo,
+                  busy: bool = False) -> str | None:
+    """Why this volunteer is not eligible (a rule name from the docstring), or None.
+    `busy`: they hold a place on an overlapping task (or already on this one)."""
+    if not is_active(volunteer.status, volunteer.paused_until, now):
+        return "active"
+    if volunteer.consent_at is None or volunteer.telegram_id is None:
+        return "registered"
+    if task.direction not in volunteer.directions:
+        return "direction"
+    if volunteer.region != task.region:
+        return "region"
+    if volunteer.birth_year is None or volunteer.birth_year > max_birth_year(task, tz):
+        return "age"
+    if not set(task.required_skills) <= set(volunteer.skills):
+        return "skills"
+    if not is_available(volunteer.availability or (), task, tz):
+        return "available"
+    if busy:
+        return "free"
+    return None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _count(query: Select, name: str):  # noqa: ANN202
+    return func.coalesce(query.correlate(Volunteer).scalar_subquery(), 0).label(name)
+
+
+def _slots_for(task: TaskFacts, tz: ZoneInfo) -> list[str]:
+    """The availability codes that can make someone available for this task."""
+    return [code for code in ("weekdays", "evenings", "weekends", "emergency") if is_available((code,), task, tz)]
+
+
+def _moment(value: object) -> datetime:
+    if value is None:
+        return _EPOCH
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+class MatchingService:
+    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz = tz
+
+    # -- the query -------------------------------------------------------------------------
+
+    def _eligible_query(self, task: TaskFacts, now: datetime, *, ranked: bool = False) -> Select:
+        """Eligible volunteers by every rule but "free" (overlaps). Availability: the
+        codes that qualify for this task's start (`_slots_for`) are looked up in the stored
+        JSON list as '"code"', which is exact for our codes. `ranked` adds the ordering
+        keys as correlated subqueries, each answered from an index for the rows that passed."""
+        v = Volunteer
+        columns = [v.id, v.telegram_id, v.locale]
+        if ranked:
+            since = now - FAIRNESS_WINDOW
+            relevant = sorted(set(task.required_skills) | USEFUL_SKILLS.get(task.direction, frozenset()))
+            columns += [
+                _count(select(func.count()).select_from(VolunteerSkill).where(
+                    VolunteerSkill.volunteer_id == v.id, VolunteerSkill.code.in_(relevant or [""])), "skill_score"),
+                _count(select(func.count()).select_from(Signup).where(
+                    Signup.volunteer_id == v.id, Signup.status == SignupStatus.ATTENDED), "attended"),
+                _count(select(func.count()).select_from(Signup).where(
+                    Signup.volunteer_id == v.id, Signup.status == SignupStatus.NO_SHOW), "no_show"),
+                _count(select(func.count()).select_from(TaskOffer).where(
+                    TaskOffer.volunteer_id == v.id, TaskOffer.offered_at >= since), "offers"),
+                # Compared as stored (UTC, one fixed format); read raw, parsed by _moment.
+                type_coerce(case((TelegramUser.last_seen_at > v.updated_at, TelegramUser.last_seen_at),
+                                 else_=v.updated_at), String).label("last_active"),
+            ]
+        query = (
+            select(*columns)
+            .select_from(VolunteerDirection)
+            .join(v, v.id == VolunteerDirection.volunteer_id)
+            .where(VolunteerDirection.code == task.direction, VolunteerDirection.region == task.region)
+            .where(
+                v.region == task.region,
+                or_(v.status == VolunteerStatus.ACTIVE,
+                    and_(v.status == VolunteerStatus.PAUSED, v.paused_until.is_not(None), v.paused_until <= now)),
+                v.consent_at.is_not(None),
+                v.telegram_id.is_not(None),
+                v.birth_year.is_not(None),
+                v.birth_year <= max_birth_year(task, self.tz),
+                or_(*[cast(v.availability, Text).like(f'%"{code}"%') for code in _slots_for(task, self.tz)]
+                    or [literal(False)]),
+            )
+        )
+        if ranked:
+            query = query.outerjoin(TelegramUser, TelegramUser.telegram_id == v.telegram_id)
+        for code in dict.fromkeys(task.required_skills):
+            query = query.where(exists().where(VolunteerSkill.volunteer_id == v.id, VolunteerSkill.code == code))
+        return query
+
+    async def _busy(self, session, task: TaskFacts) -> set[int]:  # noqa: ANN001
+        """Volunteers holding a place on an overlapping task, or any place on this one."""
+        overlapping = await session.scalars(
+            select(Signup.volunteer_id)
+            .join(Task, Task.id == Signup.task_id)
+            .where(Signup.status.in_(SignupStatus.HOLDS_SLOT), Task.id != task.id,
+                   Task.status.not_in((TaskStatus.CANCELLED, TaskStatus.DONE)),
+                   Task.starts_at < task.ends_at, Task.ends_at > task.starts_at)
+        )
+        own = await session.scalars(
+            select(Signup.volunteer_id).where(Signup.task_id == task.id, Signup.status.in_(SignupStatus.ACTIVE))
+        )
+        return set(overlapping) | set(own)
+
+    # -- the API ---------------------------------------------------------------------------
+
+    async def candidates(self, task: Task | TaskFacts) -> list[Candidate]:
+        """Every eligible volunteer, in the order of sending."""
+        facts = task if isinstance(task, TaskFacts) else TaskFacts.of(task)
+        now = self.clock.now()
+        async with self.db.sessionmaker() as session:
+            rows = (await session.execute(self._eligible_query(facts, now, ranked=True))).all()
+            busy = await self._busy(session, facts)
+        found = [
+            Candidate(
+                volunteer_id=row.id, telegram_id=row.telegram_id, locale=row.locale, skill_score=row.skill_score,
+                reliability=reliability(row.attended, row.no_show), offers_last_week=row.offers,
+                last_active=_moment(row.last_active),
+            )
+            for row in rows
+            if row.id not in busy
+        ]
+        return rank(found)
+
+    async def count(self, task: Task | TaskFacts) -> int:
+        return len(await self.candidates(task))
+
+    async def is_eligible(self, task: Task | TaskFacts, volunteer_id: int) -> bool:
+        """The same rules for one person (a press from /tasks, a waitlist promotion)."""
+        facts = task if isinstance(task, TaskFacts) else TaskFacts.of(task)
+        now = self.clock.now()
+        async with self.db.sessionmaker() as session:
+            row = (await session.execute(
+                self._eligible_query(facts, now).where(Volunteer.id == volunteer_id))).first()
+            if row is None:
+                return False
+            return volunteer_id not in await self._busy(session, facts)
+
+    async def open_tasks_for(self, volunteer: Volunteer, *, limit: int = 200) -> list[Task]:
+        """Open tasks (not started yet) this volunteer is eligible for, soonest first."""
+        now = self.clock.now()
+        directions = volunteer.directions
+        if not directions or volunteer.region is None:
+            return []
+        async with self.db.sessionmaker() as session:
+            tasks = list(await session.scalars(
+                select(Task)
+                .where(Task.region == volunteer.region, Task.status == TaskStatus.OPEN,
+                       Task.starts_at > now, Task.direction.in_(directions))
+                .order_by(Task.starts_at, Task.id)
+                .limit(limit)
+            ))
+            if not tasks:
+                return []
+            holds = (await session.execute(
+                select(Task.id, Task.starts_at, Task.ends_at, Signup.status)
+                .join(Signup, Signup.task_id == Task.id)
+                .where(Signup.volunteer_id == volunteer.id, Signup.status.in_(SignupStatus.ACTIVE),
+                       Task.status.not_in((TaskStatus.CANCELLED, TaskStatus.DONE)))
+            )).all()
+        result = []
+        for task in tasks:
+            facts = TaskFacts.of(task)
+            busy = any(
+                hold.id == task.id
+                or (hold.status in SignupStatus.HOLDS_SLOT and _as_utc(hold.starts_at) < facts.ends_at
+                    and _as_utc(hold.ends_at) > facts.starts_at)
+                for hold in holds
+            )
+            if ineligibility(facts, volunteer, now=now, tz=self.tz, busy=busy) is None:
+                result.append(task)
+        return result
+
+
+__all__ = [
+    "Candidate",
+    "MatchingService",
+    "TaskFacts",
+    "USEFUL_SKILLS",
+    "ineligibility",
+    "is_available",
+    "rank",
+    "reliability",
+    "skill_score",
+]

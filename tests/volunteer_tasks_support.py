@@ -1,0 +1,123 @@
+"""Helpers for the volunteer-side task tests: volunteers and tasks written straight into
+the database (so these tests depend only on matching, offers and sign-ups)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.clock import Clock
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Signup, Task, TaskStatus, TelegramUser, Volunteer, VolunteerStatus
+
+# Saturday 7 March 2026, 10:00 in Almaty (UTC+5).
+SATURDAY_10 = datetime(2026, 3, 7, 5, 0, tzinfo=timezone.utc)
+COORDINATOR = 500_001
+
+
+async def add_volunteer(db: Database, clock: Clock, telegram_id: int | None, **fields: Any) -> int:
+    """A registered, active volunteer in Almaty (health, first aid, weekends, born 1990);
+    `fields` override any of that (directions, skills as lists)."""
+    now = clock.now()
+    values: dict[str, Any] = {
+        "telegram_id": telegram_id,
+        "full_name": f"Volunteer {telegram_id}",
+        "phone": f"+7701{(telegram_id or 0) % 10_000_000:07d}" if telegram_id else None,
+        "birth_year": 1990,
+        "region": "KZ-75",
+        "availability": ["weekends"],
+        "languages": ["kk", "ru"],
+        "locale": "ru",
+        "consent_at": now,
+        "status": VolunteerStatus.ACTIVE,
+        "source": "bot",
+        "hours": 0.0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    directions = fields.pop("directions", ["health"])
+    skills = fields.pop("skills", ["medical"])
+    last_seen = fields.pop("last_seen", None)
+    if last_seen is not None:  # last active = the later of last seen and updated_at
+        values["updated_at"] = min(last_seen, now)
+    values.update(fields)
+    async with db.session() as session:
+        volunteer = Volunteer(**values)
+        volunteer.directions = directions
+        volunteer.skills = skills
+        session.add(volunteer)
+        if telegram_id is not None:
+            session.add(TelegramUser(telegram_id=telegram_id, locale=values["locale"], created_at=now,
+                                     last_seen_at=last_seen or now))
+        await session.flush()
+        return volunteer.id
+
+
+async def add_task(db: Database, clock: Clock, **fields: Any) -> Task:
+    """An open task in Almaty: "health", Saturday 10:00-14:00 local, 5 slots, first aid, 18+."""
+    now = clock.now()
+    starts = fields.pop("starts_at", SATURDAY_10)
+    values: dict[str, Any] = {
+        "title": "Blood donation day",
+        "description": "Help at the registration desk.",
+        "direction": "health",
+        "region": "KZ-75",
+        "place": "City hospital No. 7",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=4),
+        "slots": 5,
+        "taken": 0,
+        "required_skills": ["medical"],
+        "min_age": 18,
+        "organisation": "Red Crescent",
+        "coordinator_telegram_id": COORDINATOR,
+        "status": TaskStatus.OPEN,
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(fields)
+    async with db.session() as session:
+        task = Task(**values)
+        session.add(task)
+        await session.flush()
+        return task
+
+
+async def add_signup(db: Database, clock: Clock, task_id: int, volunteer_id: int, status: str) -> None:
+    async with db.session() as session:
+        session.add(Signup(task_id=task_id, volunteer_id=volunteer_id, status=status,
+                           created_at=clock.now(), updated_at=clock.now()))
+
+
+async def signups_of(db: Database, task_id: int) -> dict[int, str]:
+    async with db.sessionmaker() as session:
+        rows = await session.execute(select(Signup.volunteer_id, Signup.status).where(Signup.task_id == task_id))
+        return dict(rows.all())
+
+
+async def task_row(db: Database, task_id: int) -> Task:
+    async with db.sessionmaker() as session:
+        task = await session.get(Task, task_id)
+        assert task is not None
+        return task
+
+
+_TEMPLATE: dict[str, bytes] = {}
+
+
+async def fresh_database(path: Path) -> Database:
+    """A migrated SQLite database at `path`: migrations run once per test session, then
+    the file is copied (a migration run costs more than most of these tests)."""
+    if "db" not in _TEMPLATE:
+        template = path.with_name("template.db")
+        database = Database(f"sqlite+aiosqlite:///{template}")
+        await upgrade(database)
+        await database.close()
+        _TEMPLATE["db"] = template.read_bytes()
+        template.unlink()
+    path.write_bytes(_TEMPLATE["db"])
+    return Database(f"sqlite+aiosqlite:///{path}")
