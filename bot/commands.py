@@ -13,6 +13,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Main menu or registration")),
     ("profile", N_("My profile")),
     ("language", N_("Change language")),
+    ("newtask", N_("New task (coordinators)")),
+    ("mytasks", N_("My tasks (coordinators)")),
     ("help", N_("What Birge can do")),
     ("cancel", N_("Cancel the current step")),
     ("delete_me", N_("Delete my data")),

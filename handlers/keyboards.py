@@ -62,6 +62,9 @@ def main_menu_keyboard(roles: UserRoles | None = None) -> InlineKeyboardMarkup:
     builder.button(text="👤 " + _("My profile"), callback_data=MenuCb(action="profile"))
     builder.button(text="🌐 " + _("Language"), callback_data=MenuCb(action="language"))
     builder.button(text="❓ " + _("Help"), callback_data=MenuCb(action="help"))
+    if roles is not None and roles.is_coordinator:
+        builder.button(text="➕ " + _("New task"), callback_data=MenuCb(action="newtask"))
+        builder.button(text="📋 " + _("My tasks"), callback_data=MenuCb(action="mytasks"))
     if roles is not None and roles.is_admin:
         builder.button(text="🛡 " + _("Administration"), callback_data=MenuCb(action="admin"))
     builder.adjust(2)

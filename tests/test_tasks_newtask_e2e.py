@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from bot.clock import ManualClock
 from bot.fakeapi import FakeTelegram, FakeUser
+from bot.matching import MatchingService
 from handlers.callbacks import PickCb
 from handlers.tasks_keyboards import NewTaskCb
 from tests.conftest import ADMIN_ID
@@ -25,6 +26,13 @@ from tests.coordinator_support import (
 COORDINATOR = 810_001
 
 
+def ensure_matching(bot: RunningBot) -> None:
+    """The real MatchingService in the handlers' data (a no-op once bot/app.py wires it)."""
+    dispatcher = bot.app.dispatcher
+    if "matching" not in dispatcher.workflow_data:
+        dispatcher["matching"] = MatchingService(bot.services.db, bot.services.clock, bot.settings.tz)
+
+
 async def coordinator(bot: RunningBot, fake: FakeTelegram, *regions: str, organisation: str | None = "Жасыл Ел",
                       user_id: int = COORDINATOR) -> FakeUser:
     for region in regions or ("KZ-75",):
@@ -37,6 +45,7 @@ async def test_newtask_happy_path_in_russian(bot: RunningBot, fake: FakeTelegram
     for number, skills in enumerate((("medical",), ("medical", "driving"), ())):
         await register(bot, 820_000 + number, skills=skills)
     await register(bot, 820_010, skills=("medical",), region="KZ-71")  # another region
+    ensure_matching(bot)
     user = await coordinator(bot, fake)
 
     await user.send_text("/newtask")
@@ -93,6 +102,27 @@ async def test_newtask_happy_path_in_russian(bot: RunningBot, fake: FakeTelegram
     answer = await answer_of(fake, await user.press_data(NewTaskCb(action="confirm").pack(), preview.message_id))
     assert answer.get("show_alert")
     assert len(await tasks_in_db(bot)) == 1
+    # "Not now": the question's buttons go away; nothing is sent.
+    later = await answer_of(fake, await user.press(t("Not now"), message_id=done.message_id))
+    assert later["text"] == t("OK. You can send it later from /mytasks.")
+    await user.wait_for_message(lambda m: m.message_id == done.message_id and not m.button_texts())
+    await everything_accepted(fake)
+
+
+async def test_menu_buttons_for_coordinators(bot: RunningBot, fake: FakeTelegram) -> None:
+    t = Texts(bot, "ru")
+    await register(bot, COORDINATOR)
+    await register(bot, 830_002)
+    user = await coordinator(bot, fake)
+    menu = await user.ask("/start", lambda m: "➕ " + t("New task") in m.button_texts())
+    assert "📋 " + t("My tasks") in menu.button_texts()
+    await user.press("📋 " + t("My tasks"), message_id=menu.message_id)
+    await wait_text(user, t("You have no tasks yet. Create one with /newtask."))
+    await user.press("➕ " + t("New task"), message_id=menu.message_id)
+    await wait_text(user, questions(t)["title"])
+    volunteer = fake.user(830_002, language_code="ru")
+    menu = await volunteer.ask("/start", lambda m: bool(m.button_texts()))
+    assert "➕ " + t("New task") not in menu.button_texts()
     await everything_accepted(fake)
 
 
