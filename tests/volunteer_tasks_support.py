@@ -121,3 +121,37 @@ async def fresh_database(path: Path) -> Database:
         template.unlink()
     path.write_bytes(_TEMPLATE["db"])
     return Database(f"sqlite+aiosqlite:///{path}")
+
+
+class Stack:
+    """The task services over one database, without a running bot (the outbox rows are
+    written, nobody sends them)."""
+
+    def __init__(self, db: Database, clock: Clock, *, daily_cap: int = 5, confirm_minutes: int = 120) -> None:
+        from zoneinfo import ZoneInfo
+
+        from bot.delivery import DeliveryService
+        from bot.i18n import LocalTime, make_i18n
+        from bot.matching import MatchingService
+        from bot.tasks.cards import CardRenderer
+        from bot.tasks.offers import OfferService
+        from bot.tasks.signups import SignupService
+
+        tz = ZoneInfo("Asia/Almaty")
+        self.db = db
+        self.clock = clock
+        self.i18n = make_i18n("kk")
+        self.local_time = LocalTime(tz)
+        self.delivery = DeliveryService(db, clock, self.i18n)
+        self.matching = MatchingService(db, clock, tz)
+        self.cards = CardRenderer(self.i18n, self.local_time)
+        self.offers = OfferService(db, clock, self.i18n, self.delivery, self.matching, self.cards, tz,
+                                   daily_cap=daily_cap)
+        self.signups = SignupService(db, clock, self.i18n, self.local_time, self.delivery, self.matching,
+                                     self.cards, confirm_minutes=confirm_minutes)
+
+    async def deliveries(self) -> list[Any]:
+        from storage.models import DeliveryMessage
+
+        async with self.db.sessionmaker() as session:
+            return list(await session.scalars(select(DeliveryMessage).order_by(DeliveryMessage.id)))

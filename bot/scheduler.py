@@ -1,0 +1,54 @@
+"""Periodic jobs (APScheduler). Jobs read what is due from the database on each run and
+keep nothing in memory, so a restart loses nothing; times come from the injected clock
+(tests move the clock and call the job functions directly).
+
+Started in the dispatcher's startup (inside the running loop), shut down on stop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+log = logging.getLogger(__name__)
+
+EXPIRE_PROMOTIONS_EVERY_SECONDS = 30
+
+
+class Scheduler:
+    def __init__(self) -> None:
+        self._jobs: list[tuple[str, Callable[[], Awaitable[object]], float]] = []
+        self._scheduler: AsyncIOScheduler | None = None
+
+    def add_interval_job(self, name: str, job: Callable[[], Awaitable[object]], seconds: float) -> None:
+        """Register a job before start(); it runs every `seconds`, one run at a time."""
+        self._jobs.append((name, job, seconds))
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._scheduler = AsyncIOScheduler()
+        for name, job, seconds in self._jobs:
+            self._scheduler.add_job(_guarded(name, job), "interval", seconds=seconds, id=name, name=name,
+                                    max_instances=1, coalesce=True)
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+
+def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:  # noqa: BLE001 - a failing run must not stop the next ones
+            log.exception("scheduled job %s failed", name)
+
+    return run

@@ -1,0 +1,151 @@
+"""Sending a task to the volunteers who match it (after the coordinator confirms).
+
+`broadcast_task` takes the matching volunteers in the order of sending and, in ONE
+transaction, writes a TaskOffer row and a delivery row (the card in the volunteer's
+language) for each, under the broadcast key "task:<id>:offer". So a repeated Confirm
+returns the same broadcast and adds only volunteers who were not offered the task yet.
+
+Limits for routine offers (every direction but "emergency"):
+- the daily cap: at most DAILY_BROADCAST_CAP routine offers per volunteer per local day
+  (settings.tz), counted from TaskOffer rows of the day the card will be delivered;
+- quiet hours 22:00-08:00 local: the cards are written at once but held until 08:00
+  (the delivery rows' next_attempt_at), and count for the day they are delivered on.
+Emergency tasks go on the emergency lane, at any hour, and do not count for the cap.
+
+The coordinator's progress message shows "accepted so far": the people going on the
+task (`accepted_for_broadcast`, plugged into the delivery engine for kind "task_offer").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.delivery import DeliveryService, OutgoingMessage
+from bot.matching import EMERGENCY_DIRECTION, Candidate, MatchingService
+from bot.tasks.cards import Card, CardRenderer
+from bot.tasks.signups import wake_after_commit
+from storage.db import Database
+from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus
+from storage.repositories.signups import SignupRepository
+
+OFFER_KIND = "task_offer"
+QUIET_START = time(22, 0)
+QUIET_END = time(8, 0)
+
+
+def offer_key(task_id: int) -> str:
+    return f"task:{task_id}:offer"
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastPlan:
+    """What a broadcast did (or would do, when nothing was sent)."""
+
+    task_id: int
+    broadcast_id: int | None
+    matched: int  # eligible volunteers
+    queued: int  # cards written now
+    already_offered: int  # had the card already (a repeated confirm)
+    capped: int  # skipped: their daily cap is reached
+    send_at: datetime | None = None  # when the cards go out (later than now in quiet hours)
+    reason: str | None = None  # "closed" when the task cannot be offered
+    recipients: list[int] = field(default_factory=list)  # volunteer ids, in the order of sending
+    held: bool = False  # quiet hours: the cards wait until send_at
+
+
+def next_send_moment(now: datetime, tz, emergency: bool = False) -> datetime:  # noqa: ANN001
+    """Now, or 08:00 local when now is in the quiet hours (22:00-08:00)."""
+    if emergency:
+        return now
+    local = now.astimezone(tz)
+    if local.time() >= QUIET_START:
+        morning = datetime.combine(local.date() + timedelta(days=1), QUIET_END, tzinfo=tz)
+    elif local.time() < QUIET_END:
+        morning = datetime.combine(local.date(), QUIET_END, tzinfo=tz)
+    else:
+        return now
+    return morning.astimezone(timezone.utc)
+
+
+class OfferService:
+    def __init__(self, db: Database, clock: Clock, i18n: I18n, delivery: DeliveryService,
+                 matching: MatchingService, cards: CardRenderer, tz, *, daily_cap: int = 5) -> None:  # noqa: ANN001
+        self.db = db
+        self.clock = clock
+        self.i18n = i18n
+        self.delivery = delivery
+        self.matching = matching
+        self.cards = cards
+        self.tz = tz
+        self.daily_cap = daily_cap
+
+    def render_card(self, task: Task, locale: str) -> Card:
+        return self.cards.offer(task, locale)
+
+    async def count_matching(self, task: Task) -> int:
+        """For the coordinator's preview: how many volunteers match."""
+        return await self.matching.count(task)
+
+    async def broadcast_task(self, task_id: int, coordinator_id: int, coordinator_locale: str) -> BroadcastPlan:
+        now = self.clock.now()
+        async with self.db.sessionmaker() as session:
+            task = await SignupRepository(session).task(task_id)
+        if task is None or task.status not in (TaskStatus.OPEN, TaskStatus.FULL) or task.starts_at <= now:
+            return BroadcastPlan(task_id, None, 0, 0, 0, 0, reason="closed")
+        emergency = task.direction == EMERGENCY_DIRECTION
+        candidates = await self.matching.candidates(task)
+        send_at = next_send_moment(now, self.tz, emergency)
+        lane = DeliveryLane.EMERGENCY if emergency else DeliveryLane.ROUTINE
+        async with self.db.session() as session:
+            repo = SignupRepository(session)
+            task = await repo.task(task_id)  # fresh, inside the write transaction
+            assert task is not None
+            offered = await repo.offered_volunteers(task_id)
+            fresh = [c for c in candidates if c.volunteer_id not in offered]
+            capped: list[Candidate] = []
+            if not emergency and fresh:
+                day_start, day_end = self._local_day(send_at)
+                counts = await repo.routine_offers_between([c.volunteer_id for c in fresh], day_start, day_end,
+                                                           EMERGENCY_DIRECTION)
+                capped = [c for c in fresh if counts.get(c.volunteer_id, 0) >= self.daily_cap]
+                fresh = [c for c in fresh if counts.get(c.volunteer_id, 0) < self.daily_cap]
+            await repo.add_offers(task_id, [c.volunteer_id for c in fresh], send_at)
+            rendered: dict[str, Card] = {}
+            messages = []
+            for candidate in fresh:
+                locale = candidate.locale or self.i18n.default_locale
+                if locale not in rendered:
+                    rendered[locale] = self.cards.offer(task, locale)
+                card = rendered[locale]
+                messages.append(OutgoingMessage(candidate.telegram_id, card.text, card.markup, candidate.volunteer_id))
+            broadcast_id = await self.delivery.add_broadcast(
+                session, OFFER_KIND, lane, coordinator_id, messages, progress_chat_id=coordinator_id,
+                progress_locale=coordinator_locale, title=task.title, key=offer_key(task_id),
+                not_before=send_at if send_at > now else None,
+            )
+            wake_after_commit(session, self.delivery, lane)
+        return BroadcastPlan(
+            task_id=task_id, broadcast_id=broadcast_id, matched=len(candidates), queued=len(messages),
+            already_offered=len(candidates) - len(fresh) - len(capped), capped=len(capped), send_at=send_at,
+            recipients=[c.volunteer_id for c in fresh], held=send_at > now,
+        )
+
+    async def accepted_for_broadcast(self, broadcast_id: int) -> int:
+        """"Accepted so far" for the progress message: people going on the broadcast's task."""
+        async with self.db.sessionmaker() as session:
+            repo = SignupRepository(session)
+            key = await repo.broadcast_key(broadcast_id)
+            if key is None or not key.startswith("task:") or not key.endswith(":offer"):
+                return 0
+            task_id = int(key.split(":")[1])
+            return await repo.count(task_id, (SignupStatus.GOING,))
+
+    def _local_day(self, moment: datetime) -> tuple[datetime, datetime]:
+        local = moment.astimezone(self.tz)
+        start = datetime.combine(local.date(), time(0, 0), tzinfo=self.tz)
+        end = datetime.combine(local.date() + timedelta(days=1), time(0, 0), tzinfo=self.tz)
+        return start.astimezone(timezone.utc), end.astimezone(timezone.utc)

@@ -1,0 +1,351 @@
+"""Sign-ups: "I'll go", "Can't", the waitlist, cancelling, and promotions from the waitlist.
+
+Slots: `tasks.taken` counts the places held (going, or offered to a promoted waitlister).
+A place is taken by one conditional UPDATE (`taken < slots AND status = 'open'`) inside
+the transaction that writes the sign-up, so however many people press at once, no more
+sign-ups than slots can ever exist; the task turns "full" with its last place and
+"open" again when one is freed.
+
+Who may press a task's buttons: a volunteer who was sent its card (a TaskOffer row), or
+one who is eligible for it right now by the matching rules (that is what /tasks lists;
+listing does not create TaskOffer rows, so browsing does not count against the daily cap
+or fairness). Anyone else, a cancelled/started task, a full task, or a repeated press
+gets a polite answer and nothing changes. Nobody gets a place on a task that overlaps
+one they already hold.
+
+Freed places go to the waitlist, first come first: the next person is "offered" the
+place (it is held for them) until now + SIGNUP_CONFIRM_MINUTES and gets a card through
+the outbox (lane personal, written in the same transaction) to confirm. If they do not,
+`expire_due()` (run by the scheduler) passes the place to the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram.utils.i18n import I18n
+from babel.dates import format_time
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.delivery import DeliveryService
+from bot.i18n import LocalTime
+from bot.matching import MatchingService
+from bot.tasks.cards import CardRenderer
+from storage.db import Database
+from storage.models import DeliveryLane, Signup, SignupStatus, Task, TaskStatus, Volunteer, VolunteerStatus
+from storage.repositories.signups import SignupRepository
+from storage.repositories.volunteers import VolunteerRepository
+
+log = logging.getLogger(__name__)
+
+
+class Outcome:
+    GOING = "going"  # a place was taken
+    WAITLISTED = "waitlisted"
+    CONFIRMED = "confirmed"  # a promoted waitlister confirmed
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    ALREADY = "already"  # a repeated press: they already have this
+    FULL = "full"  # no place left (may join the waitlist)
+    FREE = "free"  # joining the waitlist while a place is free: take the place instead
+    CLOSED = "closed"  # cancelled, done or started
+    NOT_OFFERED = "not_offered"  # not sent to them and not eligible
+    BUSY = "busy"  # holds a place on an overlapping task
+    EXPIRED = "expired"  # a promotion not confirmed in time
+    NOT_SIGNED_UP = "not_signed_up"
+    NOT_REGISTERED = "not_registered"
+    MISSING = "missing"  # no such task
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: str
+    task: Task | None = None
+    status: str | None = None  # the person's sign-up status afterwards
+
+
+@dataclass(frozen=True, slots=True)
+class MySignup:
+    task: Task
+    status: str
+    offered_until: datetime | None
+
+
+class SignupService:
+    def __init__(self, db: Database, clock: Clock, i18n: I18n, local_time: LocalTime, delivery: DeliveryService,
+                 matching: MatchingService, cards: CardRenderer, *, confirm_minutes: int = 120) -> None:
+        self.db = db
+        self.clock = clock
+        self.i18n = i18n
+        self.local_time = local_time
+        self.delivery = delivery
+        self.matching = matching
+        self.cards = cards
+        self.confirm_window = timedelta(minutes=confirm_minutes)
+
+    # -- what a volunteer presses ----------------------------------------------------------
+
+    async def go(self, task_id: int, telegram_id: int) -> Result:
+        """"I'll go": take a place atomically."""
+        now = self.clock.now()
+        check = await self._precheck(task_id, telegram_id)
+        if check.outcome != "ok":
+            return check
+        volunteer_id = check.status
+        assert volunteer_id is not None
+        try:
+            async with self.db.session() as session:
+                repo = SignupRepository(session)
+                task = await repo.task(task_id)
+                assert task is not None
+                existing = await repo.signup(task_id, int(volunteer_id))
+                if existing is not None and existing.status in SignupStatus.ACTIVE:
+                    return Result(Outcome.ALREADY, task, existing.status)
+                if await repo.holds_overlapping(int(volunteer_id), task):
+                    return Result(Outcome.BUSY, task)
+                if not await repo.take_slot(task_id, now):
+                    task = await repo.task(task_id)
+                    return Result(Outcome.CLOSED if _closed(task, now) else Outcome.FULL, task)
+                await repo.put_signup(task_id, int(volunteer_id), SignupStatus.GOING, now)
+                await repo.set_offer_response(task_id, int(volunteer_id), SignupStatus.GOING)
+                task = await repo.task(task_id)
+                return Result(Outcome.GOING, task, SignupStatus.GOING)
+        except IntegrityError:  # a double tap raced on a backend without write serialisation
+            return Result(Outcome.ALREADY, await self.task(task_id), SignupStatus.GOING)
+
+    async def join_waitlist(self, task_id: int, telegram_id: int) -> Result:
+        now = self.clock.now()
+        check = await self._precheck(task_id, telegram_id)
+        if check.outcome != "ok":
+            return check
+        volunteer_id = int(check.status or 0)
+        try:
+            async with self.db.session() as session:
+                repo = SignupRepository(session)
+                task = await repo.task(task_id)
+                assert task is not None
+                existing = await repo.signup(task_id, volunteer_id)
+                if existing is not None and existing.status in SignupStatus.ACTIVE:
+                    return Result(Outcome.ALREADY, task, existing.status)
+                if _closed(task, now):
+                    return Result(Outcome.CLOSED, task)
+                if task.status == TaskStatus.OPEN and task.taken < task.slots:
+                    return Result(Outcome.FREE, task)
+                await repo.put_signup(task_id, volunteer_id, SignupStatus.WAITLISTED, now)
+                await repo.set_offer_response(task_id, volunteer_id, SignupStatus.WAITLISTED)
+                return Result(Outcome.WAITLISTED, task, SignupStatus.WAITLISTED)
+        except IntegrityError:
+            return Result(Outcome.ALREADY, await self.task(task_id), SignupStatus.WAITLISTED)
+
+    async def decline(self, task_id: int, telegram_id: int) -> Result:
+        """"Can't": noted on the offer. A promoted waitlister gives the place to the next."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            repo = SignupRepository(session)
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            task = await repo.task(task_id)
+            if volunteer is None or not volunteer.is_registered:
+                return Result(Outcome.NOT_REGISTERED, task)
+            if task is None:
+                return Result(Outcome.MISSING)
+            signup = await repo.signup(task_id, volunteer.id)
+            if signup is not None and signup.status == SignupStatus.OFFERED:
+                await self._release(session, repo, signup, SignupStatus.CANCELLED, task, now)
+                return Result(Outcome.CANCELLED, await repo.task(task_id), SignupStatus.CANCELLED)
+            if signup is not None and signup.status in SignupStatus.ACTIVE:
+                return Result(Outcome.ALREADY, task, signup.status)  # cancelling is done from /my
+            await repo.set_offer_response(task_id, volunteer.id, "declined")
+            return Result(Outcome.DECLINED, task)
+
+    async def confirm(self, task_id: int, telegram_id: int) -> Result:
+        """A promoted waitlister confirms the place held for them."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            repo = SignupRepository(session)
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            task = await repo.task(task_id)
+            if volunteer is None or not volunteer.is_registered:
+                return Result(Outcome.NOT_REGISTERED, task)
+            if task is None:
+                return Result(Outcome.MISSING)
+            signup = await repo.signup(task_id, volunteer.id)
+            if signup is None:
+                return Result(Outcome.NOT_SIGNED_UP, task)
+            if signup.status == SignupStatus.GOING:
+                return Result(Outcome.ALREADY, task, SignupStatus.GOING)
+            if signup.status != SignupStatus.OFFERED:
+                outcome = Outcome.EXPIRED if signup.status == SignupStatus.EXPIRED else Outcome.NOT_SIGNED_UP
+                return Result(outcome, task, signup.status)
+            if task.status not in (TaskStatus.OPEN, TaskStatus.FULL):
+                return Result(Outcome.CLOSED, task)
+            if signup.offered_until is not None and signup.offered_until <= now:
+                # Past the deadline; the scheduler has not passed it on yet: do it now.
+                await self._release(session, repo, signup, SignupStatus.EXPIRED, task, now)
+                return Result(Outcome.EXPIRED, await repo.task(task_id), SignupStatus.EXPIRED)
+            await repo.set_status(signup.id, (SignupStatus.OFFERED,), SignupStatus.GOING, now)
+            await repo.set_offer_response(task_id, volunteer.id, SignupStatus.GOING)
+            return Result(Outcome.CONFIRMED, task, SignupStatus.GOING)
+
+    async def cancel(self, task_id: int, telegram_id: int) -> Result:
+        """"Cancel my sign-up": frees the place (the waitlist moves up) or leaves the waitlist."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            repo = SignupRepository(session)
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            task = await repo.task(task_id)
+            if volunteer is None or not volunteer.is_registered:
+                return Result(Outcome.NOT_REGISTERED, task)
+            if task is None:
+                return Result(Outcome.MISSING)
+            signup = await repo.signup(task_id, volunteer.id)
+            if signup is None or signup.status not in SignupStatus.ACTIVE:
+                return Result(Outcome.NOT_SIGNED_UP, task, signup.status if signup else None)
+            if signup.status == SignupStatus.WAITLISTED:
+                await repo.set_status(signup.id, (SignupStatus.WAITLISTED,), SignupStatus.CANCELLED, now)
+            else:
+                await self._release(session, repo, signup, SignupStatus.CANCELLED, task, now)
+            return Result(Outcome.CANCELLED, await repo.task(task_id), SignupStatus.CANCELLED)
+
+    # -- the scheduler ---------------------------------------------------------------------------
+
+    async def expire_due(self) -> int:
+        """Promotions past their deadline: expired, the place passes to the next person.
+        Returns how many expired. Safe to run from several places (each row is changed
+        by a conditional UPDATE)."""
+        now = self.clock.now()
+        expired = 0
+        async with self.db.sessionmaker() as session:
+            due = await SignupRepository(session).due_offers(now)
+        for stale in due:
+            async with self.db.session() as session:
+                repo = SignupRepository(session)
+                signup = await repo.signup(stale.task_id, stale.volunteer_id)
+                task = await repo.task(stale.task_id)
+                if signup is None or task is None or signup.status != SignupStatus.OFFERED:
+                    continue
+                if signup.offered_until is None or signup.offered_until > now:
+                    continue
+                await self._release(session, repo, signup, SignupStatus.EXPIRED, task, now)
+                expired += 1
+        return expired
+
+    # -- reading --------------------------------------------------------------------------------
+
+    async def task(self, task_id: int) -> Task | None:
+        async with self.db.sessionmaker() as session:
+            return await SignupRepository(session).task(task_id)
+
+    async def status_of(self, task_id: int, telegram_id: int) -> str | None:
+        async with self.db.sessionmaker() as session:
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            if volunteer is None:
+                return None
+            signup = await SignupRepository(session).signup(task_id, volunteer.id)
+            return signup.status if signup else None
+
+    async def my_upcoming(self, telegram_id: int) -> list[MySignup]:
+        async with self.db.sessionmaker() as session:
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            if volunteer is None or not volunteer.is_registered:
+                return []
+            rows = await SignupRepository(session).upcoming_of(volunteer.id, self.clock.now())
+        return [MySignup(task, signup.status, signup.offered_until) for signup, task in rows]
+
+    async def accepted(self, task_id: int) -> int:
+        """People going (confirmed places) on the task."""
+        async with self.db.sessionmaker() as session:
+            return await SignupRepository(session).count(task_id, (SignupStatus.GOING,))
+
+    # -- internals -------------------------------------------------------------------------------
+
+    async def _precheck(self, task_id: int, telegram_id: int) -> Result:
+        """Registered, the task exists and is bookable, and the person may press its
+        buttons (offered to them or eligible now). "ok" carries the volunteer id in status."""
+        now = self.clock.now()
+        async with self.db.sessionmaker() as session:
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            repo = SignupRepository(session)
+            task = await repo.task(task_id)
+            if volunteer is None or not volunteer.is_registered:
+                return Result(Outcome.NOT_REGISTERED, task)
+            if task is None:
+                return Result(Outcome.MISSING)
+            if _closed(task, now):
+                return Result(Outcome.CLOSED, task)
+            existing = await repo.signup(task_id, volunteer.id)
+            if existing is not None and existing.status in SignupStatus.ACTIVE:
+                return Result(Outcome.ALREADY, task, existing.status)
+            offered = await repo.has_offer(task_id, volunteer.id)
+        if not offered and not await self.matching.is_eligible(task, volunteer.id):
+            # A quick second tap: the first one's sign-up made them "not free" meanwhile.
+            status = await self.status_of(task_id, telegram_id)
+            if status in SignupStatus.ACTIVE:
+                return Result(Outcome.ALREADY, task, status)
+            return Result(Outcome.NOT_OFFERED, task)
+        return Result("ok", task, str(volunteer.id))
+
+    async def _release(self, session: AsyncSession, repo: SignupRepository, signup: Signup, to_status: str,
+                       task: Task, now: datetime) -> None:
+        """A held place is given up (cancelled, declined or expired promotion): free it and
+        offer it to the next person on the waitlist, all in this transaction."""
+        if not await repo.set_status(signup.id, SignupStatus.HOLDS_SLOT, to_status, now):
+            return
+        await repo.free_slot(task.id, now)
+        await self._promote_next(session, repo, task.id, now)
+
+    async def _promote_next(self, session: AsyncSession, repo: SignupRepository, task_id: int, now: datetime) -> None:
+        task = await repo.task(task_id)
+        if task is None or _closed(task, now):
+            return
+        for waiting, volunteer in await repo.waitlist(task_id):
+            if not _reachable(volunteer, now) or await repo.holds_overlapping(volunteer.id, task):
+                continue
+            if not await repo.take_slot(task_id, now):
+                return
+            until = min(now + self.confirm_window, task.starts_at)
+            await repo.set_status(waiting.id, (SignupStatus.WAITLISTED,), SignupStatus.OFFERED, now, offered_until=until)
+            task = await repo.task(task_id)
+            assert task is not None and volunteer.telegram_id is not None
+            locale = volunteer.locale or self.i18n.default_locale
+            deadline = format_time(self.local_time.local(until), format="short", tzinfo=self.local_time.tz,
+                                   locale=locale)
+            if self.local_time.local(until).date() != self.local_time.local(now).date():
+                deadline = self.local_time.date(until, locale, "medium") + ", " + deadline
+            card = self.cards.promotion(task, locale, deadline)
+            await self.delivery.add_one(session, volunteer.telegram_id, card.text, lane=DeliveryLane.PERSONAL,
+                                        reply_markup=card.markup, volunteer_id=volunteer.id,
+                                        key=f"signup:{waiting.id}:offer:{now.timestamp():.6f}")
+            wake_after_commit(session, self.delivery, DeliveryLane.PERSONAL)
+            return
+
+
+def wake_after_commit(session: AsyncSession, delivery: DeliveryService, lane: int) -> None:
+    """Wake the sender once this transaction has committed (rows written with
+    delivery.add_one / add_broadcast are invisible to it before)."""
+    lanes: set[int] = session.info.setdefault("wake_lanes", set())
+    if not lanes:
+        def _after_commit(_session: object) -> None:
+            for each in lanes:
+                delivery.wake(each)
+
+        event.listen(session.sync_session, "after_commit", _after_commit, once=True)
+    lanes.add(lane)
+
+
+def _closed(task: Task | None, now: datetime) -> bool:
+    return task is None or task.status not in (TaskStatus.OPEN, TaskStatus.FULL) or task.starts_at <= now
+
+
+def _reachable(volunteer: Volunteer, now: datetime) -> bool:
+    """May a freed place be offered to this waitlister (registered, not paused, reachable)?"""
+    if volunteer.telegram_id is None or not volunteer.is_registered:
+        return False
+    if volunteer.status == VolunteerStatus.ACTIVE:
+        return True
+    lapsed = volunteer.paused_until is not None and volunteer.paused_until <= now
+    return volunteer.status == VolunteerStatus.PAUSED and lapsed
