@@ -133,10 +133,9 @@ def build_mytasks_router() -> Router:
             return
         await query.answer()
         await drop_keyboard(query.message)  # first: a second tap finds no button
-        await offers.broadcast_task(task.id, query.from_user.id, locale)
+        plan = await offers.broadcast_task(task.id, query.from_user.id, locale)
         if isinstance(query.message, Message):
-            await query.message.answer(_("📣 Sending the task to the matching volunteers. "
-                                         "The progress will be shown here."))
+            await query.message.answer(_broadcast_text(plan, data["local_time"], locale))
 
     @router.callback_query(TaskCb.filter(F.action == "later"), flags={"action": "task.broadcast"})
     async def later(query: CallbackQuery, callback_data: TaskCb, **data: Any) -> None:
@@ -396,6 +395,34 @@ def build_mytasks_router() -> Router:
         await query.answer(stale_text(), show_alert=True)
 
     return router
+
+
+def _broadcast_text(plan: Any, local_time: Any, locale: str) -> str:
+    """What the coordinator is told after Send (the delivery engine's progress message
+    follows separately and is edited in place)."""
+    if getattr(plan, "reason", None) == "closed":
+        return _("This task is not open, so it cannot be sent.")
+    queued = int(getattr(plan, "queued", 0) or 0)
+    already = int(getattr(plan, "already_offered", 0) or 0)
+    capped = int(getattr(plan, "capped", 0) or 0)
+    lines = []
+    if queued:
+        lines.append(ngettext("📣 Sending the task to {count} volunteer.", "📣 Sending the task to {count} volunteers.",
+                              queued).format(count=queued))
+        send_at = getattr(plan, "send_at", None)
+        if getattr(plan, "held", False) and send_at is not None:
+            lines.append(_("It is quiet hours now: the cards go out at {time}.").format(
+                time=html.quote(local_time.datetime(send_at, locale, fmt="short"))))
+    elif already:
+        lines.append(_("The task has already been sent to the matching volunteers."))
+    else:
+        lines.append(_("No volunteers match this task yet. You can send it later from /mytasks."))
+    if capped:
+        lines.append(ngettext(
+            "{count} volunteer has already had today's maximum of task offers and is skipped.",
+            "{count} volunteers have already had today's maximum of task offers and are skipped.",
+            capped).format(count=capped))
+    return "\n".join(lines)
 
 
 # --- loading and checking -------------------------------------------------------------

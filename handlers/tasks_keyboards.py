@@ -122,7 +122,8 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
 
 
 async def drop_keyboard(message: Message | None) -> None:
-    if not isinstance(message, Message):
+    """Take the buttons off a message (if it still has any: Telegram refuses a no-op edit)."""
+    if not isinstance(message, Message) or message.reply_markup is None:
         return
     try:
         await message.edit_reply_markup(reply_markup=None)

@@ -89,7 +89,7 @@ async def answer_of(fake: FakeTelegram, query_id: str | None, timeout: float = 5
 async def everything_accepted(fake: FakeTelegram) -> None:
     await fake.wait_idle()
     rejected = [(call.method, call.description) for call in fake.calls if not call.ok]
-    assert rejected == []
+    assert rejected == [], rejected
     assert fake.unanswered_callbacks() == []
 
 

@@ -9,7 +9,7 @@ from bot.clock import ManualClock
 from bot.fakeapi import FakeTelegram, FakeUser
 from bot.matching import MatchingService
 from handlers.callbacks import PickCb
-from handlers.tasks_keyboards import NewTaskCb
+from handlers.tasks_keyboards import NewTaskCb, TaskCb
 from tests.conftest import ADMIN_ID
 from tests.e2e_support import RunningBot
 from tests.coordinator_support import (
@@ -106,6 +106,56 @@ async def test_newtask_happy_path_in_russian(bot: RunningBot, fake: FakeTelegram
     later = await answer_of(fake, await user.press(t("Not now"), message_id=done.message_id))
     assert later["text"] == t("OK. You can send it later from /mytasks.")
     await user.wait_for_message(lambda m: m.message_id == done.message_id and not m.button_texts())
+    await everything_accepted(fake)
+
+
+async def test_confirm_then_send_reaches_the_matching_volunteers(bot: RunningBot, fake: FakeTelegram) -> None:
+    t = Texts(bot, "ru")
+    q = questions(t)
+    matching_people = [fake.user(820_100 + n, language_code="ru") for n in range(2)]
+    for person in matching_people:
+        await register(bot, person.id)
+    outsider = fake.user(820_110, language_code="ru")
+    await register(bot, outsider.id, directions=("health",))  # another direction
+    ensure_matching(bot)
+    user = await coordinator(bot, fake)
+    await to_title_step(user, t)
+    await answer(user, "Субботник", q["description"])
+    await user.press(t("Skip ➡️"))
+    await wait_text(user, q["direction"])
+    await user.press(t("Ecology"))
+    await wait_text(user, q["place"])
+    await answer(user, "Парк Горького", q["start"])
+    await answer(user, "07.03 10:00", q["end"])
+    await answer(user, "13:00", q["slots"])
+    await answer(user, "5", q["skills"])
+    await user.press(t("Done ➡️"))
+    await user.wait_for_message(is_preview(t))
+    await user.press("✅ " + t("Confirm"))
+    done = await wait_text(user, t.n("{count} volunteer matches this task.", "{count} volunteers match this task.", 2))
+    await user.press("📣 " + t("Send"), message_id=done.message_id)
+    await wait_text(user, t.n("📣 Sending the task to {count} volunteer.",
+                              "📣 Sending the task to {count} volunteers.", 2))
+    # The delivery engine's progress message appears, and is edited in place as the cards go out.
+    progress = await wait_text(user, "Субботник")
+    assert t("Sent: {sent} of {total}", sent=0, total=2).split(":")[0] in progress.text
+    for person in matching_people:
+        card = await wait_text(person, "Субботник")
+        assert card.button_texts()  # the volunteer side's card, with its buttons
+    await fake.wait_idle()
+    assert outsider.messages == []
+    bot.clock.advance(seconds=30)  # the progress message is edited at most every few seconds
+    edited = await user.wait_for_message(
+        lambda m: m.message_id == progress.message_id and t("Sent: {sent} of {total}", sent=2, total=2) in (m.text or ""),
+        timeout=10, after=progress.message_id - 1)
+    assert edited.edited
+    # A second press of Send: the button is gone; a forged press sends nothing new.
+    again = await answer_of(fake, await user.press_data(TaskCb(action="send", task_id=(await tasks_in_db(bot))[0].id)
+                                                        .pack(), done.message_id))
+    assert not again.get("show_alert")
+    await wait_text(user, t("The task has already been sent to the matching volunteers."))
+    await fake.wait_idle()
+    assert [len(person.messages) for person in matching_people] == [1, 1]
     await everything_accepted(fake)
 
 
