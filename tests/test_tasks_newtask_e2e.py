@@ -382,6 +382,28 @@ async def test_region_scope(bot: RunningBot, fake: FakeTelegram) -> None:
     await bot.services.access.revoke(COORDINATOR, "coordinator", region="KZ-75")
     await bot.services.access.revoke(COORDINATOR, "coordinator", region="KZ-79")
     assert (await user.ask("Уборка")).text == t("Sorry, only coordinators can do this.")
+    # A coordinator of Almaty alone has no region step; a forged Astana button changes nothing.
+    single = await coordinator(bot, fake, "KZ-75", user_id=COORDINATOR + 1)
+    await single.send_text("/newtask")
+    title_q = await wait_text(single, q["title"])
+    forged = await answer_of(fake, await single.press_data(PickCb(field="task_region", code="KZ-71").pack(),
+                                                           title_q.message_id))
+    assert forged.get("show_alert")
+    await answer(single, "Уборка", q["description"])
+    await single.press(t("Skip ➡️"))
+    await wait_text(single, q["direction"])
+    await single.press(t("Ecology"))
+    await wait_text(single, q["place"])
+    await answer(single, "Парк", q["start"])
+    await answer(single, "05.03 10:00", q["end"])
+    await answer(single, "12:00", q["slots"])
+    await answer(single, "2", q["skills"])
+    await single.press(t("Done ➡️"))
+    preview = await single.wait_for_message(is_preview(t))
+    assert f"{t('Region')}: {t('Almaty')}" in preview.text
+    await single.press("✅ " + t("Confirm"))
+    await wait_text(single, t("✅ The task is created and open."))
+    assert [task.region for task in await tasks_in_db(bot)] == ["KZ-75"]
     # An admin sees every region.
     admin = fake.user(ADMIN_ID, language_code="ru")
     await admin.send_text("/newtask")
