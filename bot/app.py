@@ -27,6 +27,8 @@ from bot.access import AccessService
 from bot.clock import Clock
 from bot.commands import register_commands
 from bot.config import Settings
+from bot.delivery import DeliveryConfig, DeliveryService
+from bot.delivery.reachability import ReachabilityMiddleware
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n
 from bot.users import UserService
@@ -53,6 +55,7 @@ class Services:
     users: UserService
     volunteers: VolunteerService
     access: AccessService
+    delivery: DeliveryService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -61,15 +64,24 @@ class Services:
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
     clock = clock or Clock()
     db = db or Database(settings.database_url)
+    i18n = make_i18n(settings.default_locale)
+    volunteers = VolunteerService(db, clock)
+
+    async def unreachable(volunteer_id: int | None, chat_id: int) -> None:
+        if volunteer_id is not None or chat_id > 0:
+            await volunteers.mark_unreachable(volunteer_id, telegram_id=chat_id if volunteer_id is None else None)
+
     return Services(
         settings=settings,
         clock=clock,
         db=db,
-        i18n=make_i18n(settings.default_locale),
+        i18n=i18n,
         local_time=LocalTime(settings.tz),
         users=UserService(db, clock),
-        volunteers=VolunteerService(db, clock),
+        volunteers=volunteers,
         access=AccessService(db, clock, settings.admin_ids, timedelta(hours=settings.invite_ttl_hours)),
+        delivery=DeliveryService(db, clock, i18n, DeliveryConfig.from_settings(settings),
+                                 allow_paid_broadcast=settings.allow_paid_broadcast, on_unreachable=unreachable),
     )
 
 
@@ -114,6 +126,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher["in_flight"] = in_flight
+    dispatcher.update.outer_middleware(ReachabilityMiddleware(services.volunteers))
     UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)
     dispatcher.include_routers(*build_routers())
     return dispatcher
@@ -147,6 +160,7 @@ class Application:
         await upgrade(db)
         self.services = build_services(self.settings, self.clock, db)
         self.dispatcher = build_dispatcher(self.services)
+        self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
         self.bot = build_bot(self.settings)
         me = await self.bot.get_me()
@@ -179,8 +193,13 @@ class Application:
             await self._polling
             self._polling = None
 
+    async def _on_startup(self, bot: Bot) -> None:
+        assert self.services is not None
+        await self.services.delivery.start(bot)  # inside the running loop
+
     async def _on_shutdown(self) -> None:
         assert self.dispatcher is not None and self.services is not None
         if not await self.dispatcher["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still being handled")
+        await self.services.delivery.stop()  # before the database closes
         await self.services.db.close()

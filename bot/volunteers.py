@@ -178,6 +178,27 @@ class VolunteerService:
             await repo.erase_personal_data(volunteer, now)
             return True
 
+    async def mark_unreachable(self, volunteer_id: int | None = None, telegram_id: int | None = None) -> bool:
+        """Telegram refused delivery for good (blocked, deactivated, chat not found): an
+        active volunteer becomes unreachable and gets no offers until they write again.
+        A paused or deleted one keeps their status. True if the status changed."""
+        async with self.db.session() as session:
+            return await VolunteerRepository(session).change_status(
+                volunteer_id=volunteer_id, telegram_id=telegram_id, from_status=VolunteerStatus.ACTIVE,
+                to_status=VolunteerStatus.UNREACHABLE, now=self.clock.now())
+
+    async def mark_reachable(self, telegram_id: int) -> bool:
+        """The person wrote to the bot: unreachable -> active (paused, deleted: unchanged).
+        Reads first, so the usual case (nothing to change) takes no write lock."""
+        async with self.db.sessionmaker() as session:
+            status = await VolunteerRepository(session).status_by_telegram_id(telegram_id)
+        if status != VolunteerStatus.UNREACHABLE:
+            return False
+        async with self.db.session() as session:
+            return await VolunteerRepository(session).change_status(
+                telegram_id=telegram_id, from_status=VolunteerStatus.UNREACHABLE,
+                to_status=VolunteerStatus.ACTIVE, now=self.clock.now())
+
     async def _set_status(self, telegram_id: int, status: str, until: datetime | None) -> Volunteer:
         now = self.clock.now()
         async with self.db.session() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Volunteer, VolunteerStatus
@@ -43,3 +43,21 @@ class VolunteerRepository:
         volunteer.status = VolunteerStatus.DELETED
         volunteer.deleted_at = now
         volunteer.updated_at = now
+
+    async def status_by_telegram_id(self, telegram_id: int) -> str | None:
+        """Just the status (no relationships loaded): cheap enough for every update."""
+        return await self.session.scalar(select(Volunteer.status).where(Volunteer.telegram_id == telegram_id))
+
+    async def change_status(self, *, volunteer_id: int | None = None, telegram_id: int | None = None,
+                            from_status: str, to_status: str, now: datetime) -> bool:
+        """from_status -> to_status for one volunteer (by id, else Telegram id); False if
+        the volunteer is not in from_status."""
+        query = update(Volunteer).where(Volunteer.status == from_status)
+        if volunteer_id is not None:
+            query = query.where(Volunteer.id == volunteer_id)
+        elif telegram_id is not None:
+            query = query.where(Volunteer.telegram_id == telegram_id)
+        else:
+            return False
+        result = await self.session.execute(query.values(status=to_status, updated_at=now))
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,104 @@
+"""The delivery engine: a durable, rate-limited, prioritised outbox.
+
+Features render each recipient's text (in the recipient's language) and hand it to
+`Services.delivery`:
+
+    broadcast_id = await delivery.enqueue_broadcast(
+        "task_offer", DeliveryLane.ROUTINE, coordinator_id,
+        [OutgoingMessage(chat_id, text, markup, volunteer_id), ...],
+        progress_chat_id=coordinator_id, progress_locale=locale, key=f"task:{task.id}:offer",
+    )
+    await delivery.enqueue_one(chat_id, text, lane=DeliveryLane.PERSONAL)
+
+    # or inside a transaction that writes the feature's own rows too:
+    await delivery.add_broadcast(session, ...); ...commit...; delivery.wake(lane)
+
+The sender (started with the bot, stopped before the database closes) does the rest:
+priority lanes, Telegram's limits, retries, unreachable recipients, the coordinator's
+progress message. See bot/delivery/sender.py for the guarantees.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.delivery.outbox import OutgoingMessage, Outbox
+from bot.delivery.progress import AcceptedCounter
+from bot.delivery.sender import DeliveryConfig, DeliverySender, OnUnreachable
+from storage.db import Database
+from storage.models import DeliveryLane, DeliveryStatus
+from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+__all__ = [
+    "BroadcastCounts",
+    "DeliveryConfig",
+    "DeliveryLane",
+    "DeliveryService",
+    "DeliveryStatus",
+    "OutgoingMessage",
+]
+
+
+class DeliveryService:
+    """What the rest of the bot sees: enqueue, plus start/stop of the sender."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        i18n: I18n,
+        config: DeliveryConfig = DeliveryConfig(),
+        *,
+        allow_paid_broadcast: bool = False,
+        on_unreachable: OnUnreachable | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.i18n = i18n
+        self.config = config
+        self.on_unreachable = on_unreachable
+        self.accepted_counters: dict[str, AcceptedCounter] = {}
+        self.outbox = Outbox(db, clock, allow_paid_broadcast=allow_paid_broadcast, on_enqueue=self.wake)
+        self.sender: DeliverySender | None = None
+        self.enqueue_broadcast = self.outbox.enqueue_broadcast
+        self.enqueue_one = self.outbox.enqueue_one
+        # The same inside a caller's transaction (their rows and the queue rows commit
+        # together); call wake(lane) once it has committed.
+        self.add_broadcast = self.outbox.add_broadcast
+        self.add_one = self.outbox.add_one
+        # Inside the caller's transaction (their rows and the queue rows commit together);
+        # call wake(lane) after the commit.
+        self.add_broadcast = self.outbox.add_broadcast
+        self.add_one = self.outbox.add_one
+
+    def set_accepted_counter(self, kind: str, counter: AcceptedCounter) -> None:
+        """Plug in "accepted so far" for broadcasts of `kind` (e.g. the task feature
+        counting sign-ups for the task a broadcast offered). Without one it is not shown."""
+        self.accepted_counters[kind] = counter
+
+    async def start(self, bot: Bot) -> DeliverySender:
+        """Start draining the queue (inside the running event loop)."""
+        if self.sender is not None and self.sender.running:
+            return self.sender
+        self.sender = DeliverySender(self.db, self.clock, bot, self.i18n, self.config,
+                                     on_unreachable=self.on_unreachable, accepted_counters=self.accepted_counters)
+        await self.sender.start()
+        return self.sender
+
+    async def stop(self) -> None:
+        if self.sender is not None:
+            await self.sender.stop()
+
+    def wake(self, lane: int | None = None) -> None:
+        if self.sender is not None:
+            self.sender.wake(lane)
+
+    async def counts(self, broadcast_id: int) -> BroadcastCounts:
+        async with self.db.sessionmaker() as session:
+            return await DeliveryRepository(session).counts(broadcast_id)

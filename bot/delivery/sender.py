@@ -1,0 +1,482 @@
+"""The sender: drains the delivery queue within Telegram's limits, in priority order.
+
+Each message goes:  queued --claim (committed)--> sending --Telegram--> sent / failed /
+unreachable (committed), or back to queued for a later retry. Because "sending" is
+committed before Telegram is called, a crash leaves exactly the in-flight rows in
+"sending"; the next start queues them once more. So nothing is lost, and only rows in
+flight at the moment of a crash can reach a recipient twice.
+
+One loop claims; each claimed row is sent by its own task at its rate-limited moment.
+At most SEND_CONCURRENCY rows are in flight (claimed and not yet committed as done), so
+several sends can overlap while Telegram answers, and a crash repeats at most that many.
+The loop's single write transaction does three things at once: commits the "sent" marks
+of the sends that finished meanwhile, puts rows that were claimed but not sent back in
+the queue, and claims rows for the free places. So a message costs less than one
+transaction, which is what lets the sender reach 300 messages a second on SQLite.
+
+Priority: every claim takes the highest-priority ready rows (lane 0 emergency, 1
+personal, 2 routine; then oldest), one per chat, skipping chats that may not receive a
+message yet. Enqueueing wakes the loop; a claimed row that is still waiting for its
+moment when something of a higher lane is enqueued goes back to the queue instead of
+out, so an emergency waits only for the messages already on the wire (one at a time
+unless Telegram answers slower than the send interval).
+
+Errors: a 429 pauses the whole sender for retry_after and retries the same message;
+5xx, network errors and timeouts retry with exponential backoff (by the injected clock)
+up to SEND_MAX_ATTEMPTS, then fail with the reason; 403 and 400 "chat not found" make
+the recipient unreachable (their other queued rows too) and are never retried; any other
+400 fails the row with Telegram's reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import aiohttp
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock
+from bot.delivery.limits import CHAT_INTERVAL, GROUP_PER_MINUTE, GROUP_WINDOW, RateLimits
+from bot.delivery.outbox import LANES, restore_markup
+from bot.delivery.progress import PROGRESS_INTERVAL, AcceptedCounter, ProgressReporter
+from storage.db import Database
+from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+PICK_BATCH = 64  # candidate rows read at a time, in priority order
+CANDIDATES_MAX_AGE = 0.5  # s; rows due after a backoff are seen at least this often
+# 400 descriptions that mean "this chat cannot be reached" (Telegram words them several ways).
+UNREACHABLE_400 = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated", "bot was blocked")
+
+OnUnreachable = Callable[[int | None, int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryConfig:
+    rate: float = 25.0  # messages per second, all chats together
+    paid_rate: float | None = None  # rate of allow_paid_broadcast messages (None: same bucket)
+    concurrency: int = 8  # rows in flight at once (= at most this many can repeat after a crash)
+    max_attempts: int = 5  # for 5xx and network errors
+    backoff_base: timedelta = timedelta(seconds=2)
+    backoff_cap: timedelta = timedelta(minutes=5)
+    poll_interval: float = 2.0  # s; the sender also wakes at once when something is enqueued
+    progress_interval: timedelta = PROGRESS_INTERVAL
+    chat_interval: float = CHAT_INTERVAL
+    group_per_minute: int = GROUP_PER_MINUTE
+    group_window: float = GROUP_WINDOW
+    stop_grace: float = 5.0  # s a stopping sender lets in-flight sends finish
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeliveryConfig:
+        return cls(
+            rate=settings.send_rate,
+            paid_rate=settings.paid_broadcast_rate if settings.allow_paid_broadcast else None,
+            concurrency=settings.send_concurrency,
+            max_attempts=settings.send_max_attempts,
+        )
+
+    def backoff(self, attempt: int) -> timedelta:
+        """Wait before retry number `attempt` (1, 2, ...): base, 2x base, 4x base ... capped."""
+        return min(self.backoff_base * (2 ** max(0, attempt - 1)), self.backoff_cap)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    row_id: int
+    broadcast_id: int | None
+    message_id: int
+    at: datetime
+
+
+_UNSENT = "unsent"  # claimed but not sent (outranked, or stopping): back to the queue
+_DONE = "done"  # failed / unreachable / retry later: already committed by the task
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    retried: int = 0
+    rate_limited: int = 0  # 429 answers
+    requests: int = 0  # sendMessage calls made
+    claims: int = 0  # claim transactions
+    outranked: int = 0  # claimed rows put back for something more urgent
+    in_flight_recovered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class DeliverySender:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        bot: Bot,
+        i18n: I18n,
+        config: DeliveryConfig = DeliveryConfig(),
+        *,
+        on_unreachable: OnUnreachable | None = None,
+        accepted_counters: dict[str, AcceptedCounter] | None = None,
+        time_source: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.bot = bot
+        self.config = config
+        self.on_unreachable = on_unreachable
+        self.limits = RateLimits(
+            config.rate, config.paid_rate, chat_interval=config.chat_interval,
+            group_per_minute=config.group_per_minute, group_window=config.group_window, time_source=time_source,
+        )
+        self.progress = ProgressReporter(db, clock, i18n, self.limits, rate=config.rate,
+                                         interval=config.progress_interval, accepted_counters=accepted_counters)
+        self.stats = SenderStats()
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._in_flight: dict[int, QueuedMessage] = {}  # claimed, outcome not committed yet
+        self._sending: dict[int, asyncio.Task[None]] = {}  # row id -> its send task
+        self._results: list[tuple[QueuedMessage, _Sent | str]] = []  # finished sends to commit
+        self._generation = 0  # counts enqueues
+        self._enqueued_at = [0] * len(LANES)  # per lane: the generation of its last enqueue
+        self._candidates: list[tuple[int, int]] = []  # (row id, chat id), priority order
+        self._candidates_at = float("-inf")
+        self._stale = True
+        self._task: asyncio.Task[None] | None = None
+        self._claim_group = max(1, config.concurrency // 2)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Queue the rows a crash left in flight once more, then start the loop."""
+        async with self.db.session() as session:
+            requeued, failed = await DeliveryRepository(session).release_in_flight(
+                self.config.max_attempts, self.clock.now())
+        if requeued or failed:
+            log.warning("delivery: %d message(s) were in flight when the sender stopped; "
+                        "%d queued again, %d failed after too many attempts", requeued + failed, requeued, failed)
+        self.stats.in_flight_recovered += requeued
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name="delivery-sender")
+
+    async def stop(self) -> None:
+        """Stop claiming; let the messages on the wire finish (up to stop_grace), commit
+        their outcome, put claimed-but-unsent rows back; cancel if that takes too long."""
+        self._stopping.set()
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        done, _ = await asyncio.wait([task], timeout=self.config.stop_grace)
+        if not done:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    def wake(self, lane: int | None = None) -> None:
+        """Something was enqueued (in `lane`): look at the queue now."""
+        self._generation += 1
+        if lane is not None and 0 <= lane < len(self._enqueued_at):
+            self._enqueued_at[lane] = self._generation
+        self.progress.reload()
+        self._stale = True
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def wait_drained(self, timeout: float = 10.0) -> None:
+        """Until no row is due or in flight and no progress edit is due (tests, benchmark)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            async with self.db.sessionmaker() as session:
+                ready = await DeliveryRepository(session).ready(self.clock.now(), 1)
+            due = self.progress.seconds_until_due()
+            if not ready and not self._in_flight and (due is None or due > 0):
+                return
+            if loop.time() > deadline:
+                raise TimeoutError(f"delivery queue not drained after {timeout} s")
+            await asyncio.sleep(0.05)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                try:
+                    if await self._step():
+                        return
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # noqa: BLE001 - keep sending; a row stuck "sending" is retried at restart
+                    log.exception("delivery: unexpected error in the sender loop")
+                    self.stats.errors.append("loop error")
+                    await self._sleep(1.0)
+        finally:
+            for task in self._sending.values():
+                task.cancel()
+            if self._results:  # cancelled: save what can be saved
+                with contextlib.suppress(Exception):
+                    await self._commit_and_claim(claim=False)
+
+    async def _step(self) -> bool:
+        """One turn of the loop; True when stopped."""
+        if not self._stopping.is_set():
+            await self.progress.tick(self.bot)
+        self._wake.clear()
+        stopping = self._stopping.is_set()
+        room = 0 if stopping else self.config.concurrency - len(self._in_flight) + len(self._results)
+        looked = False
+        # Claim in groups of about half the places: fewer, fuller transactions.
+        if room >= self._claim_group or room == self.config.concurrency or (stopping and self._results):
+            generation = self._generation  # before the claim reads the queue
+            claimed = await self._commit_and_claim(claim=not stopping)
+            for row in claimed:
+                self._sending[row.id] = asyncio.create_task(self._send(row, generation))
+            if claimed:
+                return False
+            looked = not stopping
+        if stopping and not self._in_flight:
+            return True
+        # Nothing to claim now: wait for an enqueue, a finished send, or the next due moment.
+        await self._idle_wait(check_queue=looked)
+        return False
+
+    async def _send(self, row: QueuedMessage, generation: int) -> None:
+        try:
+            result = await self._deliver(row, generation)
+        except Exception as error:  # noqa: BLE001 - a database error while recording a failure
+            log.exception("delivery: row %s", row.id)
+            self.stats.errors.append(_reason(error))
+            result = _UNSENT
+        finally:
+            self._sending.pop(row.id, None)
+        self._results.append((row, result))
+        self._wake.set()
+
+    async def _commit_and_claim(self, *, claim: bool) -> list[QueuedMessage]:
+        """One transaction: "sent" marks of finished sends, unsent rows back to the
+        queue, and rows claimed for the free places (SEND_CONCURRENCY in flight)."""
+        results, self._results = self._results, []
+        room = self.config.concurrency - len(self._in_flight) + len(results) if claim else 0
+        sent = [result for _, result in results if isinstance(result, _Sent)]
+        unsent = [row.id for row, result in results if result == _UNSENT]
+        claimed: list[QueuedMessage] = []
+        try:
+            for attempt in range(3):
+                try:
+                    async with self.db.session() as session:
+                        repo = DeliveryRepository(session)
+                        await repo.mark_sent_many([(done.row_id, done.at, done.message_id) for done in sent])
+                        await repo.requeue_many(unsent)
+                        claimed = await self._pick(repo, room) if room > 0 else []
+                    break
+                except Exception:  # noqa: BLE001 - a locked database is transient
+                    self._stale = True
+                    if attempt == 2:
+                        raise
+                    log.warning("delivery: claiming failed, retrying", exc_info=True)
+                    await asyncio.sleep(0.2 * (attempt + 1))
+        except BaseException:
+            self._results = results + self._results  # not committed: keep for the next try
+            raise
+        self.stats.claims += 1
+        for row, result in results:
+            self._in_flight.pop(row.id, None)
+            if isinstance(result, _Sent):
+                self.progress.touch(result.broadcast_id)
+        for row in claimed:
+            self._in_flight[row.id] = row
+        return claimed
+
+    async def _pick(self, repo: DeliveryRepository, room: int) -> list[QueuedMessage]:
+        """Claim up to `room` of the highest-priority ready rows, one per chat, skipping
+        chats that may not get a message yet.
+
+        Candidates are read PICK_BATCH at a time and kept in order; an enqueue (wake) or
+        CANDIDATES_MAX_AGE makes the next pick read them again, so a new emergency is
+        the very next row claimed."""
+        now = self.clock.now()
+        busy = self.limits.busy_chats() | {row.chat_id for row in self._in_flight.values()}
+        if self._stale or self.limits.time() - self._candidates_at > CANDIDATES_MAX_AGE or (
+                len(self._candidates) < room):
+            self._stale = False
+            self._candidates_at = self.limits.time()
+            self._candidates = await repo.ready(now, max(PICK_BATCH, 2 * room))
+        chosen: list[int] = []
+        keep: list[tuple[int, int]] = []
+        for row_id, chat_id in self._candidates:
+            if row_id in self._in_flight:
+                continue
+            if len(chosen) < room and chat_id not in busy:
+                chosen.append(row_id)
+                busy.add(chat_id)
+            else:
+                keep.append((row_id, chat_id))
+        full = len(self._candidates) >= PICK_BATCH
+        self._candidates = keep
+        if not chosen and full:
+            # Every candidate's chat is busy (many messages to few chats): ask past them.
+            chosen = [row_id for row_id, _ in await repo.ready(now, room, exclude_chats=busy)]
+        rows = await repo.claim_many(chosen) if chosen else []
+        if len(rows) < len(chosen):
+            self._stale = True  # some changed under us (made unreachable, ...): read again next time
+        return rows
+
+    async def _idle_wait(self, *, check_queue: bool) -> None:
+        """Wait for an enqueue, a finished send, or the next moment something is due."""
+        timeout = self.config.poll_interval
+        if check_queue:
+            async with self.db.sessionmaker() as session:
+                due_at = await DeliveryRepository(session).next_due_at()
+            if due_at is not None:
+                timeout = min(timeout, max(0.0, (due_at - self.clock.now()).total_seconds()))
+            # A chat that is busy for a moment (one message a second) frees up soon.
+            busy_until = self.limits.earliest_free(self.limits.busy_chats())
+            if busy_until is not None:
+                timeout = min(timeout, max(0.0, busy_until - self.limits.time()))
+        progress_due = self.progress.seconds_until_due()
+        if progress_due is not None:
+            timeout = min(timeout, progress_due)
+        timeout = max(timeout, 0.005)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        if check_queue:
+            self._stale = True
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopping; False if the sender is stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return not self._stopping.is_set()
+
+    def _outranked(self, row: QueuedMessage, generation: int) -> bool:
+        """Was something of a higher lane enqueued since this row was claimed?"""
+        return any(self._enqueued_at[lane] > generation for lane in range(row.lane))
+
+    async def _deliver(self, row: QueuedMessage, generation: int) -> _Sent | str:
+        """Send one claimed row at its rate-limited moment. Returns what to commit as
+        sent, _UNSENT if it should go back to the queue unsent, or _DONE once its other
+        outcome (failed, retry later, unreachable) is committed."""
+        chat_id = row.chat_id
+        markup = restore_markup(row.reply_markup)
+        while True:
+            wait = self.limits.reserve(chat_id, paid=row.paid)
+            if wait > 0 and not await self._sleep(wait):
+                return _UNSENT
+            if self._outranked(row, generation):
+                self.stats.outranked += 1
+                return _UNSENT  # let the next claim take the more urgent row first
+            if self.limits.pause_left() > 0:
+                continue  # a 429 arrived while this one waited: book again
+            self.stats.requests += 1
+            try:
+                message = await self.bot.send_message(
+                    chat_id=chat_id, text=row.text, reply_markup=markup,
+                    allow_paid_broadcast=True if row.paid else None,
+                )
+            except TelegramRetryAfter as error:
+                self.stats.rate_limited += 1
+                log.warning("delivery: 429, pausing everything for %s s", error.retry_after)
+                self.limits.pause(error.retry_after)
+                continue
+            except TelegramMigrateToChat as error:
+                chat_id = error.migrate_to_chat_id
+                await self._write(lambda repo: repo.move_to_chat(row.id, chat_id))
+                continue
+            except Exception as error:  # noqa: BLE001 - every other outcome is classified
+                await self._failed(row, error)
+                return _DONE
+            self.stats.sent += 1
+            return _Sent(row.id, row.broadcast_id, message.message_id, self.clock.now())
+
+    async def _failed(self, row: QueuedMessage, error: Exception) -> None:
+        reason = _reason(error)
+        outcome = classify(error)
+        if outcome == "unreachable":
+            touched = await self._write(lambda repo: repo.mark_chat_unreachable(row.id, row.chat_id, reason))
+            self.stats.unreachable += 1
+            for broadcast_id in {row.broadcast_id, *(touched or [])}:
+                self.progress.touch(broadcast_id)
+            if self.on_unreachable is not None:
+                try:
+                    await self.on_unreachable(row.volunteer_id, row.chat_id)
+                except Exception:  # noqa: BLE001
+                    log.exception("delivery: marking chat %s unreachable failed", row.chat_id)
+            return
+        attempt = row.attempts + 1
+        if outcome == "retry" and attempt < self.config.max_attempts:
+            at = self.clock.now() + self.config.backoff(attempt)
+            await self._write(lambda repo: repo.retry_later(row.id, at, reason))
+            self.stats.retried += 1
+            return
+        if outcome == "retry":
+            reason = f"gave up after {attempt} attempts: {reason}"
+        elif outcome == "bug":
+            log.error("delivery: unexpected error sending row %s", row.id, exc_info=error)
+        await self._write(lambda repo: repo.mark_failed(row.id, reason))
+        self.stats.failed += 1
+        self.progress.touch(row.broadcast_id)
+
+    async def _write(self, change: Callable[[DeliveryRepository], Awaitable[object]]) -> object:
+        """Commit one change to a row; retried a few times (a locked database is transient)."""
+        for attempt in range(3):
+            try:
+                async with self.db.session() as session:
+                    return await change(DeliveryRepository(session))
+            except Exception:  # noqa: BLE001
+                if attempt == 2:
+                    raise
+                log.warning("delivery: database write failed, retrying", exc_info=True)
+                await asyncio.sleep(0.2 * (attempt + 1))
+        return None
+
+
+def classify(error: BaseException) -> str:
+    """"unreachable", "retry", "failed" (Telegram refused: don't retry) or "bug"."""
+    if isinstance(error, TelegramForbiddenError):
+        return "unreachable"
+    if isinstance(error, TelegramBadRequest):
+        description = str(error.message).lower()
+        return "unreachable" if any(marker in description for marker in UNREACHABLE_400) else "failed"
+    if isinstance(error, TelegramEntityTooLarge):
+        return "failed"
+    if isinstance(error, (TelegramServerError, TelegramNetworkError, TelegramNotFound, TelegramConflictError,
+                          TelegramUnauthorizedError, aiohttp.ClientError, asyncio.TimeoutError, TimeoutError,
+                          ConnectionError)):
+        return "retry"
+    if isinstance(error, TelegramAPIError):
+        return "failed"
+    return "bug"
+
+
+def _reason(error: BaseException) -> str:
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {message}"[:300]
