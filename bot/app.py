@@ -31,6 +31,7 @@ from bot.delivery import DeliveryConfig, DeliveryService
 from bot.delivery.reachability import ReachabilityMiddleware
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n
+from bot.tasks.service import TaskService
 from bot.users import UserService
 from bot.volunteers import VolunteerService
 from handlers import build_routers
@@ -56,6 +57,7 @@ class Services:
     volunteers: VolunteerService
     access: AccessService
     delivery: DeliveryService
+    tasks: TaskService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -71,17 +73,20 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         if volunteer_id is not None or chat_id > 0:
             await volunteers.mark_unreachable(volunteer_id, telegram_id=chat_id if volunteer_id is None else None)
 
+    local_time = LocalTime(settings.tz)
+    delivery = DeliveryService(db, clock, i18n, DeliveryConfig.from_settings(settings),
+                               allow_paid_broadcast=settings.allow_paid_broadcast, on_unreachable=unreachable)
     return Services(
         settings=settings,
         clock=clock,
         db=db,
         i18n=i18n,
-        local_time=LocalTime(settings.tz),
+        local_time=local_time,
         users=UserService(db, clock),
         volunteers=volunteers,
         access=AccessService(db, clock, settings.admin_ids, timedelta(hours=settings.invite_ttl_hours)),
-        delivery=DeliveryService(db, clock, i18n, DeliveryConfig.from_settings(settings),
-                                 allow_paid_broadcast=settings.allow_paid_broadcast, on_unreachable=unreachable),
+        delivery=delivery,
+        tasks=TaskService(db, clock, i18n, local_time, delivery),
     )
 
 

@@ -8,6 +8,8 @@ from aiogram import Router
 from handlers.admin import build_admin_router
 from handlers.common import build_cancel_router, build_common_router, build_fallback_router
 from handlers.errors import build_errors_router
+from handlers.mytasks import build_mytasks_router
+from handlers.newtask import build_newtask_router
 from handlers.profile import build_profile_router
 from handlers.registration import build_registration_router
 from handlers.start import build_start_router
@@ -18,6 +20,8 @@ def build_routers() -> list[Router]:
         build_errors_router(),
         build_cancel_router(),  # /cancel wins in every dialog
         build_admin_router(),  # deep links with invite codes come before a plain /start
+        build_newtask_router(),
+        build_mytasks_router(),
         build_start_router(),
         build_registration_router(),
         build_profile_router(),
