@@ -254,3 +254,17 @@ async def test_message_everyone_signed_up(bot: RunningBot, fake: FakeTelegram) -
     assert len(people["going_ru"].messages) == 1
     assert people["waiting_ru"].messages == [] and people["cancelled_ru"].messages == []
     await everything_accepted(fake)
+
+
+async def test_two_changes_in_the_same_instant_are_both_told(bot: RunningBot, fake: FakeTelegram) -> None:
+    _user, task, people = await setup(bot, fake)
+    tasks = bot.services.tasks
+    first = await tasks.change_place(task.id, "Сквер у театра", None, None, COORDINATOR)
+    second = await tasks.change_place(task.id, "Сквер у цирка", None, None, COORDINATOR)  # the clock stands still
+    assert first is not None and second is not None and (first.notified, second.notified) == (3, 3)
+    await wait_text(people["going_ru"], "Сквер у цирка")
+    assert "Сквер у театра" in people["going_ru"].messages[0].text
+    await bot.services.tasks.cancel(task.id, COORDINATOR)
+    assert await tasks.change_place(task.id, "Другое место", None, None, COORDINATOR) is None  # not live any more
+    assert await tasks.cancel(task.id, COORDINATOR) is None  # cancelling twice tells nobody twice
+    await everything_accepted(fake)

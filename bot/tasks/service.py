@@ -8,6 +8,7 @@ Rights are not decided here: handlers check them with `can_manage` / `can_see_ph
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -170,7 +171,9 @@ class TaskService:
             OutgoingMessage(r.telegram_id, self._change_text(task, what, r.locale), volunteer_id=r.volunteer_id)
             for r in recipients
         ]
-        await self._send(NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:{what}:{now.timestamp():.6f}")
+        # Each change is its own broadcast (two changes in the same instant must both be
+        # told); a redelivered update cannot repeat it: the dialog is closed before this.
+        await self._send(NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:{what}:{secrets.token_hex(8)}")
         return Change(task, len(messages))
 
     async def cancel(self, task_id: int, actor_id: int) -> Change | None:
