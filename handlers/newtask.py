@@ -16,7 +16,7 @@ the person's roles when picked and again at Confirm. All dialog data is in FSM d
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import F, Router

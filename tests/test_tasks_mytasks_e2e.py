@@ -87,9 +87,10 @@ async def test_list_pages_and_counts(bot: RunningBot, fake: FakeTelegram, clock:
     await user.press("⬅️ " + t("My tasks"))
     back = await user.wait_for_message(lambda m: "▶️" in m.button_texts() or "◀️" in m.button_texts())
     assert t("(page {page} of {pages})", page=2, pages=2) in back.text
-    # Someone without tasks.
+    # Another coordinator sees only their own task.
     other = fake.user(OTHER_COORDINATOR, language_code="ru")
-    assert (await other.ask("/mytasks")).text.startswith("📋") is True
+    theirs = await answer(other, "/mytasks", t("My tasks"))
+    assert other.button_texts(theirs) == ["1. Чужая"] and "Уборка" not in theirs.text
     assert first.status == "open"
     await everything_accepted(fake)
 
