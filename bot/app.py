@@ -31,7 +31,12 @@ from bot.delivery import DeliveryConfig, DeliveryService
 from bot.delivery.reachability import ReachabilityMiddleware
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n
+from bot.matching import MatchingService
+from bot.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.tasks.cards import CardRenderer
+from bot.tasks.offers import OFFER_KIND, OfferService
 from bot.tasks.service import TaskService
+from bot.tasks.signups import SignupService
 from bot.users import UserService
 from bot.volunteers import VolunteerService
 from handlers import build_routers
@@ -58,6 +63,10 @@ class Services:
     access: AccessService
     delivery: DeliveryService
     tasks: TaskService
+    matching: MatchingService
+    offers: OfferService
+    signups: SignupService
+    scheduler: Scheduler
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -76,6 +85,15 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     local_time = LocalTime(settings.tz)
     delivery = DeliveryService(db, clock, i18n, DeliveryConfig.from_settings(settings),
                                allow_paid_broadcast=settings.allow_paid_broadcast, on_unreachable=unreachable)
+    matching = MatchingService(db, clock, settings.tz)
+    cards = CardRenderer(i18n, local_time)
+    offers = OfferService(db, clock, i18n, delivery, matching, cards, settings.tz,
+                          daily_cap=settings.daily_broadcast_cap)
+    delivery.set_accepted_counter(OFFER_KIND, offers.accepted_for_broadcast)
+    signups = SignupService(db, clock, i18n, local_time, delivery, matching, cards,
+                            confirm_minutes=settings.signup_confirm_minutes)
+    scheduler = Scheduler()
+    scheduler.add_interval_job("expire-promotions", signups.expire_due, EXPIRE_PROMOTIONS_EVERY_SECONDS)
     return Services(
         settings=settings,
         clock=clock,
@@ -87,6 +105,10 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         access=AccessService(db, clock, settings.admin_ids, timedelta(hours=settings.invite_ttl_hours)),
         delivery=delivery,
         tasks=TaskService(db, clock, i18n, local_time, delivery),
+        matching=matching,
+        offers=offers,
+        signups=signups,
+        scheduler=scheduler,
     )
 
 
@@ -201,10 +223,12 @@ class Application:
     async def _on_startup(self, bot: Bot) -> None:
         assert self.services is not None
         await self.services.delivery.start(bot)  # inside the running loop
+        self.services.scheduler.start()
 
     async def _on_shutdown(self) -> None:
         assert self.dispatcher is not None and self.services is not None
         if not await self.dispatcher["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still being handled")
+        self.services.scheduler.shutdown()
         await self.services.delivery.stop()  # before the database closes
         await self.services.db.close()

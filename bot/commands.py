@@ -12,6 +12,8 @@ from bot.domain.texts import N_
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Main menu or registration")),
     ("profile", N_("My profile")),
+    ("tasks", N_("Tasks for me")),
+    ("my", N_("My sign-ups")),
     ("language", N_("Change language")),
     ("newtask", N_("New task (coordinators)")),
     ("mytasks", N_("My tasks (coordinators)")),

@@ -13,6 +13,8 @@ from handlers.newtask import build_newtask_router
 from handlers.profile import build_profile_router
 from handlers.registration import build_registration_router
 from handlers.start import build_start_router
+from handlers.task_card import build_task_card_router
+from handlers.volunteer_tasks import build_volunteer_tasks_router
 
 
 def build_routers() -> list[Router]:
@@ -22,6 +24,8 @@ def build_routers() -> list[Router]:
         build_admin_router(),  # deep links with invite codes come before a plain /start
         build_newtask_router(),
         build_mytasks_router(),
+        build_task_card_router(),
+        build_volunteer_tasks_router(),
         build_start_router(),
         build_registration_router(),
         build_profile_router(),

@@ -11,7 +11,7 @@ class LanguageCb(CallbackData, prefix="lang"):
 
 
 class MenuCb(CallbackData, prefix="menu"):
-    action: str  # profile | language | help | admin | newtask | mytasks
+    action: str  # profile | language | help | admin | newtask | mytasks | tasks | my
 
 
 class NavCb(CallbackData, prefix="nav"):

@@ -61,6 +61,8 @@ def main_menu_keyboard(roles: UserRoles | None = None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text="👤 " + _("My profile"), callback_data=MenuCb(action="profile"))
     builder.button(text="🌐 " + _("Language"), callback_data=MenuCb(action="language"))
+    builder.button(text="🗂 " + _("Tasks for me"), callback_data=MenuCb(action="tasks"))
+    builder.button(text="📌 " + _("My sign-ups"), callback_data=MenuCb(action="my"))
     builder.button(text="❓ " + _("Help"), callback_data=MenuCb(action="help"))
     if roles is not None and roles.is_coordinator:
         builder.button(text="➕ " + _("New task"), callback_data=MenuCb(action="newtask"))

@@ -43,7 +43,8 @@ class CardRenderer:
     def _(self, msgid: str, locale: str) -> str:
         return self.i18n.gettext(msgid, locale=locale)
 
-    def text(self, task: Task, locale: str, *, details: bool = False, header: str | None = None) -> str:
+    def text(self, task: Task, locale: str, *, details: bool = False, header: str | None = None,
+             waitlist_hint: bool = True) -> str:
         _ = self._
         lines = []
         if header:
@@ -75,7 +76,7 @@ class CardRenderer:
             lines += ["", html.quote(description)]
         if task.status == TaskStatus.CANCELLED:
             lines += ["", "❌ " + _("This task has been cancelled.", locale)]
-        elif task.status == TaskStatus.FULL or left == 0:
+        elif waitlist_hint and (task.status == TaskStatus.FULL or left == 0):
             lines += ["", _("All places are taken; you can join the waitlist.", locale)]
         return "\n".join(lines)
 
@@ -111,4 +112,4 @@ class CardRenderer:
             InlineKeyboardButton(text="🙅 " + _("Can't", locale),
                                  callback_data=TaskCardCb(action="no", task_id=task.id).pack()),
         ]])
-        return Card(self.text(task, locale, header=header), markup)
+        return Card(self.text(task, locale, header=header, waitlist_hint=False), markup)

@@ -248,6 +248,18 @@ class SignupService:
             signup = await SignupRepository(session).signup(task_id, volunteer.id)
             return signup.status if signup else None
 
+    async def may_see(self, task: Task, telegram_id: int) -> bool:
+        """May this person see the task's card (Details): it was offered to them, they
+        are signed up for it, or they are eligible for it now."""
+        async with self.db.sessionmaker() as session:
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+            if volunteer is None or not volunteer.is_registered:
+                return False
+            repo = SignupRepository(session)
+            if await repo.has_offer(task.id, volunteer.id) or await repo.signup(task.id, volunteer.id) is not None:
+                return True
+        return task.status in (TaskStatus.OPEN, TaskStatus.FULL) and await self.matching.is_eligible(task, volunteer.id)
+
     async def my_upcoming(self, telegram_id: int) -> list[MySignup]:
         async with self.db.sessionmaker() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
