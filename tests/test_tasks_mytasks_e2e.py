@@ -11,7 +11,9 @@ from bot.clock import ManualClock
 from bot.fakeapi import FakeTelegram, FakeUser
 from bot.tasks.service import format_when
 from handlers.tasks_keyboards import TaskCb
-from storage.models import Task
+from sqlalchemy import func, select
+
+from storage.models import DeliveryBroadcast, DeliveryMessage, Task
 from tests.conftest import ADMIN_ID
 from tests.coordinator_support import (
     Texts,
@@ -268,4 +270,42 @@ async def test_two_changes_in_the_same_instant_are_both_told(bot: RunningBot, fa
     await bot.services.tasks.cancel(task.id, COORDINATOR)
     assert await tasks.change_place(task.id, "Другое место", None, None, COORDINATOR) is None  # not live any more
     assert await tasks.cancel(task.id, COORDINATOR) is None  # cancelling twice tells nobody twice
+    await everything_accepted(fake)
+
+
+async def test_cancel_withdraws_cards_held_for_the_quiet_hours(bot: RunningBot, fake: FakeTelegram,
+                                                                clock: ManualClock) -> None:
+    t = Texts(bot, "ru")
+    await bot.services.access.grant(COORDINATOR, "coordinator", region="KZ-75")
+    user = fake.user(COORDINATOR, language_code="ru")
+    people = [fake.user(860_000 + n, language_code="ru") for n in range(3)]
+    for person in people:
+        await register(bot, person.id)
+    clock.advance(hours=12)  # 23:00 in Almaty: routine cards wait for 08:00
+    task = await make_task(bot, COORDINATOR, title="Ночная задача", starts_in=timedelta(days=1, hours=11))
+    await open_task(user, t, task.title)
+    await user.press("📣 " + t("Send to matching volunteers"))
+    held = await wait_text(user, t.n("📣 Sending the task to {count} volunteer.",
+                                     "📣 Sending the task to {count} volunteers.", 3))
+    assert t("It is quiet hours now: the cards go out at {time}.", time="XX").split("XX")[0] in held.text
+    async with bot.services.db.sessionmaker() as session:
+        queued = await session.scalar(select(func.count()).select_from(DeliveryMessage)
+                                      .where(DeliveryMessage.status == "queued"))
+    assert queued == 3
+    await open_task(user, t, task.title)
+    await user.press("❌ " + t("Cancel the task"))
+    await wait_text(user, t("Cancel this task? This cannot be undone."))
+    await user.press("❌ " + t("Yes, cancel the task"))
+    await wait_text(user, t("❌ The task is cancelled."))
+    async with bot.services.db.sessionmaker() as session:
+        left = await session.scalar(select(func.count()).select_from(DeliveryMessage)
+                                    .where(DeliveryMessage.chat_id.in_([p.id for p in people])))
+        broadcast = await session.scalar(select(DeliveryBroadcast).where(DeliveryBroadcast.key == f"task:{task.id}:offer"))
+    assert left == 0 and broadcast is not None and broadcast.total == 0
+    [entry] = await audit(bot, "task.cancel")
+    assert entry.details == {"withdrawn_cards": 3}
+    clock.advance(hours=10)  # the next morning
+    bot.services.delivery.wake()
+    await fake.wait_idle()
+    assert [person.messages for person in people] == [[], [], []]
     await everything_accepted(fake)

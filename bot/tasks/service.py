@@ -33,6 +33,14 @@ from storage.repositories.coordinator_tasks import (
 )
 
 PAGE_SIZE = 10
+
+
+def offer_broadcast_key(task_id: int) -> str:
+    """The delivery key of a task's card broadcast (bot.tasks.offers.offer_key)."""
+    from bot.tasks.offers import offer_key  # the volunteer side owns the format
+
+    return offer_key(task_id)
+
 NOTIFY_KIND = "task_change"
 MESSAGE_KIND = "task_message"
 
@@ -187,8 +195,11 @@ class TaskService:
             task = await repo.get(task_id)
             assert task is not None
             await session.refresh(task)
+            # Cards not sent yet (e.g. held for the quiet hours) must not go out any more.
+            withdrawn = await repo.withdraw_queued(offer_broadcast_key(task_id))
             AuditRepository(session).record(
-                at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id)
+                at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id),
+                details={"withdrawn_cards": withdrawn},
             )
             recipients = await repo.recipients(task_id, SignupStatus.ACTIVE)
         messages = [
