@@ -34,11 +34,12 @@ Order of sending (best first):
    (telegram_users.last_seen_at) and their profile's updated_at, newest first;
 5. the volunteer id, so the order is total and stable.
 
-The region, status, registration, age, direction, skill and (roughly) availability
-filters run in SQL, starting from one index range of volunteer_directions
-(code, region, volunteer_id) - its `region` is a trigger-kept copy of the volunteer's
-(migration 0004) - and the ordering keys come from correlated subqueries answered from
-indexes. The exact availability rule and overlaps are checked in Python on that list.
+Every rule but "free" runs in SQL (storage/repositories/matching.py), starting from one
+index range of volunteer_directions (code, region, volunteer_id) - its `region` is a
+trigger-kept copy of the volunteer's (migration 0004) - with the ordering keys as
+correlated subqueries answered from indexes; availability is turned into the codes that
+qualify for the task's start (`_slots_for`). Overlaps and the ordering are done in
+Python on that list.
 """
 
 from __future__ import annotations
@@ -48,23 +49,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, Text, and_, case, cast, exists, func, literal, or_, select, type_coerce
-from sqlalchemy.sql import Select
 
 from bot.clock import Clock
 from storage.db import Database
-from storage.models import (
-    Signup,
-    SignupStatus,
-    Task,
-    TaskOffer,
-    TaskStatus,
-    TelegramUser,
-    Volunteer,
-    VolunteerDirection,
-    VolunteerSkill,
-    VolunteerStatus,
-)
+from storage.models import SignupStatus, Task, Volunteer, VolunteerStatus
+from storage.repositories.matching import MatchQuery, MatchingRepository
 
 EMERGENCY_DIRECTION = "emergency"
 NEUTRAL_RELIABILITY = 0.5
@@ -185,10 +174,6 @@ def ineligibility(task: TaskFacts, volunteer: Volunteer, *, now: datetime, tz: Z
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _count(query: Select, name: str):  # noqa: ANN202
-    return func.coalesce(query.correlate(Volunteer).scalar_subquery(), 0).label(name)
-
-
 def _slots_for(task: TaskFacts, tz: ZoneInfo) -> list[str]:
     """The availability codes that can make someone available for this task."""
     return [code for code in ("weekdays", "evenings", "weekends", "emergency") if is_available((code,), task, tz)]
@@ -215,67 +200,13 @@ class MatchingService:
         self.clock = clock
         self.tz = tz
 
-    # -- the query -------------------------------------------------------------------------
-
-    def _eligible_query(self, task: TaskFacts, now: datetime, *, ranked: bool = False) -> Select:
-        """Eligible volunteers by every rule but "free" (overlaps). Availability: the
-        codes that qualify for this task's start (`_slots_for`) are looked up in the stored
-        JSON list as '"code"', which is exact for our codes. `ranked` adds the ordering
-        keys as correlated subqueries, each answered from an index for the rows that passed."""
-        v = Volunteer
-        columns = [v.id, v.telegram_id, v.locale]
-        if ranked:
-            since = now - FAIRNESS_WINDOW
-            relevant = sorted(set(task.required_skills) | USEFUL_SKILLS.get(task.direction, frozenset()))
-            columns += [
-                _count(select(func.count()).select_from(VolunteerSkill).where(
-                    VolunteerSkill.volunteer_id == v.id, VolunteerSkill.code.in_(relevant or [""])), "skill_score"),
-                _count(select(func.count()).select_from(Signup).where(
-                    Signup.volunteer_id == v.id, Signup.status == SignupStatus.ATTENDED), "attended"),
-                _count(select(func.count()).select_from(Signup).where(
-                    Signup.volunteer_id == v.id, Signup.status == SignupStatus.NO_SHOW), "no_show"),
-                _count(select(func.count()).select_from(TaskOffer).where(
-                    TaskOffer.volunteer_id == v.id, TaskOffer.offered_at >= since), "offers"),
-                # Compared as stored (UTC, one fixed format); read raw, parsed by _moment.
-                type_coerce(case((TelegramUser.last_seen_at > v.updated_at, TelegramUser.last_seen_at),
-                                 else_=v.updated_at), String).label("last_active"),
-            ]
-        query = (
-            select(*columns)
-            .select_from(VolunteerDirection)
-            .join(v, v.id == VolunteerDirection.volunteer_id)
-            .where(VolunteerDirection.code == task.direction, VolunteerDirection.region == task.region)
-            .where(
-                v.region == task.region,
-                or_(v.status == VolunteerStatus.ACTIVE,
-                    and_(v.status == VolunteerStatus.PAUSED, v.paused_until.is_not(None), v.paused_until <= now)),
-                v.consent_at.is_not(None),
-                v.telegram_id.is_not(None),
-                v.birth_year.is_not(None),
-                v.birth_year <= max_birth_year(task, self.tz),
-                or_(*[cast(v.availability, Text).like(f'%"{code}"%') for code in _slots_for(task, self.tz)]
-                    or [literal(False)]),
-            )
+    def _match(self, task: TaskFacts) -> MatchQuery:
+        return MatchQuery(
+            task_id=task.id, direction=task.direction, region=task.region, starts_at=task.starts_at,
+            ends_at=task.ends_at, max_birth_year=max_birth_year(task, self.tz),
+            slot_codes=_slots_for(task, self.tz), required_skills=task.required_skills,
+            relevant_skills=sorted(set(task.required_skills) | USEFUL_SKILLS.get(task.direction, frozenset())),
         )
-        if ranked:
-            query = query.outerjoin(TelegramUser, TelegramUser.telegram_id == v.telegram_id)
-        for code in dict.fromkeys(task.required_skills):
-            query = query.where(exists().where(VolunteerSkill.volunteer_id == v.id, VolunteerSkill.code == code))
-        return query
-
-    async def _busy(self, session, task: TaskFacts) -> set[int]:  # noqa: ANN001
-        """Volunteers holding a place on an overlapping task, or any place on this one."""
-        overlapping = await session.scalars(
-            select(Signup.volunteer_id)
-            .join(Task, Task.id == Signup.task_id)
-            .where(Signup.status.in_(SignupStatus.HOLDS_SLOT), Task.id != task.id,
-                   Task.status.not_in((TaskStatus.CANCELLED, TaskStatus.DONE)),
-                   Task.starts_at < task.ends_at, Task.ends_at > task.starts_at)
-        )
-        own = await session.scalars(
-            select(Signup.volunteer_id).where(Signup.task_id == task.id, Signup.status.in_(SignupStatus.ACTIVE))
-        )
-        return set(overlapping) | set(own)
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -283,9 +214,11 @@ class MatchingService:
         """Every eligible volunteer, in the order of sending."""
         facts = task if isinstance(task, TaskFacts) else TaskFacts.of(task)
         now = self.clock.now()
+        match = self._match(facts)
         async with self.db.sessionmaker() as session:
-            rows = (await session.execute(self._eligible_query(facts, now, ranked=True))).all()
-            busy = await self._busy(session, facts)
+            repo = MatchingRepository(session)
+            rows = await repo.eligible_ranked(match, now, now - FAIRNESS_WINDOW)
+            busy = await repo.busy(match)
         found = [
             Candidate(
                 volunteer_id=row.id, telegram_id=row.telegram_id, locale=row.locale, skill_score=row.skill_score,
@@ -304,12 +237,12 @@ class MatchingService:
         """The same rules for one person (a press from /tasks, a waitlist promotion)."""
         facts = task if isinstance(task, TaskFacts) else TaskFacts.of(task)
         now = self.clock.now()
+        match = self._match(facts)
         async with self.db.sessionmaker() as session:
-            row = (await session.execute(
-                self._eligible_query(facts, now).where(Volunteer.id == volunteer_id))).first()
-            if row is None:
+            repo = MatchingRepository(session)
+            if not await repo.is_eligible(match, now, volunteer_id):
                 return False
-            return volunteer_id not in await self._busy(session, facts)
+            return volunteer_id not in await repo.busy(match)
 
     async def open_tasks_for(self, volunteer: Volunteer, *, limit: int = 200) -> list[Task]:
         """Open tasks (not started yet) this volunteer is eligible for, soonest first."""
@@ -318,21 +251,11 @@ class MatchingService:
         if not directions or volunteer.region is None:
             return []
         async with self.db.sessionmaker() as session:
-            tasks = list(await session.scalars(
-                select(Task)
-                .where(Task.region == volunteer.region, Task.status == TaskStatus.OPEN,
-                       Task.starts_at > now, Task.direction.in_(directions))
-                .order_by(Task.starts_at, Task.id)
-                .limit(limit)
-            ))
+            repo = MatchingRepository(session)
+            tasks = await repo.open_tasks(volunteer.region, directions, now, limit)
             if not tasks:
                 return []
-            holds = (await session.execute(
-                select(Task.id, Task.starts_at, Task.ends_at, Signup.status)
-                .join(Signup, Signup.task_id == Task.id)
-                .where(Signup.volunteer_id == volunteer.id, Signup.status.in_(SignupStatus.ACTIVE),
-                       Task.status.not_in((TaskStatus.CANCELLED, TaskStatus.DONE)))
-            )).all()
+            holds = await repo.places_of(volunteer.id)
         result = []
         for task in tasks:
             facts = TaskFacts.of(task)
