@@ -263,3 +263,15 @@ def test_next_send_moment(local: tuple[int, int], expected: tuple[int, int] | No
         days, hour = expected
         assert moment == datetime(2026, 3, 2 + days, hour, 0, tzinfo=tz).astimezone(timezone.utc)
     assert next_send_moment(now, tz, emergency=True) == now
+
+
+def test_settings_for_offers_and_signups_are_validated() -> None:
+    from bot.config import ConfigError, load_settings
+
+    settings = load_settings(_env_file=None)
+    assert (settings.daily_broadcast_cap, settings.signup_confirm_minutes) == (5, 120)
+    assert load_settings(_env_file=None, daily_broadcast_cap="3", signup_confirm_minutes="30").daily_broadcast_cap == 3
+    with pytest.raises(ConfigError, match="DAILY_BROADCAST_CAP"):
+        load_settings(_env_file=None, daily_broadcast_cap=0)
+    with pytest.raises(ConfigError, match="SIGNUP_CONFIRM_MINUTES"):
+        load_settings(_env_file=None, signup_confirm_minutes="soon")
