@@ -131,6 +131,15 @@ async def test_a_promoted_waitlister_who_cannot_passes_the_place_on(db: Database
     await stack.signups.cancel(task.id, 600_000)
     assert (await stack.signups.decline(task.id, 600_001)).outcome == Outcome.CANCELLED
     assert (await signups_of(db, task.id))[second] == "offered"
+    # Someone going is told to cancel from /my; someone waiting leaves the waitlist.
+    assert (await stack.signups.decline(task.id, 600_002)).outcome == Outcome.CANCELLED
+    assert (await stack.signups.join_waitlist(task.id, 600_000)).outcome == Outcome.FREE
+    assert (await stack.signups.go(task.id, 600_000)).outcome == Outcome.GOING
+    assert (await stack.signups.decline(task.id, 600_000)).outcome == Outcome.ALREADY
+    await add_volunteer(db, clock, 600_009)
+    await stack.signups.join_waitlist(task.id, 600_009)
+    assert (await stack.signups.decline(task.id, 600_009)).outcome == Outcome.DECLINED
+    assert (await stack.signups.status_of(task.id, 600_009)) == "cancelled"
 
 
 async def test_cancel_frees_the_place_and_reopens(db: Database, clock: ManualClock, stack: Stack) -> None:

@@ -143,7 +143,8 @@ class SignupService:
             return Result(Outcome.ALREADY, await self.task(task_id), SignupStatus.WAITLISTED)
 
     async def decline(self, task_id: int, telegram_id: int) -> Result:
-        """"Can't": noted on the offer. A promoted waitlister gives the place to the next."""
+        """"Can't": noted on the offer; someone on the waitlist leaves it; a promoted
+        waitlister gives the place to the next. Someone going cancels from /my instead."""
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
@@ -157,8 +158,11 @@ class SignupService:
             if signup is not None and signup.status == SignupStatus.OFFERED:
                 await self._release(session, repo, signup, SignupStatus.CANCELLED, task, now)
                 return Result(Outcome.CANCELLED, await repo.task(task_id), SignupStatus.CANCELLED)
-            if signup is not None and signup.status in SignupStatus.ACTIVE:
-                return Result(Outcome.ALREADY, task, signup.status)  # cancelling is done from /my
+            if signup is not None and signup.status == SignupStatus.WAITLISTED:
+                # "Can't" after all: off the waitlist (holds no place, nobody moves up).
+                await repo.set_status(signup.id, (SignupStatus.WAITLISTED,), SignupStatus.CANCELLED, now)
+            elif signup is not None and signup.status in SignupStatus.ACTIVE:
+                return Result(Outcome.ALREADY, task, signup.status)  # a place is cancelled from /my
             await repo.set_offer_response(task_id, volunteer.id, "declined")
             return Result(Outcome.DECLINED, task)
 
