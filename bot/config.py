@@ -39,9 +39,10 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     paid_broadcast_rate: float = Field(default=1000.0, gt=0, le=1000)
     # Messages in flight at once (claimed, not yet recorded as sent); after a crash at most
-    # this many can reach someone twice. 8 is the smallest value that reached 0.9 x 300/s
-    # against the fake on a busy 2-core machine (python -m bot.bench.delivery_bench).
-    send_concurrency: int = Field(default=8, ge=1, le=32)
+    # this many can reach someone twice (only those already on the wire, in fact). 12 is the
+    # smallest value that kept 0.9 x 300/s against the fake on a busy shared 2-core machine
+    # (python -m bot.bench.delivery_bench; 8 did so only when the machine was quiet).
+    send_concurrency: int = Field(default=12, ge=1, le=32)
     # Attempts for a message that meets 5xx or network errors before it is failed.
     send_max_attempts: int = Field(default=5, ge=1, le=20)
     # Task offers: routine offers per volunteer per local day (emergencies do not count).

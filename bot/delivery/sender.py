@@ -81,7 +81,7 @@ OnUnreachable = Callable[[int | None, int], Awaitable[None]]
 class DeliveryConfig:
     rate: float = 25.0  # messages per second, all chats together
     paid_rate: float | None = None  # rate of allow_paid_broadcast messages (None: same bucket)
-    concurrency: int = 8  # rows in flight at once (= at most this many can repeat after a crash)
+    concurrency: int = 12  # rows in flight at once (= at most this many can repeat after a crash)
     max_attempts: int = 5  # for 5xx and network errors
     backoff_base: timedelta = timedelta(seconds=2)
     backoff_cap: timedelta = timedelta(minutes=5)
