@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 from bot.clock import ManualClock
 from bot.fakeapi import FakeTelegram, FakeUser
-from bot.matching import MatchingService
 from handlers.callbacks import PickCb
 from handlers.tasks_keyboards import NewTaskCb, TaskCb
 from tests.conftest import ADMIN_ID
@@ -26,13 +25,6 @@ from tests.coordinator_support import (
 COORDINATOR = 810_001
 
 
-def ensure_matching(bot: RunningBot) -> None:
-    """The real MatchingService in the handlers' data (a no-op once bot/app.py wires it)."""
-    dispatcher = bot.app.dispatcher
-    if "matching" not in dispatcher.workflow_data:
-        dispatcher["matching"] = MatchingService(bot.services.db, bot.services.clock, bot.settings.tz)
-
-
 async def coordinator(bot: RunningBot, fake: FakeTelegram, *regions: str, organisation: str | None = "Жасыл Ел",
                       user_id: int = COORDINATOR) -> FakeUser:
     for region in regions or ("KZ-75",):
@@ -45,7 +37,6 @@ async def test_newtask_happy_path_in_russian(bot: RunningBot, fake: FakeTelegram
     for number, skills in enumerate((("medical",), ("medical", "driving"), ())):
         await register(bot, 820_000 + number, skills=skills)
     await register(bot, 820_010, skills=("medical",), region="KZ-71")  # another region
-    ensure_matching(bot)
     user = await coordinator(bot, fake)
 
     await user.send_text("/newtask")
@@ -117,7 +108,6 @@ async def test_confirm_then_send_reaches_the_matching_volunteers(bot: RunningBot
         await register(bot, person.id)
     outsider = fake.user(820_110, language_code="ru")
     await register(bot, outsider.id, directions=("health",))  # another direction
-    ensure_matching(bot)
     user = await coordinator(bot, fake)
     await to_title_step(user, t)
     await answer(user, "Субботник", q["description"])
