@@ -400,3 +400,27 @@ async def test_region_scope(bot: RunningBot, fake: FakeTelegram) -> None:
     picker = await wait_text(admin, q["region"])
     assert len(admin.button_texts(picker)) == 21
     await everything_accepted(fake)
+
+
+async def test_the_dialog_survives_a_restart(bot: RunningBot, fake: FakeTelegram) -> None:
+    t = Texts(bot, "ru")
+    q = questions(t)
+    user = await coordinator(bot, fake)
+    await to_title_step(user, t)
+    await answer(user, "Помощь приюту", q["description"])
+    await user.press(t("Skip ➡️"))
+    await wait_text(user, q["direction"])
+    await bot.restart()
+    await user.press(t("Ecology"))  # the same live buttons work after the restart
+    await wait_text(user, q["place"])
+    await answer(user, "Приют «Дом»", q["start"])
+    await answer(user, "04.03.2026 09:00", q["end"])
+    await answer(user, "04.03.2026 18:00", q["slots"])
+    await answer(user, "4", q["skills"])
+    await user.press(t("Done ➡️"))
+    preview = await user.wait_for_message(is_preview(t))
+    assert "Помощь приюту" in preview.text and "Приют «Дом»" in preview.text
+    await user.press("✅ " + t("Confirm"))
+    await wait_text(user, t("✅ The task is created and open."))
+    assert [(task.title, task.slots) for task in await tasks_in_db(bot)] == [("Помощь приюту", 4)]
+    await everything_accepted(fake)
