@@ -284,3 +284,19 @@ def test_settings_for_offers_and_signups_are_validated() -> None:
         load_settings(_env_file=None, daily_broadcast_cap=0)
     with pytest.raises(ConfigError, match="SIGNUP_CONFIRM_MINUTES"):
         load_settings(_env_file=None, signup_confirm_minutes="soon")
+
+
+async def test_a_place_freed_at_night_waits_for_the_morning(db: Database, clock: ManualClock, stack: Stack) -> None:
+    task = await add_task(db, clock, slots=1)
+    await volunteers(db, clock, 2)
+    await stack.signups.go(task.id, 600_000)
+    await stack.signups.join_waitlist(task.id, 600_001)
+    clock.set(datetime(2026, 3, 3, 23, 30, tzinfo=timezone.utc) - ALMATY_OFFSET)  # Tuesday 23:30 local
+    await stack.signups.cancel(task.id, 600_000)
+    [card] = await stack.deliveries()
+    assert card.next_attempt_at == clock.now()  # personal: sent at once
+    async with db.sessionmaker() as session:
+        from storage.models import Signup
+        offered = await session.scalar(select(Signup).where(Signup.status == SignupStatus.OFFERED))
+    # 08:00 + 120 minutes, Wednesday morning local.
+    assert offered.offered_until == datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc) - ALMATY_OFFSET

@@ -27,14 +27,13 @@ from bot.clock import Clock
 from bot.delivery import DeliveryService, OutgoingMessage
 from bot.matching import EMERGENCY_DIRECTION, Candidate, MatchingService
 from bot.tasks.cards import Card, CardRenderer
+from bot.tasks.quiet_hours import QUIET_END, QUIET_START, next_send_moment
 from bot.tasks.signups import wake_after_commit
 from storage.db import Database
 from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus
 from storage.repositories.signups import SignupRepository
 
 OFFER_KIND = "task_offer"
-QUIET_START = time(22, 0)
-QUIET_END = time(8, 0)
 
 
 def offer_key(task_id: int) -> str:
@@ -55,20 +54,6 @@ class BroadcastPlan:
     reason: str | None = None  # "closed" when the task cannot be offered
     recipients: list[int] = field(default_factory=list)  # volunteer ids, in the order of sending
     held: bool = False  # quiet hours: the cards wait until send_at
-
-
-def next_send_moment(now: datetime, tz, emergency: bool = False) -> datetime:  # noqa: ANN001
-    """Now, or 08:00 local when now is in the quiet hours (22:00-08:00)."""
-    if emergency:
-        return now
-    local = now.astimezone(tz)
-    if local.time() >= QUIET_START:
-        morning = datetime.combine(local.date() + timedelta(days=1), QUIET_END, tzinfo=tz)
-    elif local.time() < QUIET_END:
-        morning = datetime.combine(local.date(), QUIET_END, tzinfo=tz)
-    else:
-        return now
-    return morning.astimezone(timezone.utc)
 
 
 class OfferService:
@@ -149,3 +134,6 @@ class OfferService:
         start = datetime.combine(local.date(), time(0, 0), tzinfo=self.tz)
         end = datetime.combine(local.date() + timedelta(days=1), time(0, 0), tzinfo=self.tz)
         return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+__all__ = ["OFFER_KIND", "QUIET_END", "QUIET_START", "BroadcastPlan", "OfferService", "next_send_moment", "offer_key"]

@@ -14,7 +14,8 @@ gets a polite answer and nothing changes. Nobody gets a place on a task that ove
 one they already hold.
 
 Freed places go to the waitlist, first come first: the next person is "offered" the
-place (it is held for them) until now + SIGNUP_CONFIRM_MINUTES and gets a card through
+place (it is held for them) for SIGNUP_CONFIRM_MINUTES (counted from 08:00 when it is
+offered in the quiet hours; never past the task's start) and gets a card through
 the outbox (lane personal, written in the same transaction) to confirm. If they do not,
 `expire_due()` (run by the scheduler) passes the place to the next one.
 """
@@ -36,6 +37,7 @@ from bot.delivery import DeliveryService
 from bot.i18n import LocalTime
 from bot.matching import MatchingService
 from bot.tasks.cards import CardRenderer
+from bot.tasks.quiet_hours import next_send_moment
 from storage.db import Database
 from storage.models import DeliveryLane, Signup, SignupStatus, Task, TaskStatus, Volunteer, VolunteerStatus
 from storage.repositories.signups import SignupRepository
@@ -323,7 +325,8 @@ class SignupService:
                 continue
             if not await repo.take_slot(task_id, now):
                 return
-            until = min(now + self.confirm_window, task.starts_at)
+            # Offered at night: the time to confirm counts from 08:00 (the card goes at once).
+            until = min(next_send_moment(now, self.local_time.tz) + self.confirm_window, task.starts_at)
             await repo.set_status(waiting.id, (SignupStatus.WAITLISTED,), SignupStatus.OFFERED, now, offered_until=until)
             task = await repo.task(task_id)
             assert task is not None and volunteer.telegram_id is not None
