@@ -151,11 +151,21 @@ async def test_changing_the_time_and_place_tells_those_signed_up(bot: RunningBot
     t = Texts(bot, "ru")
     user, task, people = await setup(bot, fake)
     await open_task(user, t, task.title)
+    end_question = t("When does it end? Type the time, for example {example}, or the date and time if it ends "
+                     "on another day.", example="XX").split("XX")[0]
     await user.press("🕒 " + t("Change the time"))
     await wait_text(user, "Asia/Almaty")
-    assert t("The end must be after the start ({start}). Please type it again.", start="X").split("(")[0] not in \
-        user.last_message.text
-    await answer(user, "06.03 12:00", ":")
+    # Back from the end returns to the start, Back from the start to the task's card.
+    await answer(user, "06.03 12:00", end_question)
+    await user.press("⬅️ " + t("Back"))
+    await wait_text(user, "Asia/Almaty")
+    await user.press("⬅️ " + t("Back"))
+    await user.wait_for_message(lambda m: "🕒 " + t("Change the time") in m.button_texts())
+    await user.press("🕒 " + t("Change the time"))
+    await wait_text(user, "Asia/Almaty")
+    assert t("This moment has already passed. Please type a date and time in the future.") in \
+        (await answer(user, "01.03.2026 10:00", "Asia/Almaty")).text
+    await answer(user, "06.03 12:00", end_question)
     before = t("The end must be after the start ({start}). Please type it again.", start="XX").split("XX")[0]
     assert before in (await answer(user, "11:00", before)).text
     await user.send_text("15:30")
