@@ -218,3 +218,20 @@ async def test_unconfirmed_promotion_passes_on_by_the_job(bot: RunningBot, fake:
     assert await signups_of(bot.services.db, task.id) == {1: "cancelled", 2: "expired", 3: "offered"}
     assert bot.services.scheduler.running
     await everything_accepted(fake)
+
+
+async def test_cards_broadcast_at_night_arrive_at_eight(bot: RunningBot, fake: FakeTelegram,
+                                                        clock: ManualClock) -> None:
+    fake.user(COORDINATOR, language_code="en")
+    [user] = await people(bot, fake, 1, 680_000)
+    clock.set(clock.now().replace(hour=18))  # 23:00 in Almaty
+    task = await add_task(bot.services.db, bot.clock)
+    plan = await bot.services.offers.broadcast_task(task.id, COORDINATOR, "en")
+    assert plan.held and plan.queued == 1
+    bot.services.delivery.wake()  # the sender looks at the queue now: nothing is due
+    await fake.wait_idle()
+    assert user.messages == []
+    clock.set(plan.send_at)  # 08:00 local
+    shown = await card(user)
+    assert "Places left: 5 of 5" in shown.text
+    await everything_accepted(fake)
