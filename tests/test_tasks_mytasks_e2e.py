@@ -266,6 +266,9 @@ async def test_message_everyone_signed_up(bot: RunningBot, fake: FakeTelegram) -
     await fake.wait_idle()
     assert len(people["going_ru"].messages) == 1
     assert people["waiting_ru"].messages == [] and people["cancelled_ru"].messages == []
+    async with bot.services.db.sessionmaker() as session:
+        rows = list(await session.execute(select(DeliveryMessage.chat_id, DeliveryMessage.lane, DeliveryMessage.status)))
+    assert sorted(rows) == sorted((people[key].id, 1, "sent") for key in ("going_ru", "going_kk", "offered_en"))
     await everything_accepted(fake)
 
 
