@@ -72,10 +72,6 @@ class DeliveryService:
         # together); call wake(lane) once it has committed.
         self.add_broadcast = self.outbox.add_broadcast
         self.add_one = self.outbox.add_one
-        # Inside the caller's transaction (their rows and the queue rows commit together);
-        # call wake(lane) after the commit.
-        self.add_broadcast = self.outbox.add_broadcast
-        self.add_one = self.outbox.add_one
 
     def set_accepted_counter(self, kind: str, counter: AcceptedCounter) -> None:
         """Plug in "accepted so far" for broadcasts of `kind` (e.g. the task feature

@@ -15,6 +15,7 @@ from datetime import datetime
 from aiogram import html
 from aiogram.utils.i18n import I18n
 from babel.dates import format_date, format_time
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import UserRoles
 from bot.clock import Clock
@@ -175,13 +176,15 @@ class TaskService:
                 at=now, actor=actor_id, action=f"task.edit.{what}", allowed=True, target=str(task_id)
             )
             recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
-        messages = [
-            OutgoingMessage(r.telegram_id, self._change_text(task, what, r.locale), volunteer_id=r.volunteer_id)
-            for r in recipients
-        ]
-        # Each change is its own broadcast (two changes in the same instant must both be
-        # told); a redelivered update cannot repeat it: the dialog is closed before this.
-        await self._send(NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:{what}:{secrets.token_hex(8)}")
+            messages = [
+                OutgoingMessage(r.telegram_id, self._change_text(task, what, r.locale), volunteer_id=r.volunteer_id)
+                for r in recipients
+            ]
+            # Each change is its own broadcast (two changes in the same instant must both be
+            # told); a redelivered update cannot repeat it: the dialog is closed before this.
+            await self._queue(session, NOTIFY_KIND, actor_id, messages, task,
+                              key=f"task:{task_id}:{what}:{secrets.token_hex(8)}")
+        self._wake(messages)
         return Change(task, len(messages))
 
     async def cancel(self, task_id: int, actor_id: int) -> Change | None:
@@ -202,11 +205,12 @@ class TaskService:
                 details={"withdrawn_cards": withdrawn},
             )
             recipients = await repo.recipients(task_id, SignupStatus.ACTIVE)
-        messages = [
-            OutgoingMessage(r.telegram_id, self._cancel_text(task, r), volunteer_id=r.volunteer_id)
-            for r in recipients
-        ]
-        await self._send(NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:cancel")
+            messages = [
+                OutgoingMessage(r.telegram_id, self._cancel_text(task, r), volunteer_id=r.volunteer_id)
+                for r in recipients
+            ]
+            await self._queue(session, NOTIFY_KIND, actor_id, messages, task, key=f"task:{task_id}:cancel")
+        self._wake(messages)
         return Change(task, len(messages))
 
     async def message_signed_up(self, task_id: int, actor_id: int, text: str, key: str) -> Change | None:
@@ -224,11 +228,12 @@ class TaskService:
                 details={"length": len(text)},
             )
             recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
-        messages = [
-            OutgoingMessage(r.telegram_id, self._message_text(task, text, r.locale), volunteer_id=r.volunteer_id)
-            for r in recipients
-        ]
-        await self._send(MESSAGE_KIND, actor_id, messages, task, key=f"task:{task_id}:msg:{key}"[:100])
+            messages = [
+                OutgoingMessage(r.telegram_id, self._message_text(task, text, r.locale), volunteer_id=r.volunteer_id)
+                for r in recipients
+            ]
+            await self._queue(session, MESSAGE_KIND, actor_id, messages, task, key=f"task:{task_id}:msg:{key}"[:100])
+        self._wake(messages)
         return Change(task, len(messages))
 
     async def recipients(self, task_id: int, statuses: tuple[str, ...] = SignupStatus.HOLDS_SLOT) -> list[Recipient]:
@@ -237,12 +242,19 @@ class TaskService:
 
     # --- notifications ----------------------------------------------------------------
 
-    async def _send(self, kind: str, actor_id: int, messages: list[OutgoingMessage], task: Task, *, key: str) -> None:
-        if not messages:
-            return
-        await self.delivery.enqueue_broadcast(
-            kind, DeliveryLane.PERSONAL, actor_id, messages, title=task.title, key=key
-        )
+    async def _queue(
+        self, session: AsyncSession, kind: str, actor_id: int, messages: list[OutgoingMessage], task: Task, *, key: str
+    ) -> None:
+        """Queue the notifications in the change's own transaction: a crash can never
+        keep the change and lose the news of it."""
+        if messages:
+            await self.delivery.add_broadcast(
+                session, kind, DeliveryLane.PERSONAL, actor_id, messages, title=task.title, key=key
+            )
+
+    def _wake(self, messages: list[OutgoingMessage]) -> None:
+        if messages:
+            self.delivery.wake(DeliveryLane.PERSONAL)
 
     def _locale(self, locale: str | None) -> str:
         return locale if locale in self.i18n.available_locales else self.i18n.default_locale
