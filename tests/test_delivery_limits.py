@@ -94,3 +94,14 @@ def test_errors_are_classified_as_telegram_means_them() -> None:
     assert classify(TimeoutError()) == "retry"
     assert classify(TelegramEntityTooLarge(method, "Request Entity Too Large")) == "failed"
     assert classify(KeyError("bug")) == "bug"
+
+
+def test_late_sends_never_put_more_than_the_rate_into_one_window() -> None:
+    limits = RateLimits(10.0, time_source=lambda: 0.0)
+    for chat in range(10):  # ten slots, 0.1 s apart ...
+        limits.reserve(chat, now=0.0)
+    for chat in range(10):  # ... but the process stalled and all wake at 1.0 s
+        assert limits.window_wait(now=1.0) == 0.0
+        limits.sending(chat, now=1.0)
+    assert limits.window_wait(now=1.0) == pytest.approx(1.02)  # the 11th waits for the window
+    assert 3 in limits.busy_chats(now=1.5)  # and a chat is closed from its real send

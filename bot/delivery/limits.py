@@ -26,6 +26,25 @@ GROUP_WINDOW = 61.0  # s
 
 
 BURST_SECONDS = 0.01
+# The overall rate is also kept as a count over a sliding window of the moments messages
+# really left (a slot can be left late when the process stalls, and late ones must not
+# bunch up): at most rate x (1 + BURST_SECONDS) sends in any WINDOW seconds.
+WINDOW = 1.02
+
+
+class SlidingWindow:
+    def __init__(self, count: int, seconds: float) -> None:
+        self.count = max(1, count)
+        self.seconds = seconds
+        self.sent: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        while self.sent and self.sent[0] <= now - self.seconds:
+            self.sent.popleft()
+        return 0.0 if len(self.sent) < self.count else self.sent[0] + self.seconds - now
+
+    def record(self, now: float) -> None:
+        self.sent.append(now)
 
 
 class Bucket:
@@ -65,6 +84,8 @@ class RateLimits:
         self.time = time_source
         self.free = Bucket(rate)
         self.paid = Bucket(paid_rate) if paid_rate else self.free
+        self.free_window = SlidingWindow(int(rate * (1 + BURST_SECONDS)), WINDOW)
+        self.paid_window = SlidingWindow(int(paid_rate * (1 + BURST_SECONDS)), WINDOW) if paid_rate else self.free_window
         self.chat_interval = chat_interval
         self.group_per_minute = group_per_minute
         self.group_window = group_window
@@ -118,6 +139,18 @@ class RateLimits:
         if chat_id < 0:
             self._group_sends.setdefault(chat_id, deque()).append(slot)
         return max(0.0, slot - now)
+
+    def window_wait(self, *, paid: bool = False, now: float | None = None) -> float:
+        """Seconds until one more message may really leave (0: now)."""
+        now = self.time() if now is None else now
+        return (self.paid_window if paid else self.free_window).wait(now)
+
+    def sending(self, chat_id: int, *, paid: bool = False, now: float | None = None) -> None:
+        """A message really leaves now: count it, and keep its chat closed for the chat
+        interval from this moment (not from its slot, which may have passed long ago)."""
+        now = self.time() if now is None else now
+        (self.paid_window if paid else self.free_window).record(now)
+        self._chat_free_at[chat_id] = max(self._chat_free_at.get(chat_id, now), now + self.chat_interval)
 
     def pause(self, seconds: float, now: float | None = None) -> float:
         """A 429: nothing goes out until `seconds` from now. Returns the pause end."""

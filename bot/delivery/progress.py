@@ -179,6 +179,9 @@ class ProgressReporter:
         wait = self.limits.reserve(tracked.chat_id)
         if wait > 0:
             await asyncio.sleep(wait)
+        while (wait := self.limits.window_wait()) > 0:
+            await asyncio.sleep(wait)
+        self.limits.sending(tracked.chat_id)
         message_id = tracked.message_id
         try:
             if message_id is None:

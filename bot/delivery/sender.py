@@ -394,8 +394,17 @@ class DeliverySender:
             if self._outranked(row, generation):
                 self.stats.outranked += 1
                 return _UNSENT  # let the next claim take the more urgent row first
+            late = False
+            while (wait := self.limits.window_wait(paid=row.paid)) > 0:
+                late = True  # the process stalled and slots bunched up: keep the window
+                if not await self._sleep(wait):
+                    return _UNSENT
+            if late and self._outranked(row, generation):
+                self.stats.outranked += 1
+                return _UNSENT
             if self.limits.pause_left() > 0:
                 continue  # a 429 arrived while this one waited: book again
+            self.limits.sending(chat_id, paid=row.paid)
             self.stats.requests += 1
             try:
                 message = await self.bot.send_message(
