@@ -95,26 +95,24 @@ class SignupService:
     async def go(self, task_id: int, telegram_id: int) -> Result:
         """"I'll go": take a place atomically."""
         now = self.clock.now()
-        check = await self._precheck(task_id, telegram_id)
-        if check.outcome != "ok":
-            return check
-        volunteer_id = check.status
-        assert volunteer_id is not None
+        volunteer_id = await self._precheck(task_id, telegram_id)
+        if isinstance(volunteer_id, Result):
+            return volunteer_id
         try:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
                 task = await repo.task(task_id)
                 assert task is not None
-                existing = await repo.signup(task_id, int(volunteer_id))
+                existing = await repo.signup(task_id, volunteer_id)
                 if existing is not None and existing.status in SignupStatus.ACTIVE:
                     return Result(Outcome.ALREADY, task, existing.status)
-                if await repo.holds_overlapping(int(volunteer_id), task):
+                if await repo.holds_overlapping(volunteer_id, task):
                     return Result(Outcome.BUSY, task)
                 if not await repo.take_slot(task_id, now):
                     task = await repo.task(task_id)
                     return Result(Outcome.CLOSED if _closed(task, now) else Outcome.FULL, task)
-                await repo.put_signup(task_id, int(volunteer_id), SignupStatus.GOING, now)
-                await repo.set_offer_response(task_id, int(volunteer_id), SignupStatus.GOING)
+                await repo.put_signup(task_id, volunteer_id, SignupStatus.GOING, now)
+                await repo.set_offer_response(task_id, volunteer_id, SignupStatus.GOING)
                 task = await repo.task(task_id)
                 return Result(Outcome.GOING, task, SignupStatus.GOING)
         except IntegrityError:  # a double tap raced on a backend without write serialisation
@@ -122,10 +120,9 @@ class SignupService:
 
     async def join_waitlist(self, task_id: int, telegram_id: int) -> Result:
         now = self.clock.now()
-        check = await self._precheck(task_id, telegram_id)
-        if check.outcome != "ok":
-            return check
-        volunteer_id = int(check.status or 0)
+        volunteer_id = await self._precheck(task_id, telegram_id)
+        if isinstance(volunteer_id, Result):
+            return volunteer_id
         try:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
@@ -150,12 +147,10 @@ class SignupService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
-            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
-            task = await repo.task(task_id)
-            if volunteer is None or not volunteer.is_registered:
-                return Result(Outcome.NOT_REGISTERED, task)
-            if task is None:
-                return Result(Outcome.MISSING)
+            found = await _person_and_task(session, repo, task_id, telegram_id)
+            if isinstance(found, Result):
+                return found
+            volunteer, task = found
             signup = await repo.signup(task_id, volunteer.id)
             if signup is not None and signup.status == SignupStatus.OFFERED:
                 await self._release(session, repo, signup, SignupStatus.CANCELLED, task, now)
@@ -173,12 +168,10 @@ class SignupService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
-            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
-            task = await repo.task(task_id)
-            if volunteer is None or not volunteer.is_registered:
-                return Result(Outcome.NOT_REGISTERED, task)
-            if task is None:
-                return Result(Outcome.MISSING)
+            found = await _person_and_task(session, repo, task_id, telegram_id)
+            if isinstance(found, Result):
+                return found
+            volunteer, task = found
             signup = await repo.signup(task_id, volunteer.id)
             if signup is None:
                 return Result(Outcome.NOT_SIGNED_UP, task)
@@ -202,12 +195,10 @@ class SignupService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
-            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
-            task = await repo.task(task_id)
-            if volunteer is None or not volunteer.is_registered:
-                return Result(Outcome.NOT_REGISTERED, task)
-            if task is None:
-                return Result(Outcome.MISSING)
+            found = await _person_and_task(session, repo, task_id, telegram_id)
+            if isinstance(found, Result):
+                return found
+            volunteer, task = found
             signup = await repo.signup(task_id, volunteer.id)
             if signup is None or signup.status not in SignupStatus.ACTIVE:
                 return Result(Outcome.NOT_SIGNED_UP, task, signup.status if signup else None)
@@ -281,18 +272,16 @@ class SignupService:
 
     # -- internals -------------------------------------------------------------------------------
 
-    async def _precheck(self, task_id: int, telegram_id: int) -> Result:
+    async def _precheck(self, task_id: int, telegram_id: int) -> Result | int:
         """Registered, the task exists and is bookable, and the person may press its
-        buttons (offered to them or eligible now). "ok" carries the volunteer id in status."""
+        buttons (offered to them or eligible now): their volunteer id, else why not."""
         now = self.clock.now()
         async with self.db.sessionmaker() as session:
-            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             repo = SignupRepository(session)
-            task = await repo.task(task_id)
-            if volunteer is None or not volunteer.is_registered:
-                return Result(Outcome.NOT_REGISTERED, task)
-            if task is None:
-                return Result(Outcome.MISSING)
+            found = await _person_and_task(session, repo, task_id, telegram_id)
+            if isinstance(found, Result):
+                return found
+            volunteer, task = found
             if _closed(task, now):
                 return Result(Outcome.CLOSED, task)
             existing = await repo.signup(task_id, volunteer.id)
@@ -305,7 +294,7 @@ class SignupService:
             if status in SignupStatus.ACTIVE:
                 return Result(Outcome.ALREADY, task, status)
             return Result(Outcome.NOT_OFFERED, task)
-        return Result("ok", task, str(volunteer.id))
+        return volunteer.id
 
     async def _release(self, session: AsyncSession, repo: SignupRepository, signup: Signup, to_status: str,
                        task: Task, now: datetime) -> None:
@@ -368,3 +357,16 @@ def _reachable(volunteer: Volunteer, now: datetime) -> bool:
         return True
     lapsed = volunteer.paused_until is not None and volunteer.paused_until <= now
     return volunteer.status == VolunteerStatus.PAUSED and lapsed
+
+
+async def _person_and_task(
+    session: AsyncSession, repo: SignupRepository, task_id: int, telegram_id: int
+) -> tuple[Volunteer, Task] | Result:
+    """The registered volunteer pressing and the task, or the Result that says why not."""
+    volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+    task = await repo.task(task_id)
+    if volunteer is None or not volunteer.is_registered:
+        return Result(Outcome.NOT_REGISTERED, task)
+    if task is None:
+        return Result(Outcome.MISSING)
+    return volunteer, task
