@@ -204,6 +204,9 @@ class Application:
             handle_signals=handle_signals,
             polling_timeout=self.polling_timeout,
             close_bot_session=True,
+            # aiogram asks only for update types that have handlers; "my_chat_member" has
+            # none but tells ReachabilityMiddleware when someone blocks or unblocks the bot.
+            allowed_updates=sorted({*self.dispatcher.resolve_used_update_types(), "my_chat_member"}),
         )
 
     async def start(self) -> None:

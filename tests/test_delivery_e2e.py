@@ -48,3 +48,20 @@ async def test_a_blocked_volunteer_is_unreachable_until_they_write_again(bot: Ru
     assert message.text == "Қош келдіңіз!"
     refused = [call for call in fake.calls_of("sendMessage") if not call.ok]
     assert [call.error_code for call in refused] == [403]  # only the blocked attempt
+
+
+async def test_blocking_the_bot_marks_the_volunteer_unreachable_at_once(bot: RunningBot, fake: FakeTelegram) -> None:
+    user = fake.user(4343, language_code="ru")
+    await bot.services.volunteers.register(4343, Registration(
+        full_name="Ольга Ким", phone="+77011114455", birth_year=1990, region="KZ-75", locale="ru",
+        directions=["social"]))
+
+    await user.block_bot()  # Telegram tells the bot with a my_chat_member update
+    await _wait_status(bot, user.id, VolunteerStatus.UNREACHABLE)
+    assert fake.calls_of("sendMessage") == []  # found out without a refused send
+
+    await user.unblock_bot()
+    await _wait_status(bot, user.id, VolunteerStatus.ACTIVE)
+    polls = fake.calls_of("getUpdates")
+    assert "my_chat_member" in polls[-1].params["allowed_updates"]
+    assert all(call.ok for call in fake.calls if call.method != "getUpdates")

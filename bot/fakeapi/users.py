@@ -101,6 +101,17 @@ class FakeUser:
             fields["caption"] = caption
         return self._send(fields)
 
+    async def block_bot(self) -> None:
+        """Block the bot, as the person does in their Telegram app: sends to them answer
+        403 from now on, and the bot gets a my_chat_member update ("kicked")."""
+        self.fake.block(self.id)
+        self._push_member_change("member", {"status": "kicked", "until_date": 0})
+
+    async def unblock_bot(self) -> None:
+        """Unblock (restart) the bot: sends work again; my_chat_member says "member"."""
+        self.fake.unblock(self.id)
+        self._push_member_change("kicked", {"status": "member"})
+
     async def press(self, text_or_data: str, *, message_id: int | None = None) -> str | None:
         """Press a button by its visible text (or callback_data).
 
@@ -221,6 +232,19 @@ class FakeUser:
         self._mark()
         self.fake.updates.push("message", message.to_api())
         return message
+
+    def _push_member_change(self, old_status: str, new_member: dict[str, Any]) -> None:
+        old_member: dict[str, Any] = {"status": old_status, "user": self.fake.bot_user}
+        if old_status == "kicked":
+            old_member["until_date"] = 0
+        self._mark()
+        self.fake.updates.push("my_chat_member", {
+            "chat": self.chat_json,
+            "from": self.user_json,
+            "date": int(time.time()),
+            "old_chat_member": old_member,
+            "new_chat_member": {**new_member, "user": self.fake.bot_user},
+        })
 
     def _mark(self) -> None:
         self._seen = self.fake.last_event
