@@ -8,8 +8,6 @@ import signal
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.commands import COMMANDS
 from bot.fakeapi import FakeTelegram
 from tests.e2e_support import RunningBot
@@ -74,15 +72,3 @@ async def test_a_sigterm_stops_the_real_process_cleanly(fake: FakeTelegram, tmp_
     # A clean close checkpoints the write-ahead log and removes it.
     assert (tmp_path / "birge.db").exists()
     assert not (tmp_path / "birge.db-wal").exists()
-
-
-@pytest.mark.parametrize(("locale", "clock_text"), [("kk", "23:30"), ("ru", "23:30"), ("en", "11:30\u202fPM")])
-def test_local_time_is_shown_in_almaty_in_each_language(locale: str, clock_text: str) -> None:
-    from datetime import datetime, timezone
-    from zoneinfo import ZoneInfo
-
-    from bot.i18n import LocalTime
-
-    moment = datetime(2026, 1, 5, 18, 30, tzinfo=timezone.utc)  # 23:30 in Almaty (UTC+5)
-    text = LocalTime(ZoneInfo("Asia/Almaty")).datetime(moment, locale, fmt="short")
-    assert clock_text in text
