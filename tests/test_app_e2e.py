@@ -8,24 +8,11 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.commands import COMMANDS
+
 from bot.fakeapi import FakeTelegram
 from tests.e2e_support import RunningBot
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-async def test_startup_registers_commands_in_every_language(bot: RunningBot, fake: FakeTelegram) -> None:
-    calls = fake.calls_of("setMyCommands")
-    by_language = {call.params.get("language_code"): call.params["commands"] for call in calls}
-    assert set(by_language) == {"kk", "ru", "en", None}
-    names = [name for name, _ in COMMANDS]
-    for commands in by_language.values():
-        assert [c["command"] for c in commands] == names
-    assert by_language["ru"][0]["description"] == "Главное меню или регистрация"
-    assert by_language["kk"][0]["description"] == "Басты мәзір немесе тіркелу"
-    assert by_language[None] == by_language["kk"]  # DEFAULT_LOCALE is kk
-    assert all(call.ok for call in fake.calls)
 
 
 async def test_unknown_text_from_a_stranger_gets_a_hint(bot: RunningBot, fake: FakeTelegram) -> None:

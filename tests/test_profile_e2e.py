@@ -44,6 +44,12 @@ def shown(text: str) -> str:
     return text
 
 
+def main_keyboard_shown(bot: RunningBot, user, locale: str = "ru") -> bool:  # noqa: ANN001 - FakeUser
+    """The reply keyboard now shown is the volunteer's main one (in `locale`)."""
+    keyboard = user.reply_keyboard
+    return keyboard is not None and "🗂 " + t(bot, "Tasks for me", locale) in keyboard.button_texts()
+
+
 async def register(
     bot: RunningBot,
     user_id: int = USER,
@@ -226,7 +232,7 @@ async def test_edit_the_phone_typed_invalid_taken_and_valid(bot: RunningBot, fak
     card = await user.wait_for_message(is_card(bot))
     assert "+77015554433" in txt(card)
     assert (await row(bot)).phone == "+77015554433"
-    assert user.reply_keyboard is None  # the contact keyboard is gone
+    assert main_keyboard_shown(bot, user)  # the contact keyboard gave way to the main one
     await assert_clean(fake)
 
 
@@ -297,7 +303,7 @@ async def test_back_from_an_edit_returns_to_the_profile_unchanged(bot: RunningBo
     question = await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
     await user.press("⬅️ Назад")
     await user.wait_for_message(is_card(bot))
-    assert user.reply_keyboard is None
+    assert main_keyboard_shown(bot, user)  # not "Share my contact" any more
     assert (await row(bot)).phone == "+77011234567"
     # No edit is open any more: a number typed now changes nothing.
     await user.send_text("+7 701 999 88 77")
