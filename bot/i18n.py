@@ -57,12 +57,17 @@ def make_i18n(default_locale: str, locales_dir: Path = LOCALES_DIR) -> I18n:
     return I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)
 
 
-def guess_locale(user: User | None, default_locale: str) -> str:
-    """First guess from Telegram's language_code ("ru", "kk", "en-US"...)."""
+def app_locale(user: User | None) -> str | None:
+    """The Telegram app's language ("ru", "kk", "en-US"...) if it is one of ours, else None."""
     if user is None or not user.language_code:
-        return default_locale
+        return None
     code = user.language_code.split("-")[0].lower()
-    return code if code in SUPPORTED_LOCALES else default_locale
+    return code if code in SUPPORTED_LOCALES else None
+
+
+def guess_locale(user: User | None, default_locale: str) -> str:
+    """First guess from Telegram's language_code, else the default."""
+    return app_locale(user) or default_locale
 
 
 class UserLocaleMiddleware(I18nMiddleware):

@@ -35,6 +35,7 @@ from bot.menus import MenuService
 from bot.users import UserService
 from bot.volunteers import VolunteerService
 from handlers.callbacks import LanguageCb, MenuCb
+from handlers.greeting import greets_in_all_languages
 from handlers.keyboards import language_keyboard
 from handlers.menu import send_main_menu
 from handlers.registration_steps import RegStates, ask_step, begin, step_of, year_of
@@ -159,4 +160,8 @@ async def plain_start(message: Message | InaccessibleMessage, user_id: int, stat
             await state.clear()
         await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
         return
-    await begin(message, state, locale_chosen=bool(data.get("locale_chosen")), year=year_of(data["clock"], data["settings"]))
+    locale_chosen = bool(data.get("locale_chosen"))
+    await begin(
+        message, state, locale_chosen=locale_chosen, year=year_of(data["clock"], data["settings"]),
+        greet_all=greets_in_all_languages(data.get("event_from_user"), locale_chosen),
+    )

@@ -1,7 +1,9 @@
-"""The persistent main keyboard: per role, in the person's language, its presses doing
-what the commands do, also in the middle of a dialog."""
+"""The persistent main keyboard (per role, in the person's language, its presses doing
+what the commands do, also in the middle of a dialog) and the first greeting."""
 
 from __future__ import annotations
+
+import pytest
 
 from bot.fakeapi import FakeTelegram
 from tests.conftest import ADMIN_ID
@@ -15,7 +17,7 @@ from tests.menu_support import (
     t,
     volunteer_keyboard,
 )
-from tests.registration_support import MENU
+from tests.registration_support import HELLO, LANGUAGE_BUTTON, MENU
 
 NO_SIGNUPS = "You have no upcoming sign-ups. See /tasks for tasks that match you."
 NO_TASKS = "No open tasks match you right now. New ones will come to you as soon as they appear."
@@ -127,3 +129,26 @@ async def test_the_contact_keyboard_gives_way_to_the_main_one(bot: RunningBot, f
     await user.press("📱 " + t(bot, "Share my contact", "ru"))
     await user.wait_for_message(text_is("✅ " + t(bot, "Saved.", "ru")))
     assert keyboard(user) == volunteer_keyboard(bot, "ru")
+
+
+@pytest.mark.parametrize("language_code", ["de", None])
+async def test_someone_whose_app_speaks_none_of_the_three_is_greeted_in_all_three(
+    bot: RunningBot, fake: FakeTelegram, language_code: str | None
+) -> None:
+    user = fake.user(8601, language_code=language_code)
+    greeting = await user.ask("/start", lambda m: LANGUAGE_BUTTON["kk"] in m.button_texts())
+    assert greeting.text.splitlines() == [t(bot, HELLO, "kk"), t(bot, HELLO, "ru"), t(bot, HELLO, "en")]
+    assert greeting.text.splitlines()[1] == "👋 Здравствуйте! Я Birge, бот для волонтёров. Выберите язык:"
+    assert greeting.button_texts()[:3] == [LANGUAGE_BUTTON["kk"], LANGUAGE_BUTTON["ru"], LANGUAGE_BUTTON["en"]]
+    # /start again on the same step asks it the same way.
+    again = await user.ask("/start", lambda m: LANGUAGE_BUTTON["kk"] in m.button_texts())
+    assert again.text == greeting.text
+    await user.press(LANGUAGE_BUTTON["ru"])
+    consent = await user.wait_for_message(lambda m: "✅ " + t(bot, "I agree", "ru") in m.button_texts())
+    assert consent.text.startswith("Birge")
+
+
+async def test_someone_whose_app_speaks_russian_is_greeted_in_russian(bot: RunningBot, fake: FakeTelegram) -> None:
+    user = fake.user(8602, language_code="ru")
+    greeting = await user.ask("/start", lambda m: LANGUAGE_BUTTON["kk"] in m.button_texts())
+    assert greeting.text == t(bot, HELLO, "ru")
