@@ -24,7 +24,7 @@ from tests.menu_support import (
     t,
     volunteer_keyboard,
 )
-from tests.registration_support import MENU
+from tests.registration_support import ASK_NAME, ASK_PHONE, ASK_REGION, ASK_YEAR, CONSENT, MENU, Dialog
 
 
 async def test_a_volunteer_sees_their_commands_in_the_language_they_chose(bot: RunningBot, fake: FakeTelegram) -> None:
@@ -164,3 +164,32 @@ async def test_an_invite_link_makes_a_coordinators_menu_at_once(bot: RunningBot,
     assert welcome.button_texts() == coordinator_keyboard(bot, "ru")  # the keyboard comes with the news
     assert names(fake.menu_seen_by(7401)) == COORDINATOR_COMMANDS
     assert fake.menu_seen_by(7401)[4]["description"] == t(bot, "New task", "ru")
+
+
+async def test_delete_me_takes_the_keyboard_keeps_the_language_and_registering_again_uses_it(
+    bot: RunningBot, fake: FakeTelegram
+) -> None:
+    dialog = await register(bot, fake, 7501, "ru", language_code="en")
+    user = dialog.user
+    assert keyboard(user) == volunteer_keyboard(bot, "ru")
+    await user.send_text("/delete_me")
+    await user.wait_for_message(lambda m: "🗑 " + t(bot, "Yes, delete", "ru") in m.button_texts())
+    await user.press("🗑 " + t(bot, "Yes, delete", "ru"))
+    goodbye = await user.wait_for_message(lambda m: "/start" in (m.text or ""))
+    assert goodbye.reply_markup == {"remove_keyboard": True}
+    assert keyboard(user) == []
+    # The chat keeps the chosen language: its menu stays Russian, whatever the app's language.
+    assert fake.menu_seen_by(7501)[0]["description"] == t(bot, "Main menu or registration", "ru")
+
+    # Registering again: straight to the consent in Russian, then the keyboard is back.
+    again = Dialog(bot, fake, 7501, locale="ru", language_code="en")
+    await again.say("/start", CONSENT)
+    await again.tap("✅ " + again.t("I agree"), ASK_NAME)
+    await again.say("Айгерим Сапарова", ASK_PHONE)
+    await again.say("+7 701 000 75 01", ASK_YEAR)
+    await again.say("1990", ASK_REGION)
+    await again.finish_from_region()
+    await again.confirm()
+    assert keyboard(user) == volunteer_keyboard(bot, "ru")
+    assert names(fake.menu_seen_by(7501)) == VOLUNTEER_COMMANDS
+    assert all(call.ok for call in fake.calls)

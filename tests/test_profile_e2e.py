@@ -19,7 +19,7 @@ from bot.volunteers import Registration
 from handlers.callbacks import NavCb
 from storage.models import TelegramUser, Volunteer, VolunteerStatus
 from tests.e2e_support import RunningBot
-from tests.registration_support import Dialog
+from tests.registration_support import ASK_NAME, ASK_PHONE, ASK_REGION, ASK_YEAR, CONSENT, Dialog
 
 USER = 7_001
 OTHER = 7_002
@@ -481,7 +481,8 @@ async def test_delete_me_with_confirmation_erases_personal_data(bot: RunningBot,
     assert (erased.telegram_id, erased.full_name, erased.phone, erased.city, erased.birth_year) == (None,) * 5
     assert erased.region == "KZ-75" and sorted(erased.directions) == ["ecology", "health"]
     async with bot.services.db.sessionmaker() as session:
-        assert await session.get(TelegramUser, USER) is None
+        kept = await session.get(TelegramUser, USER)
+        assert kept is not None and kept.locale == "ru"  # only the chat's language choice stays
     assert await bot.services.volunteers.get(USER) is None
 
     # The confirm button once more (a double tap, a redelivery): answered, nothing changes.
@@ -523,11 +524,18 @@ async def test_after_deletion_the_person_registers_again_as_a_new_record(bot: Ru
     await user.press("🗑 " + t(bot, "Yes, delete"))
     await user.wait_for_message(has("/start"))
 
-    # /start begins the registration from the language question (the language was
-    # forgotten too); the whole dialog creates a new record.
-    dialog = Dialog(bot, fake, USER, locale="ru", language_code="ru")
-    await dialog.to_summary()
+    # /start begins the registration in the language chosen before, which the chat keeps
+    # (even though the phone is now in English); the whole dialog creates a new record.
+    user.language_code = "en"
+    dialog = Dialog(bot, fake, USER, locale="ru", language_code="en")
+    await dialog.say("/start", CONSENT)
+    await dialog.tap("✅ " + dialog.t("I agree"), ASK_NAME)
+    await dialog.say("Aigerim Nurlanovna", ASK_PHONE)
+    await dialog.say("+7 701 234 56 78", ASK_YEAR)
+    await dialog.say("1990", ASK_REGION)
+    await dialog.finish_from_region()
     await dialog.confirm()
+    assert (await row(bot)).locale == "ru"
     new = await row(bot)
     assert new is not None and new.id != old_id
     assert new.status == VolunteerStatus.ACTIVE and new.full_name == "Aigerim Nurlanovna"
