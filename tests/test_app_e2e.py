@@ -8,7 +8,6 @@ import signal
 import sys
 from pathlib import Path
 
-
 from bot.fakeapi import FakeTelegram
 from tests.e2e_support import RunningBot
 
