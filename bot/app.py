@@ -25,13 +25,14 @@ from aiogram.utils.i18n import I18n
 
 from bot.access import AccessService
 from bot.clock import Clock
-from bot.commands import register_commands
+from bot.bot_profile import publish_bot_profile
 from bot.config import Settings
 from bot.delivery import DeliveryConfig, DeliveryService
 from bot.delivery.reachability import ReachabilityMiddleware
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n
 from bot.matching import MatchingService
+from bot.menus import MenuService, MenuSyncMiddleware
 from bot.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
 from bot.tasks.cards import CardRenderer
 from bot.tasks.offers import OFFER_KIND, OfferService
@@ -40,6 +41,7 @@ from bot.tasks.signups import SignupService
 from bot.users import UserService
 from bot.volunteers import VolunteerService
 from handlers import build_routers
+from handlers.menu_buttons import MainMenuButtons
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -66,6 +68,7 @@ class Services:
     matching: MatchingService
     offers: OfferService
     signups: SignupService
+    menus: MenuService
     scheduler: Scheduler
 
     def as_workflow_data(self) -> dict[str, Any]:
@@ -108,6 +111,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         matching=matching,
         offers=offers,
         signups=signups,
+        menus=MenuService(db, clock, i18n, settings.admin_ids),
         scheduler=scheduler,
     )
 
@@ -155,6 +159,12 @@ def build_dispatcher(services: Services) -> Dispatcher:
     dispatcher["in_flight"] = in_flight
     dispatcher.update.outer_middleware(ReachabilityMiddleware(services.volunteers))
     UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)
+    # After the locale: the menu is brought up to date first, then a main-menu button's
+    # text becomes its command (leaving any open dialog).
+    menu_sync = MenuSyncMiddleware(services.menus)
+    dispatcher.message.outer_middleware(menu_sync)
+    dispatcher.callback_query.outer_middleware(menu_sync)
+    dispatcher.message.outer_middleware(MainMenuButtons(services.i18n))
     dispatcher.include_routers(*build_routers())
     return dispatcher
 
@@ -169,7 +179,8 @@ def build_bot(settings: Settings) -> Bot:
 
 
 class Application:
-    """The bot as `birge run` runs it: migrate, compile catalogs, register commands, poll."""
+    """The bot as `birge run` runs it: migrate, compile catalogs, publish the default menus
+    and descriptions, poll."""
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, polling_timeout: int = 30) -> None:
         self.settings = settings
@@ -191,7 +202,7 @@ class Application:
         self.dispatcher.shutdown.register(self._on_shutdown)
         self.bot = build_bot(self.settings)
         me = await self.bot.get_me()
-        await register_commands(self.bot, self.services.i18n)
+        await publish_bot_profile(self.bot, self.services.i18n)
         log.info("Birge is running as @%s (id %s)", me.username, me.id)
 
     async def run(self, *, handle_signals: bool = True) -> None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -57,12 +57,17 @@ def make_i18n(default_locale: str, locales_dir: Path = LOCALES_DIR) -> I18n:
     return I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)
 
 
-def guess_locale(user: User | None, default_locale: str) -> str:
-    """First guess from Telegram's language_code ("ru", "kk", "en-US"...)."""
+def app_locale(user: User | None) -> str | None:
+    """The Telegram app's language ("ru", "kk", "en-US"...) if it is one of ours, else None."""
     if user is None or not user.language_code:
-        return default_locale
+        return None
     code = user.language_code.split("-")[0].lower()
-    return code if code in SUPPORTED_LOCALES else default_locale
+    return code if code in SUPPORTED_LOCALES else None
+
+
+def guess_locale(user: User | None, default_locale: str) -> str:
+    """First guess from Telegram's language_code, else the default."""
+    return app_locale(user) or default_locale
 
 
 class UserLocaleMiddleware(I18nMiddleware):
@@ -81,6 +86,18 @@ class UserLocaleMiddleware(I18nMiddleware):
         return locale
 
 
+# Dates in Kazakhstan's order in every language: day, month, year, and the 24-hour clock.
+# CLDR's English is American ("November 30, 2026", "11/30/26", "9:00 PM"), and its Kazakh
+# short date has a two-digit year; those are replaced, the rest is CLDR's own wording
+# (kk "2026 ж. 30 қараша", ru "30 ноября 2026 г.").
+DATE_PATTERNS: dict[str, dict[str, str]] = {
+    "long": {"en": "d MMMM y"},  # 30 November 2026
+    "medium": {"en": "d MMM y"},  # 30 Nov 2026
+    "short": {"kk": "dd.MM.y", "ru": "dd.MM.y", "en": "dd.MM.y"},  # 30.11.2026
+}
+TIME_PATTERN = "HH:mm"
+
+
 class LocalTime:
     """Shows UTC moments in the configured time zone, worded in the user's language."""
 
@@ -90,8 +107,22 @@ class LocalTime:
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
 
-    def datetime(self, moment: datetime, locale: str, fmt: str = "medium") -> str:
-        return format_datetime(self.local(moment), format=fmt, tzinfo=self.tz, locale=locale)
-
     def date(self, moment: datetime, locale: str, fmt: str = "long") -> str:
-        return format_date(self.local(moment).date(), format=fmt, locale=locale)
+        """fmt: long (30 November 2026), medium (30 Nov 2026) or short (30.11.2026)."""
+        pattern = DATE_PATTERNS[fmt].get(locale, fmt)
+        return format_date(self.local(moment).date(), format=pattern, locale=locale)
+
+    def time(self, moment: datetime, locale: str) -> str:
+        """21:00 (the 24-hour clock in every language)."""
+        return format_time(self.local(moment), format=TIME_PATTERN, tzinfo=self.tz, locale=locale)
+
+    def datetime(self, moment: datetime, locale: str, fmt: str = "medium") -> str:
+        """The date (`fmt` as in `date`) and the time: "30.11.2026, 21:00"."""
+        return f"{self.date(moment, locale, fmt)}, {self.time(moment, locale)}"
+
+    def span(self, start: datetime, end: datetime, locale: str, fmt: str = "long") -> str:
+        """"30 November 2026, 10:00 – 14:00", or both dates when it ends on another day."""
+        end_text = self.time(end, locale)
+        if self.local(end).date() != self.local(start).date():
+            end_text = self.datetime(end, locale, fmt)
+        return f"{self.datetime(start, locale, fmt)} – {end_text}"

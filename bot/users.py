@@ -1,4 +1,7 @@
-"""What the bot remembers of anyone who writes to it: their chosen interface language."""
+"""What the bot remembers of anyone who writes to it: their chosen interface language.
+
+It belongs to the chat, not to a volunteer record: /delete_me keeps it, so registering
+again continues in the language the person chose."""
 
 from __future__ import annotations
 
@@ -22,7 +25,3 @@ class UserService:
             raise ValueError(f"unsupported locale {locale!r}")
         async with self.db.session() as session:
             await TelegramUserRepository(session).set_locale(telegram_id, locale, self.clock.now())
-
-    async def forget(self, telegram_id: int) -> None:
-        async with self.db.session() as session:
-            await TelegramUserRepository(session).forget(telegram_id)

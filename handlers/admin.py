@@ -34,6 +34,7 @@ from bot.access import (
 from bot.config import Settings
 from bot.domain.catalog import REGION_BY_CODE, REGIONS
 from bot.i18n import LocalTime
+from bot.menus import MenuService
 from bot.volunteers import VolunteerService
 from handlers.access_guard import RequireRole
 from handlers.callbacks import MenuCb, NavCb
@@ -74,7 +75,12 @@ def _build_invite_claim_router() -> Router:
 
     @router.message(CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
     async def open_invite(
-        message: Message, command: CommandObject, access: AccessService, volunteers: VolunteerService
+        message: Message,
+        command: CommandObject,
+        access: AccessService,
+        volunteers: VolunteerService,
+        menus: MenuService,
+        locale: str,
     ) -> None:
         user_id = message.from_user.id
         code = (command.args or "")[len(INVITE_PREFIX):]
@@ -102,7 +108,9 @@ def _build_invite_claim_router() -> Router:
             if not registered:
                 lines.append("")
                 lines.append(_("If you also want to volunteer yourself, register with /start."))
-            await message.answer("\n".join(lines))
+            # The coordinator's commands (and keyboard, for a registered volunteer) at once.
+            keyboard = await menus.keyboard_for_reply(message.bot, user_id, guess_locale=locale)
+            await message.answer("\n".join(lines), reply_markup=keyboard)
         if registered:
             await send_main_menu(message, user_id, access)
         elif claimed is None:

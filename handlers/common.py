@@ -7,10 +7,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import AccessService
+from bot.menus import MenuService
 from bot.volunteers import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.menu import help_text, send_main_menu
@@ -20,35 +21,46 @@ def build_cancel_router() -> Router:
     router = Router(name="cancel")
 
     @router.message(Command("cancel"))
-    async def cancel_command(message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
-        await _cancel(message, message.from_user.id, state, volunteers, access)
+    async def cancel_command(
+        message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
+    ) -> None:
+        await _cancel(message, message.from_user.id, state, volunteers, access, menus)
 
     @router.callback_query(NavCb.filter(F.action == "cancel"))
-    async def cancel_button(query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
+    async def cancel_button(
+        query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
+    ) -> None:
         await query.answer()
         if query.message is not None:
             await query.message.edit_reply_markup(reply_markup=None)
-            await _cancel(query.message, query.from_user.id, state, volunteers, access)
+            await _cancel(query.message, query.from_user.id, state, volunteers, access, menus)
 
     return router
 
 
-async def _cancel(message: Message, user_id: int, state: FSMContext, volunteers: VolunteerService, access: AccessService) -> None:
+async def _cancel(
+    message: Message,
+    user_id: int,
+    state: FSMContext,
+    volunteers: VolunteerService,
+    access: AccessService,
+    menus: MenuService,
+) -> None:
     had_dialog = await state.get_state() is not None
     await state.clear()
-    # ReplyKeyboardRemove: a dialog step may have shown a reply keyboard (the phone's
-    # "Share my contact"); it must not outlive the dialog.
+    # A dialog step may have shown another reply keyboard (the phone's "Share my
+    # contact"); it must not outlive the dialog: the main keyboard comes back (or, for
+    # someone not registered, no keyboard at all).
+    keyboard = await menus.keyboard_for_reply(message.bot, user_id, restore=True)
     if await volunteers.is_registered(user_id):
-        await message.answer(
-            _("Cancelled.") if had_dialog else _("There is nothing to cancel."), reply_markup=ReplyKeyboardRemove()
-        )
+        await message.answer(_("Cancelled.") if had_dialog else _("There is nothing to cancel."), reply_markup=keyboard)
         await send_main_menu(message, user_id, access)
     else:
         await message.answer(
             (_("Cancelled.") if had_dialog else _("There is nothing to cancel."))
             + "\n"
             + _("Send /start whenever you want to register."),
-            reply_markup=ReplyKeyboardRemove(),
+            reply_markup=keyboard,
         )
 
 
@@ -56,14 +68,14 @@ def build_common_router() -> Router:
     router = Router(name="common")
 
     @router.message(Command("help"))
-    async def help_command(message: Message) -> None:
-        await message.answer(help_text())
+    async def help_command(message: Message, menus: MenuService) -> None:
+        await message.answer(help_text(await menus.audience(message.bot, message.from_user.id)))
 
     @router.callback_query(MenuCb.filter(F.action == "help"))
-    async def help_button(query: CallbackQuery) -> None:
+    async def help_button(query: CallbackQuery, menus: MenuService) -> None:
         await query.answer()
         if query.message is not None:
-            await query.message.answer(help_text())
+            await query.message.answer(help_text(await menus.audience(query.bot, query.from_user.id)))
 
     return router
 

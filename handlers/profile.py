@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.access import AccessService
 from bot.i18n import LocalTime
+from bot.menus import MenuService
 from bot.volunteers import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
-from handlers.fields import REMOVE_REPLY_KEYBOARD
 from handlers.menu import send_main_menu
 from handlers.profile_delete import build_delete_router
 from handlers.profile_edit import build_edit_router
@@ -41,15 +41,21 @@ def build_profile_router() -> Router:
 
     @router.callback_query(StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
     async def back_to_profile(
-        query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+        query: CallbackQuery,
+        state: FSMContext,
+        volunteers: VolunteerService,
+        local_time: LocalTime,
+        locale: str,
+        menus: MenuService,
     ) -> None:
         # Back from any profile step (an edit, the pause choice, the date) leads to the card.
         await query.answer()
         if query.message is not None:
             await close_keyboard(query)
             if (await state.get_data()).get("field") == "phone":
-                # Take away the "Share my contact" keyboard of the phone question.
-                await query.message.answer(_("Nothing was changed."), reply_markup=REMOVE_REPLY_KEYBOARD)
+                # The "Share my contact" keyboard of the phone question gives way to the main one.
+                keyboard = await menus.keyboard_for_reply(query.bot, query.from_user.id, restore=True)
+                await query.message.answer(_("Nothing was changed."), reply_markup=keyboard)
             await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
 
     @router.callback_query(ProfileCb.filter(F.action == "menu"))

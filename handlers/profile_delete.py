@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import LocalTime
-from bot.users import UserService
+from bot.menus import MenuService
 from bot.volunteers import VolunteerService
 from handlers.profile_view import AnyMessage, ProfileCb, close_keyboard, not_registered_text, send_profile
 
@@ -43,7 +43,7 @@ def build_delete_router() -> Router:
         callback_data: ProfileCb,
         state: FSMContext,
         volunteers: VolunteerService,
-        users: UserService,
+        menus: MenuService,
     ) -> None:
         user_id = query.from_user.id
         volunteer = await volunteers.get(user_id)
@@ -62,9 +62,11 @@ def build_delete_router() -> Router:
         )
         await volunteers.delete(user_id)
         await state.clear()
-        await users.forget(user_id)
+        # The chat's language choice stays (registering again continues in it); the
+        # volunteer's menu and keyboard go.
+        keyboard = await menus.keyboard_for_reply(query.bot, user_id)
         if query.message is not None:
-            await query.message.answer(goodbye)
+            await query.message.answer(goodbye, reply_markup=keyboard)
 
     @router.callback_query(ProfileCb.filter(F.action == "delete_no"))
     async def kept(query: CallbackQuery, volunteers: VolunteerService, local_time: LocalTime, locale: str) -> None:
@@ -99,6 +101,8 @@ async def _ask(target: AnyMessage, user_id: int, state: FSMContext, volunteers: 
             "Kept without your name, for the volunteer statistics: your region, your "
             "directions and skills, and the hours you volunteered.\n\n"
             "This cannot be undone."
-        ),
+        )
+        + "\n\n"
+        + _("Only the language you chose stays with this chat, so that I can keep answering you in it."),
         reply_markup=confirm_keyboard(volunteer.id),
     )

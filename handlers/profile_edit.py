@@ -11,7 +11,14 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -20,11 +27,11 @@ from bot.config import Settings
 from bot.domain.people import needs_guardian
 from bot.domain.texts import N_
 from bot.i18n import LocalTime
+from bot.menus import MenuService
 from bot.volunteers import NotRegisteredError, PhoneTakenError, VolunteerService
 from handlers.callbacks import PickCb
 from handlers.fields import (
     FIELDS,
-    REMOVE_REPLY_KEYBOARD,
     FieldSpec,
     Invalid,
     ask,
@@ -88,6 +95,7 @@ def build_edit_router() -> Router:
         clock: Clock,
         local_time: LocalTime,
         locale: str,
+        menus: MenuService,
     ) -> None:
         spec, data = await _current(state)
         if spec is None:
@@ -101,7 +109,7 @@ def build_edit_router() -> Router:
         if isinstance(result, Invalid):
             await _ask(message, spec, state, hint=result.hint)
             return
-        await _save(message, message.from_user.id, spec, result.value, state, volunteers, settings, clock, local_time, locale)
+        await _save(message, message.from_user.id, spec, result.value, state, volunteers, settings, clock, local_time, locale, menus=menus)
 
     @router.message(ProfileStates.editing, F.contact)
     async def contact(
@@ -112,6 +120,7 @@ def build_edit_router() -> Router:
         clock: Clock,
         local_time: LocalTime,
         locale: str,
+        menus: MenuService,
     ) -> None:
         spec, data = await _current(state)
         if spec is None:
@@ -124,7 +133,7 @@ def build_edit_router() -> Router:
         if check.phone is None:
             await _ask(message, spec, state, hint=check.hint)
             return
-        await _save(message, message.from_user.id, spec, check.phone, state, volunteers, settings, clock, local_time, locale)
+        await _save(message, message.from_user.id, spec, check.phone, state, volunteers, settings, clock, local_time, locale, menus=menus)
 
     @router.message(ProfileStates.editing, ~F.text)
     async def not_text(message: Message, state: FSMContext) -> None:
@@ -250,6 +259,8 @@ async def _save(
     clock: Clock,
     local_time: LocalTime,
     locale: str,
+    *,
+    menus: MenuService | None = None,
 ) -> None:
     if spec.kind == "phone" and await volunteers.phone_taken_by_other(user_id, value):
         await _ask(
@@ -270,7 +281,9 @@ async def _save(
             await state.set_data({"field": spec.name, "year": value, "msg": sent.message_id})
             return
     await state.clear()
-    await _store(message, user_id, {spec.name: value}, volunteers, local_time, locale, phone=spec.kind == "phone")
+    # The phone question replaced the main keyboard with "Share my contact": bring it back.
+    keyboard = await menus.keyboard_for_reply(message.bot, user_id, restore=True) if menus and spec.kind == "phone" else None
+    await _store(message, user_id, {spec.name: value}, volunteers, local_time, locale, keyboard=keyboard)
 
 
 async def _store(
@@ -281,19 +294,17 @@ async def _store(
     local_time: LocalTime,
     locale: str,
     *,
-    phone: bool = False,
+    keyboard: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
 ) -> None:
+    """Save and show the card; `keyboard` goes with the answer (after the phone question)."""
     try:
         volunteer = await volunteers.update(user_id, **changes)
     except NotRegisteredError:
-        await message.answer(not_registered_text(), reply_markup=REMOVE_REPLY_KEYBOARD if phone else None)
+        await message.answer(not_registered_text(), reply_markup=keyboard)
         return
     except PhoneTakenError:
         # Taken between the check and the save: nothing was changed.
-        await message.answer(
-            phone_taken_text(),
-            reply_markup=REMOVE_REPLY_KEYBOARD if phone else None,
-        )
+        await message.answer(phone_taken_text(), reply_markup=keyboard)
         return
-    await message.answer("✅ " + _("Saved."), reply_markup=REMOVE_REPLY_KEYBOARD if phone else None)
+    await message.answer("✅ " + _("Saved."), reply_markup=keyboard)
     await send_profile(message, volunteer, locale, local_time)

@@ -19,6 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import AccessService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.menus import MenuService
 from bot.volunteers import PhoneTakenError, Registration, VolunteerService
 from handlers.callbacks import NavCb, PickCb
 from handlers.fields import (
@@ -151,6 +152,7 @@ def build_registration_router() -> Router:
         settings: Settings,
         volunteers: VolunteerService,
         access: AccessService,
+        menus: MenuService,
         locale: str,
     ) -> None:
         step = step_of(raw_state)
@@ -242,7 +244,7 @@ def build_registration_router() -> Router:
                 await ask_step(message, state, "edit", year=year)
             elif code == "confirm":
                 await query.answer()
-                await _confirm(query, state, year, volunteers, access, locale)
+                await _confirm(query, state, year, volunteers, access, menus, locale)
             else:
                 await query.answer(stale_text(), show_alert=True)
 
@@ -291,6 +293,7 @@ async def _confirm(
     year: int,
     volunteers: VolunteerService,
     access: AccessService,
+    menus: MenuService,
     locale: str,
 ) -> None:
     message = query.message
@@ -326,5 +329,6 @@ async def _confirm(
     )
     if result.linked_to_import:
         text += "\n\n" + _("I found your earlier record with this phone number and linked it to your Telegram account.")
-    await message.answer(text)
+    # Registered: the command menu and the main keyboard of a volunteer (or coordinator).
+    await message.answer(text, reply_markup=await menus.keyboard_for_reply(query.bot, query.from_user.id))
     await send_main_menu(message, query.from_user.id, access)  # type: ignore[arg-type]

@@ -5,7 +5,8 @@ same step. Layout of the data:
 
     {"reg": {field: value, ...},   # what was entered so far (codes, not texts)
      "editing": bool,              # True: a step opened from the summary's Edit returns there
-     "msg": int}                   # id of the message whose buttons are live right now
+     "msg": int,                   # id of the message whose buttons are live right now
+     "greet_all": bool}            # greet in all three languages at the language step
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.config import Settings
 from bot.domain.people import GUARDIAN_REQUIRED_AGE, age_in, needs_guardian
 from handlers.callbacks import PickCb
 from handlers.fields import FIELDS, ask
+from handlers.greeting import language_greeting
 from handlers.keyboards import language_keyboard, nav_buttons
 
 AnyMessage = Message | InaccessibleMessage
@@ -196,8 +198,7 @@ async def ask_step(
         sent = await ask(message, FIELDS[step], reg.get(step), hint=hint)  # type: ignore[arg-type]
     elif step == "language":
         sent = await message.answer(
-            with_hint(_("👋 Hello! I am Birge, the volunteer bot. Please choose your language:")),
-            reply_markup=language_step_keyboard(),
+            with_hint(language_greeting(bool(data.get("greet_all")))), reply_markup=language_step_keyboard()
         )
     elif step == "consent":
         sent = await message.answer(
@@ -262,9 +263,12 @@ async def go_back(message: AnyMessage, state: FSMContext, step: str, *, year: in
     await ask_step(message, state, target, year=year)
 
 
-async def begin(message: AnyMessage, state: FSMContext, *, locale_chosen: bool, year: int) -> None:
-    """A fresh registration: the language first unless the person already chose one."""
-    await state.set_data({"reg": {}, "editing": False})
+async def begin(
+    message: AnyMessage, state: FSMContext, *, locale_chosen: bool, year: int, greet_all: bool = False
+) -> None:
+    """A fresh registration: the language first unless the person already chose one.
+    `greet_all`: greet in all three languages (handlers.greeting)."""
+    await state.set_data({"reg": {}, "editing": False, "greet_all": greet_all})
     await ask_step(message, state, "consent" if locale_chosen else "language", year=year)
 
 

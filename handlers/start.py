@@ -31,9 +31,11 @@ from bot.access import AccessService
 from bot.clock import Clock
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.domain.catalog import INTERFACE_LANGUAGES
+from bot.menus import MenuService
 from bot.users import UserService
 from bot.volunteers import VolunteerService
 from handlers.callbacks import LanguageCb, MenuCb
+from handlers.greeting import greets_in_all_languages
 from handlers.keyboards import language_keyboard
 from handlers.menu import send_main_menu
 from handlers.registration_steps import RegStates, ask_step, begin, step_of, year_of
@@ -101,6 +103,7 @@ def build_start_router() -> Router:
         access: AccessService,
         clock: Clock,
         settings: Settings,
+        menus: MenuService,
         **data: Any,
     ) -> None:
         code = callback_data.code
@@ -113,6 +116,8 @@ def build_start_router() -> Router:
         registered = await volunteers.is_registered(user_id)
         if registered:
             await volunteers.update(user_id, locale=code)
+        # The command menu in the new language at once; the keyboard goes with the reply.
+        keyboard = await menus.keyboard_for_reply(query.bot, user_id)
         raw_state = await state.get_state()
         step = step_of(raw_state)
         with i18n.use_locale(code):
@@ -124,12 +129,14 @@ def build_start_router() -> Router:
                 else:
                     await ask_step(message, state, "consent", year=year_of(clock, settings))
                 return
-            await message.answer(_("The language is now {language}.").format(language=language_name(code)))
+            await message.answer(
+                _("The language is now {language}.").format(language=language_name(code)), reply_markup=keyboard
+            )
             resumer = _resumer_for(raw_state)
             if resumer is not None and not (registered and step is not None):
                 await resumer(
                     message, state, i18n=i18n, users=users, volunteers=volunteers, access=access,
-                    clock=clock, settings=settings, **data,
+                    clock=clock, settings=settings, menus=menus, **data,
                 )
             elif registered:
                 await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
@@ -153,4 +160,8 @@ async def plain_start(message: Message | InaccessibleMessage, user_id: int, stat
             await state.clear()
         await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
         return
-    await begin(message, state, locale_chosen=bool(data.get("locale_chosen")), year=year_of(data["clock"], data["settings"]))
+    locale_chosen = bool(data.get("locale_chosen"))
+    await begin(
+        message, state, locale_chosen=locale_chosen, year=year_of(data["clock"], data["settings"]),
+        greet_all=greets_in_all_languages(data.get("event_from_user"), locale_chosen),
+    )

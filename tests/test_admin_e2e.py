@@ -74,7 +74,7 @@ async def test_admin_invites_and_the_link_makes_a_coordinator_once(
     assert LINK.search(text)["bot"] == fake.username
     assert "Almaty" in text
     # Expires 48 h later, shown in Almaty time: 06:00 UTC on 4 March is 11:00 there.
-    assert "3/4/26" in text and "11:00" in text and "Asia/Almaty" in text
+    assert "04.03.2026, 11:00" in text and "Asia/Almaty" in text
 
     newcomer = fake.user(700_001, language_code="ru")
     welcome = await newcomer.ask(f"/start inv_{code}")

@@ -8,26 +8,10 @@ import signal
 import sys
 from pathlib import Path
 
-import pytest
-
-from bot.commands import COMMANDS
 from bot.fakeapi import FakeTelegram
 from tests.e2e_support import RunningBot
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-async def test_startup_registers_commands_in_every_language(bot: RunningBot, fake: FakeTelegram) -> None:
-    calls = fake.calls_of("setMyCommands")
-    by_language = {call.params.get("language_code"): call.params["commands"] for call in calls}
-    assert set(by_language) == {"kk", "ru", "en", None}
-    names = [name for name, _ in COMMANDS]
-    for commands in by_language.values():
-        assert [c["command"] for c in commands] == names
-    assert by_language["ru"][0]["description"] == "Главное меню или регистрация"
-    assert by_language["kk"][0]["description"] == "Басты мәзір немесе тіркелу"
-    assert by_language[None] == by_language["kk"]  # DEFAULT_LOCALE is kk
-    assert all(call.ok for call in fake.calls)
 
 
 async def test_unknown_text_from_a_stranger_gets_a_hint(bot: RunningBot, fake: FakeTelegram) -> None:
@@ -74,15 +58,3 @@ async def test_a_sigterm_stops_the_real_process_cleanly(fake: FakeTelegram, tmp_
     # A clean close checkpoints the write-ahead log and removes it.
     assert (tmp_path / "birge.db").exists()
     assert not (tmp_path / "birge.db-wal").exists()
-
-
-@pytest.mark.parametrize(("locale", "clock_text"), [("kk", "23:30"), ("ru", "23:30"), ("en", "11:30\u202fPM")])
-def test_local_time_is_shown_in_almaty_in_each_language(locale: str, clock_text: str) -> None:
-    from datetime import datetime, timezone
-    from zoneinfo import ZoneInfo
-
-    from bot.i18n import LocalTime
-
-    moment = datetime(2026, 1, 5, 18, 30, tzinfo=timezone.utc)  # 23:30 in Almaty (UTC+5)
-    text = LocalTime(ZoneInfo("Asia/Almaty")).datetime(moment, locale, fmt="short")
-    assert clock_text in text

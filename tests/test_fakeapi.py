@@ -24,6 +24,7 @@ from aiogram.exceptions import (
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
@@ -208,6 +209,45 @@ async def test_commands_are_validated_and_stored_per_scope_and_language(tg: Bot,
         await tg.set_my_commands([BotCommand(command="Start", description="x")])
     with pytest.raises(TelegramBadRequest, match="BOT_COMMANDS_TOO_MUCH"):
         await tg.set_my_commands([BotCommand(command=f"c{i}", description="x") for i in range(101)])
+
+
+async def test_the_menu_a_person_sees_follows_telegrams_order_of_scopes(tg: Bot, fake: FakeTelegram) -> None:
+    def menu(description: str) -> list[BotCommand]:
+        return [BotCommand(command="start", description=description)]
+
+    fake.user(USER_ID, language_code="ru")
+    assert fake.menu_seen_by(USER_ID) == []
+    await tg.set_my_commands(menu("default"))
+    await tg.set_my_commands(menu("default ru"), language_code="ru")
+    assert fake.menu_seen_by(USER_ID)[0]["description"] == "default ru"
+    assert fake.menu_seen_by(USER_ID, "de")[0]["description"] == "default"
+    await tg.set_my_commands(menu("private"), scope=BotCommandScopeAllPrivateChats())
+    assert fake.menu_seen_by(USER_ID)[0]["description"] == "private"  # beats default + language
+    # A chat's own list without a language wins whatever the app's language...
+    await tg.set_my_commands(menu("chat"), scope=BotCommandScopeChat(chat_id=USER_ID))
+    assert fake.menu_seen_by(USER_ID)[0]["description"] == "chat"
+    assert fake.menu_seen_by(USER_ID, "en-US")[0]["description"] == "chat"
+    # ...except over a chat list for that very language; deleting it falls back again.
+    await tg.set_my_commands(menu("chat en"), scope=BotCommandScopeChat(chat_id=USER_ID), language_code="en")
+    assert fake.menu_seen_by(USER_ID, "en-US")[0]["description"] == "chat en"
+    await tg.delete_my_commands(scope=BotCommandScopeChat(chat_id=USER_ID), language_code="en")
+    assert fake.menu_seen_by(USER_ID, "en")[0]["description"] == "chat"
+    assert fake.menu_seen_by(USER_ID + 1, "en")[0]["description"] == "private"  # somebody else
+
+
+async def test_descriptions_are_kept_per_language_within_telegrams_limits(tg: Bot, fake: FakeTelegram) -> None:
+    await tg.set_my_description(description="Сипаттама", language_code="kk")
+    await tg.set_my_short_description(short_description="x" * 120)
+    assert (await tg.get_my_description(language_code="kk")).description == "Сипаттама"
+    assert (await tg.get_my_description()).description == ""
+    assert (await tg.get_my_short_description()).short_description == "x" * 120
+    assert fake.descriptions == {"kk": "Сипаттама"} and fake.short_descriptions == {None: "x" * 120}
+    with pytest.raises(TelegramBadRequest, match="DESCRIPTION_INVALID"):
+        await tg.set_my_description(description="я" * 513)
+    with pytest.raises(TelegramBadRequest, match="SHORT_DESCRIPTION_INVALID"):
+        await tg.set_my_short_description(short_description="я" * 121, language_code="ru")
+    await tg.set_my_description(description="", language_code="kk")  # an empty one removes it
+    assert fake.descriptions == {}
 
 
 async def test_the_global_rate_limit_answers_429_with_retry_after() -> None:

@@ -19,7 +19,7 @@ from bot.volunteers import Registration
 from handlers.callbacks import NavCb
 from storage.models import TelegramUser, Volunteer, VolunteerStatus
 from tests.e2e_support import RunningBot
-from tests.registration_support import Dialog
+from tests.registration_support import ASK_NAME, ASK_PHONE, ASK_REGION, ASK_YEAR, CONSENT, Dialog
 
 USER = 7_001
 OTHER = 7_002
@@ -42,6 +42,12 @@ def shown(text: str) -> str:
     for tag in ("<b>", "</b>"):
         text = text.replace(tag, "")
     return text
+
+
+def main_keyboard_shown(bot: RunningBot, user, locale: str = "ru") -> bool:  # noqa: ANN001 - FakeUser
+    """The reply keyboard now shown is the volunteer's main one (in `locale`)."""
+    keyboard = user.reply_keyboard
+    return keyboard is not None and "🗂 " + t(bot, "Tasks for me", locale) in keyboard.button_texts()
 
 
 async def register(
@@ -226,7 +232,7 @@ async def test_edit_the_phone_typed_invalid_taken_and_valid(bot: RunningBot, fak
     card = await user.wait_for_message(is_card(bot))
     assert "+77015554433" in txt(card)
     assert (await row(bot)).phone == "+77015554433"
-    assert user.reply_keyboard is None  # the contact keyboard is gone
+    assert main_keyboard_shown(bot, user)  # the contact keyboard gave way to the main one
     await assert_clean(fake)
 
 
@@ -297,7 +303,7 @@ async def test_back_from_an_edit_returns_to_the_profile_unchanged(bot: RunningBo
     question = await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
     await user.press("⬅️ Назад")
     await user.wait_for_message(is_card(bot))
-    assert user.reply_keyboard is None
+    assert main_keyboard_shown(bot, user)  # not "Share my contact" any more
     assert (await row(bot)).phone == "+77011234567"
     # No edit is open any more: a number typed now changes nothing.
     await user.send_text("+7 701 999 88 77")
@@ -475,7 +481,8 @@ async def test_delete_me_with_confirmation_erases_personal_data(bot: RunningBot,
     assert (erased.telegram_id, erased.full_name, erased.phone, erased.city, erased.birth_year) == (None,) * 5
     assert erased.region == "KZ-75" and sorted(erased.directions) == ["ecology", "health"]
     async with bot.services.db.sessionmaker() as session:
-        assert await session.get(TelegramUser, USER) is None
+        kept = await session.get(TelegramUser, USER)
+        assert kept is not None and kept.locale == "ru"  # only the chat's language choice stays
     assert await bot.services.volunteers.get(USER) is None
 
     # The confirm button once more (a double tap, a redelivery): answered, nothing changes.
@@ -517,11 +524,18 @@ async def test_after_deletion_the_person_registers_again_as_a_new_record(bot: Ru
     await user.press("🗑 " + t(bot, "Yes, delete"))
     await user.wait_for_message(has("/start"))
 
-    # /start begins the registration from the language question (the language was
-    # forgotten too); the whole dialog creates a new record.
-    dialog = Dialog(bot, fake, USER, locale="ru", language_code="ru")
-    await dialog.to_summary()
+    # /start begins the registration in the language chosen before, which the chat keeps
+    # (even though the phone is now in English); the whole dialog creates a new record.
+    user.language_code = "en"
+    dialog = Dialog(bot, fake, USER, locale="ru", language_code="en")
+    await dialog.say("/start", CONSENT)
+    await dialog.tap("✅ " + dialog.t("I agree"), ASK_NAME)
+    await dialog.say("Aigerim Nurlanovna", ASK_PHONE)
+    await dialog.say("+7 701 234 56 78", ASK_YEAR)
+    await dialog.say("1990", ASK_REGION)
+    await dialog.finish_from_region()
     await dialog.confirm()
+    assert (await row(bot)).locale == "ru"
     new = await row(bot)
     assert new is not None and new.id != old_id
     assert new.status == VolunteerStatus.ACTIVE and new.full_name == "Aigerim Nurlanovna"

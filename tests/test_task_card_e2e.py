@@ -188,7 +188,7 @@ async def test_my_cancel_promotes_the_waitlist_who_confirms(bot: RunningBot, fak
     assert stale["text"] == "You are not signed up for this task."
 
     offer = await waiting.wait_for_message(has_button("✅ Confirm my place"), timeout=10)
-    assert "A place has opened up for you!" in offer.text and "1:00" in offer.text  # 11:00 + 120 min
+    assert "A place has opened up for you!" in offer.text and "13:00" in offer.text  # 11:00 + 120 min
     assert "join the waitlist" not in offer.text
     waiting_my = await waiting.ask("/my")
     assert "a place is held for you until" in waiting_my.text

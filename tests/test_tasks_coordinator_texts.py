@@ -55,7 +55,7 @@ def test_what_send_reports(english) -> None:  # noqa: ANN001
     held = _broadcast_text(Plan(queued=3, capped=2, held=True, send_at=NOW + timedelta(hours=10)), local_time, "en")
     assert held.splitlines() == [
         "📣 Sending the task to 3 volunteers.",
-        "It is quiet hours now: the cards go out at 3/2/26, 9:00\u202fPM.",
+        "It is quiet hours now: the cards go out at 02.03.2026, 21:00.",
         "2 volunteers have already had today's maximum of task offers and are skipped.",
     ]
     assert _broadcast_text(Plan(already_offered=4), local_time, "en") == \

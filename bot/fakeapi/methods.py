@@ -120,14 +120,36 @@ class BotApi:
 
     @api("setMyDescription")
     async def set_my_description(self, params: dict[str, Any]) -> Any:
-        return True
+        return self._set_text(self.fake.descriptions, params, "description", 512)
+
+    @api("getMyDescription")
+    async def get_my_description(self, params: dict[str, Any]) -> Any:
+        return {"description": self.fake.descriptions.get(params.get("language_code") or None, "")}
 
     @api("setMyShortDescription")
     async def set_my_short_description(self, params: dict[str, Any]) -> Any:
-        return True
+        return self._set_text(self.fake.short_descriptions, params, "short_description", 120)
+
+    @api("getMyShortDescription")
+    async def get_my_short_description(self, params: dict[str, Any]) -> Any:
+        return {"short_description": self.fake.short_descriptions.get(params.get("language_code") or None, "")}
 
     @api("setChatMenuButton")
     async def set_chat_menu_button(self, params: dict[str, Any]) -> Any:
+        return True
+
+    @staticmethod
+    def _set_text(store: dict[str | None, str], params: dict[str, Any], key: str, limit: int) -> bool:
+        """A description per language; an empty one removes it, as in Telegram (which answers
+        400 above the limit: 512 characters for the description, 120 for the short one)."""
+        text = str(params.get(key) or "")
+        if len(text) > limit:
+            raise bad_request(f"{key.upper()}_INVALID")
+        language = params.get("language_code") or None
+        if text:
+            store[language] = text
+        else:
+            store.pop(language, None)
         return True
 
     @staticmethod

@@ -69,6 +69,8 @@ class FakeTelegram:
         self.files: dict[str, UploadedFile] = {}
         self.callback_queries: dict[str, CallbackRecord] = {}
         self.commands: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        self.descriptions: dict[str | None, str] = {}  # by language_code (None: the default)
+        self.short_descriptions: dict[str | None, str] = {}
         self.blocked: set[int] = set()
         self.webhook_url: str | None = None
         self.last_event = 0
@@ -146,6 +148,21 @@ class FakeTelegram:
     def commands_for(self, scope: dict[str, Any] | None = None, language_code: str | None = None) -> list[dict[str, Any]]:
         """Commands set for exactly this scope and language (no fallback)."""
         return self.commands.get((scope_key(scope), language_code), [])
+
+    def menu_seen_by(self, user_id: int, language_code: str | None = None) -> list[dict[str, Any]]:
+        """The command menu a person sees in their private chat with the bot, found as
+        Telegram does: the first list set among chat+language, chat, all private
+        chats+language, all private chats, default+language, default. `language_code` is
+        the Telegram app's language (default: the simulated user's)."""
+        if language_code is None and user_id in self.users:
+            language_code = self.users[user_id].language_code
+        language = (language_code or "").split("-")[0].lower() or None
+        for scope in ({"type": "chat", "chat_id": user_id}, {"type": "all_private_chats"}, {"type": "default"}):
+            for code in ((language, None) if language else (None,)):
+                commands = self.commands.get((scope_key(scope), code))
+                if commands:
+                    return commands
+        return []
 
     def store_file(self, data: bytes, *, file_name: str | None = None, mime_type: str | None = None) -> UploadedFile:
         number = next(self._ids)

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from aiogram import html
 from aiogram.utils.i18n import I18n
-from babel.dates import format_date, format_time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import UserRoles
@@ -59,18 +58,8 @@ def can_see_phones(roles: UserRoles, task: Task) -> bool:
 
 
 def format_when(local_time: LocalTime, starts_at: datetime, ends_at: datetime, locale: str) -> str:
-    """"12 Mar 2026, 10:00–14:00" (or both dates when it ends on another day), local time."""
-    start, end = local_time.local(starts_at), local_time.local(ends_at)
-    start_text = format_date(start.date(), format="medium", locale=locale) + ", " + format_time(
-        start, format="short", tzinfo=local_time.tz, locale=locale
-    )
-    if end.date() == start.date():
-        end_text = format_time(end, format="short", tzinfo=local_time.tz, locale=locale)
-    else:
-        end_text = format_date(end.date(), format="medium", locale=locale) + ", " + format_time(
-            end, format="short", tzinfo=local_time.tz, locale=locale
-        )
-    return f"{start_text} – {end_text}"
+    """"30 November 2026, 10:00 – 14:00" (both dates when it ends on another day), local time."""
+    return local_time.span(starts_at, ends_at, locale)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram.utils.i18n import I18n
-from babel.dates import format_time
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -320,10 +319,9 @@ class SignupService:
             task = await repo.task(task_id)
             assert task is not None and volunteer.telegram_id is not None
             locale = volunteer.locale or self.i18n.default_locale
-            deadline = format_time(self.local_time.local(until), format="short", tzinfo=self.local_time.tz,
-                                   locale=locale)
+            deadline = self.local_time.time(until, locale)
             if self.local_time.local(until).date() != self.local_time.local(now).date():
-                deadline = self.local_time.date(until, locale, "medium") + ", " + deadline
+                deadline = self.local_time.datetime(until, locale, "long")
             card = self.cards.promotion(task, locale, deadline)
             await self.delivery.add_one(session, volunteer.telegram_id, card.text, lane=DeliveryLane.PERSONAL,
                                         reply_markup=card.markup, volunteer_id=volunteer.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import TelegramUser
@@ -29,6 +29,3 @@ class TelegramUserRepository:
         else:
             user.locale = locale
             user.last_seen_at = now
-
-    async def forget(self, telegram_id: int) -> None:
-        await self.session.execute(delete(TelegramUser).where(TelegramUser.telegram_id == telegram_id))
