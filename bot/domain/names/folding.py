@@ -10,7 +10,8 @@ soft and hard signs, doubled letters and word order do not matter.
 A key is lower-case ASCII in which the sounds that scripts write differently get one
 letter each: ж/zh/j/dzh -> "j", ш/sh/ş/s' -> "w", ч/ch/ç/c' -> "c", х/һ/kh/h -> "x",
 ы/і/и/й/y/ı -> "i", ә/ä/á/a' -> "a", ө/ö/ó -> "o", ұ/ү/у/ū/ü/ú/ý -> "u", қ/q -> "k",
-ғ/ğ/ǵ -> "g", ң/ñ/ń -> "n", я/ya/ia -> "ia", ю/yu/iu -> "iu", е/э/ё/ye/yo -> "e".
+ғ/ğ/ǵ -> "g", ң/ñ/ń -> "n", я/ya/ia -> "ia", ю/yu/iu -> "iu", е/э/ё/ye/yo -> "e",
+щ/shch/şş -> "w".
 
 Patronymics (-ұлы, -қызы, -uly, -kyzy, written joined or apart, and Russian -ович,
 -евич, -овна, -евна, -ична) are kept apart from the other words as the father's name
@@ -42,7 +43,7 @@ _LETTERS = str.maketrans({
     "ё": "e", "ж": "J", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k",
     "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r",
     "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "X", "һ": "X",
-    "ц": "ts", "ч": "C", "ш": "W", "щ": "WC", "ъ": "", "ы": "i", "ь": "", "э": "e",
+    "ц": "ts", "ч": "C", "ш": "W", "щ": "W", "ъ": "", "ы": "i", "ь": "", "э": "e",
     "ю": "iu", "я": "ia",
     # Ukrainian and Belarusian letters that appear in names
     "ї": "i", "є": "e", "ў": "u", "ґ": "g",
@@ -54,10 +55,13 @@ _LETTERS = str.maketrans({
 # Latin spellings, longest first at each position; see _latin_sound for the rest.
 _LATIN = re.compile(r"shch|dzh|zh|dj|sh|ch|kh|gh|ph|th|ck|ye|yo|[jqcwhyx]")
 _LATIN_SOUNDS = {
-    "shch": "WC", "dzh": "J", "zh": "J", "dj": "J", "sh": "W", "ch": "C", "kh": "X",
+    "shch": "W", "dzh": "J", "zh": "J", "dj": "J", "sh": "W", "ch": "C", "kh": "X",
     "gh": "g", "ph": "f", "th": "t", "ck": "k", "ye": "e", "j": "J", "q": "k",
     "c": "k", "w": "v", "h": "X", "y": "i",
 }
+# ё written "io" (Kazakh Latin alphabets: Soloviov, Fiodor) between consonants.
+_IO = re.compile(r"(?<=[b-df-hj-np-tv-zCJWX])io(?=[b-df-hj-np-tv-zCJWX])")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MARKERS = str.maketrans({"W": "w", "C": "c", "J": "j", "X": "x"})
 _NOT_LETTER = re.compile(r"[^a-zA-Z]")
 _REPEATS = re.compile(r"(.)\1+")
@@ -84,6 +88,7 @@ def fold_word(word: str) -> str:
         # 2017 alphabet: s' = ш, c' = ч, y' = у; elsewhere the apostrophe only marks a
         # Kazakh vowel or consonant whose base letter is the key already (a' = ә -> a).
         text = text.replace("s'", "W").replace("c'", "C").replace("y'", "u").replace("'", "")
+    written_in_latin = not _CYRILLIC.search(text)
     text = text.translate(_LETTERS)
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
@@ -91,7 +96,10 @@ def fold_word(word: str) -> str:
     if not latin:
         # A script we do not transliterate (Arabic, Chinese...): compare it as written.
         return "".join(ch for ch in text if ch.isalpha())
-    latin = _LATIN.sub(_latin_sound, latin).replace("nb", "mb")
+    latin = _LATIN.sub(_latin_sound, latin)
+    if written_in_latin:
+        latin = _IO.sub("e", latin)
+    latin = latin.replace("nb", "mb")
     return _REPEATS.sub(r"\1", latin).translate(_MARKERS)
 
 
@@ -147,12 +155,12 @@ def _patronymic_stem(key: str) -> str | None:
 
 def fold_name(text: str) -> FoldedName:
     """Fold a full name as typed (any script, any order, with or without patronymic)."""
-    text = clean_text(text)
+    text = clean_text(text).translate(_TO_APOSTROPHE)
     words: list[str] = []
     patronymics: list[str] = []
     initials: list[str] = []
     for match in _WORD.finditer(text):
-        raw = match.group().strip("'")
+        raw = match.group().lstrip("'")  # a trailing one can be 2017 s' = ш
         key = canonical_word(raw)
         if not key:
             continue
