@@ -8,7 +8,7 @@ transliteration or a common English spelling folds to the same keys:
 soft and hard signs, doubled letters and word order do not matter.
 
 A key is lower-case ASCII in which the sounds that scripts write differently get one
-letter each: ж/zh/j/dzh -> "j", ш/sh/ş/s' -> "w", ч/ch/ç/c' -> "c", х/һ/kh/h -> "x",
+letter each: ж/zh/j/dzh -> "j" (дж too), ш/sh/ş/s' -> "w", ч/ch/ç/c' -> "c", х/һ/kh/h -> "x",
 ы/і/и/й/y/ı -> "i", ә/ä/á/a' -> "a", ө/ö/ó -> "o", ұ/ү/у/ū/ü/ú/ý -> "u", қ/q -> "k",
 ғ/ğ/ǵ -> "g", ң/ñ/ń -> "n", я/ya/ia -> "ia", ю/yu/iu -> "iu", е/э/ё/ye/yo -> "e",
 щ/shch/şş -> "w".
@@ -99,7 +99,7 @@ def fold_word(word: str) -> str:
     latin = _LATIN.sub(_latin_sound, latin)
     if written_in_latin:
         latin = _IO.sub("e", latin)
-    latin = latin.replace("nb", "mb")
+    latin = latin.replace("dJ", "J").replace("nb", "mb")  # Джумабаев = Жұмабаев
     return _REPEATS.sub(r"\1", latin).translate(_MARKERS)
 
 
