@@ -115,6 +115,10 @@ def test_word_similarity_rules() -> None:
     assert word_similarity("alia", "alina") == 0.0  # both listed names
     assert word_similarity("dana", "dina") == 0.0  # too short to forgive a typo
     assert word_similarity("nurlanov", "nurjanov") == 0.0  # different names at the head
+    assert not names_match("Ерланбаев Абзал", "Ержанбаев Абзал")  # нб folds as мб
+    assert word_similarity("bauirjanov", "batirjanov") == 0.0  # Батыр-жан is not listed
+    assert not names_match("Алексей Андреев", "Андрей Алексеев")
+    assert names_match("Бауржанов Абзал", "Бауыржанов Абзал")  # a listed other spelling
     assert word_similarity("seitova", "seitva") > 0.8
     assert word_similarity("mukhamedzhanov", "mokhamedzhanuv") > 0.8  # two typos in a long word
     assert word_similarity("sokolov", "sobolev") == 0.0

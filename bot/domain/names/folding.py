@@ -8,10 +8,10 @@ transliteration or a common English spelling folds to the same keys:
 soft and hard signs, doubled letters and word order do not matter.
 
 A key is lower-case ASCII in which the sounds that scripts write differently get one
-letter each: ж/zh/j/dzh -> "j" (дж too), ш/sh/ş/s' -> "w", ч/ch/ç/c' -> "c", х/һ/kh/h -> "x",
-ы/і/и/й/y/ı -> "i", ә/ä/á/a' -> "a", ө/ö/ó -> "o", ұ/ү/у/ū/ü/ú/ý -> "u", қ/q -> "k",
-ғ/ğ/ǵ -> "g", ң/ñ/ń -> "n", я/ya/ia -> "ia", ю/yu/iu -> "iu", е/э/ё/ye/yo -> "e",
-щ/shch/şş -> "w".
+letter each: ж/zh/j/dzh/дж -> "j", ш/sh/ş/s'/щ/shch/şş (and сх/skh) -> "w",
+ч/ch/ç/c' -> "c", х/һ/kh/h -> "x", ы/і/и/й/y/ı -> "i", ә/ä/á/a' -> "a", ө/ö/ó -> "o",
+ұ/ү/у/ū/ü/ú/ý -> "u", қ/q -> "k", ғ/ğ/ǵ -> "g", ң/ñ/ń -> "n", е/э/ё/ye/yo -> "e",
+я/ya/ia -> "y", ю/yu/iu -> "q", ц/ts -> "h" (so "Aliya" -> "aly", "Yulia" -> "qly").
 
 Patronymics (-ұлы, -қызы, -uly, -kyzy, written joined or apart, and Russian -ович,
 -евич, -овна, -евна, -ична) are kept apart from the other words as the father's name
@@ -69,6 +69,25 @@ _REPEATS = re.compile(r"(.)\1+")
 _PARTICLES = frozenset({"uli", "kizi", "ugli", "ogli"})  # "Нұрлан ұлы", "Asqar qyzy"
 _PATRONYMIC_SUFFIXES = (("uli", 6), ("kizi", 7), ("ovic", 7), ("evic", 7), ("ovna", 7),
                         ("evna", 7), ("icna", 7))
+PATRONYMIC_ENDINGS = ("uli", "kizi", "ovic", "evic", "ovna", "evna")
+
+
+_COMPACT = (("ia", "y"), ("iu", "q"), ("ts", "h"))
+
+
+def _compact(sounds: str) -> str:
+    for pair, letter in _COMPACT:
+        sounds = sounds.replace(pair, letter)
+    return sounds
+
+
+_SPELLED_OUT = str.maketrans({"y": "ia", "q": "iu", "h": "ts"})
+
+
+def spelled_out(key: str) -> str:
+    """A key with я, ю, ц written as two letters again ("kyrat" -> "kiarat"): a typo that
+    swaps letters is one edit in this form, a typo that drops я or ц in the key itself."""
+    return key.translate(_SPELLED_OUT)
 
 
 def _latin_sound(match: re.Match[str]) -> str:
@@ -99,8 +118,12 @@ def fold_word(word: str) -> str:
     latin = _LATIN.sub(_latin_sound, latin)
     if written_in_latin:
         latin = _IO.sub("e", latin)
-    latin = latin.replace("dJ", "J").replace("nb", "mb")  # Джумабаев = Жұмабаев
-    return _REPEATS.sub(r"\1", latin).translate(_MARKERS)
+    # дж = ж (Джумабаев, Жұмабаев); нб sounds мб; сх/skh as ш, since the Kazakh Latin
+    # alphabets write Асхат "Ashat".
+    latin = latin.replace("dJ", "J").replace("nb", "mb").replace("sX", "W")
+    latin = _REPEATS.sub(r"\1", latin)
+    # One letter each for я, ю, ц, so that a typo dropping one costs one edit.
+    return _compact(latin).translate(_MARKERS)
 
 
 def _build_aliases() -> tuple[dict[str, str], frozenset[str]]:
@@ -147,9 +170,12 @@ class FoldedName:
 
 
 def _patronymic_stem(key: str) -> str | None:
+    """The father's name in a patronymic key, looked for in the spelled-out form
+    ("Әдіұлы" folds to "adqli", spelled out "adiuli")."""
+    sounds = spelled_out(key)
     for suffix, min_length in _PATRONYMIC_SUFFIXES:
-        if len(key) >= min_length and key.endswith(suffix):
-            return key[: -len(suffix)]
+        if len(sounds) >= min_length and sounds.endswith(suffix):
+            return _compact(sounds[: -len(suffix)])
     return None
 
 

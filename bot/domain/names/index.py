@@ -5,8 +5,8 @@ Guarantee: `NameIndex.search(name)` returns exactly the records whose name
 `compare_names` would match with `name` (best score first), provided every forgiven
 typo is one edit, or (in words of 12 letters or more) changes vowels only. Records are found through
 blocking keys of their words (`word_keys`): the word itself and the word with any one
-letter deleted (two words one edit apart always share one), plus the consonant
-skeleton of long words. Only the few records that share keys with at least two of the
+letter deleted, in its folded key and with я, ю, ц spelled out (two words one edit
+apart in either form share one), plus the consonant skeleton of long words. Only the few records that share keys with at least two of the
 query's words (or its only word) are compared in full.
 
 `search_keys(name)` gives the same keys for a whole name, for a storage layer that
@@ -21,7 +21,7 @@ from itertools import combinations
 
 from bot.domain.names.compare import (LONG_WORD_LENGTH, MIN_FUZZY_LENGTH, NameMatch,
                                       compare_folded, word_similarity)
-from bot.domain.names.folding import FoldedName, fold_name
+from bot.domain.names.folding import FoldedName, fold_name, spelled_out
 
 WORD = "w:"
 PATRONYMIC = "p:"
@@ -31,8 +31,9 @@ _VOWELS = str.maketrans("", "", "aeiou")
 def word_keys(word: str, kind: str = WORD) -> frozenset[str]:
     """Blocking keys of one folded word; `kind` keeps patronymics apart from words."""
     keys = {kind + word}
-    if len(word) >= MIN_FUZZY_LENGTH:
-        keys.update(kind + word[:i] + word[i + 1:] for i in range(len(word)))
+    for form in {word, spelled_out(word)}:
+        if len(form) >= MIN_FUZZY_LENGTH:
+            keys.update(kind + form[:i] + form[i + 1:] for i in range(len(form)))
     if len(word) >= LONG_WORD_LENGTH:
         keys.add(kind + "~" + word.translate(_VOWELS))
     return frozenset(keys)
