@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.domain.names.given_names import GIVEN_NAME_LINES
+from bot.domain.names.given_names import GIVEN_NAMES
 from bot.domain.people import clean_text
 
 # Apostrophe-like characters people type in the 2017 Latin alphabet (a', g', s'...).
@@ -128,11 +128,11 @@ def fold_word(word: str) -> str:
 
 def _build_aliases() -> tuple[dict[str, str], frozenset[str]]:
     aliases: dict[str, str] = {}
-    for line in GIVEN_NAME_LINES:
-        canonical, *others = (fold_word(word) for word in line.split())
+    for spellings in GIVEN_NAMES:
+        canonical, *others = (fold_word(spelling) for spelling in spellings)
         for other in others:
             aliases.setdefault(other, canonical)
-    return aliases, frozenset(fold_word(line.split()[0]) for line in GIVEN_NAME_LINES)
+    return aliases, frozenset(fold_word(spellings[0]) for spellings in GIVEN_NAMES)
 
 
 ALIASES, KNOWN_GIVEN_NAMES = _build_aliases()
