@@ -80,6 +80,20 @@ def test_order_and_patronymic_are_optional() -> None:
     assert names_match("Иванов Александр Сергеевич", "Alexander Ivanov")
 
 
+def test_two_typos_only_in_the_vowels_of_long_words() -> None:
+    assert names_match("Ерлан Төлеуғалиев", "Ерлан Тулеугалиев")
+    assert not names_match("Айгүл Әділғалиева", "Айгүл Әділеталиева")
+
+
+def test_misspelt_patronymic() -> None:
+    assert names_match("Денис Артёмоивч Макаров", "Денис Артёмович Макаров")
+    assert names_match("Әсел Әділқезы Ерғалибаева", "Äsel Ädılqyzy Erğalibaeva")
+    # A surname built on the father's name is not taken for his patronymic...
+    assert not names_match("Айгерім Абзалқызы Абылайғалиева", "Aigerim Abzalova")
+    # ...and a misspelt patronymic is no evidence on its own.
+    assert not names_match("Ерлан Артёмоивч", "Ерлан Артёмович")
+
+
 def test_a_part_of_a_name_is_not_enough() -> None:
     # One word in common is too weak to offer as "possibly the same person"...
     assert not names_match("Айгүл", "Айгүл Сейітова")

@@ -2,7 +2,8 @@
 
 Guarantee (on folded words, see folding.py):
 - a word matches a word when equal, or within one typo (two for words of 12 letters
-  or more), counted on the folded keys or on them with я, ю, ц spelled out — except that words of four letters or fewer must be equal, two different
+  or more that differ in vowels only), counted on the folded keys or on them with
+  я, ю, ц spelled out — except that words of four letters or fewer must be equal, two different
   listed given names never match ("Алия"/"Алина", "Марат"/"Мұрат"), nor two words that
   are different listed names (alone or with -жан, -бек, -бай...) with the same ending
   ("Нұрланов"/"Нұржанов", "Бауыржанов"/"Батыржанов", "Серікбаев"/"Берікбаев"), nor a
@@ -11,10 +12,10 @@ Guarantee (on folded words, see folding.py):
   * at least two words pair up (or one word and an initial, or both names are one word),
   * and not both names keep a word that found no pair: "Айгүл Сейітова" and
     "Айгерім Сейітова", or "Айгүл Сейітова" and "Айгүл Нұрланова", do not match;
-- a patronymic pairs only with a patronymic (or with a word that is one typo away from
-  a patronymic form of the same father's name, "Артёмоивч" for "Артёмович"); a name
-  written without one still matches the same name with one, but two different
-  patronymics do not match.
+- a patronymic pairs only with a patronymic; a name written without one still matches
+  the same name with one, but two different patronymics do not match. A word one typo
+  away from a patronymic of the other name's father ("Артёмоивч" for "Артёмович") is
+  not held against a match, though it does not count as a pair.
 
 The score (0..1) ranks candidates: the weighted share of words paired, times how
 closely they are spelled. It is no probability; `matched` is the decision.
@@ -37,6 +38,7 @@ WORD_WEIGHT = 1.0
 PATRONYMIC_WEIGHT = 0.5
 INITIAL_WEIGHT = 0.25
 MISSPELT_PATRONYMIC_SIMILARITY = 0.9
+_NO_VOWELS = str.maketrans("", "", "aeiouyq")  # y = я, q = ю
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +91,18 @@ def _given_name_and_surname(a: str, b: str) -> bool:
     return other.endswith(SURNAME_ENDINGS) and not name.endswith(SURNAME_ENDINGS)
 
 
+def consonants(word: str) -> str:
+    return word.translate(_NO_VOWELS)
+
+
 def allowed_typos(a: str, b: str) -> int:
-    """Typos forgiven between two folded words, by their length with я, ю, ц spelled out."""
+    """Typos forgiven between two folded words: none when one is short (by its length
+    with я, ю, ц spelled out), two between long words differing in vowels only
+    (Төлеуғалиев / Тулеугалиев), else one."""
     shorter, longer = sorted((len(spelled_out(a)), len(spelled_out(b))))
     if shorter < MIN_FUZZY_LENGTH:
         return 0
-    return 2 if longer >= LONG_WORD_LENGTH else 1
+    return 2 if longer >= LONG_WORD_LENGTH and consonants(a) == consonants(b) else 1
 
 
 @lru_cache(maxsize=262144)
@@ -127,7 +135,10 @@ def patronymic_similarity(a: str, b: str) -> float:
 
 
 def _misspelt_patronymic(word: str, father: str) -> bool:
-    """A word one typo away from a patronymic of `father` ("artemoivc" for "artem")."""
+    """A word one typo away from a patronymic of `father` ("artemoivc" for "artem"), and
+    not a surname ("Абзалова" may be a surname built on the father's name)."""
+    if word.endswith(SURNAME_ENDINGS):
+        return False
     word, father = spelled_out(word), spelled_out(father)
     return len(father) >= MIN_HEAD_LENGTH and any(
         OSA.distance(word, father + ending, score_cutoff=1) <= 1 for ending in PATRONYMIC_ENDINGS)
@@ -193,9 +204,9 @@ def compare_folded(a: FoldedName, b: FoldedName) -> NameMatch:
     words_b = [b.words[i] for i in free_b]
     fathers_a = [a.patronymics[i] for i in free_fa]
     fathers_b = [b.patronymics[i] for i in free_fb]
-    # A patronymic with a typo in its ending was read as a word: pair it all the same.
+    # A patronymic with a typo in its ending was read as a word: it explains that word
+    # (no conflict) but is no evidence of its own.
     misspelt = _pair_misspelt_patronymics(words_a, fathers_b) + _pair_misspelt_patronymics(words_b, fathers_a)
-    fathers += [MISSPELT_PATRONYMIC_SIMILARITY] * misspelt
     # Initials of one name pair with the other's unpaired words, then with its initials.
     rest_a, rest_b = words_a + fathers_a, words_b + fathers_b
     initials_a, initials_b = list(a.initials), list(b.initials)
@@ -204,6 +215,7 @@ def compare_folded(a: FoldedName, b: FoldedName) -> NameMatch:
     unexplained_a = len(rest_a) + len(initials_a)
     unexplained_b = len(rest_b) + len(initials_b)
     strong = len(words) + len(fathers)
+    fathers += [MISSPELT_PATRONYMIC_SIMILARITY] * misspelt
     enough = strong >= 2 or (strong == 1 and initials >= 1) or (
         strong == 1 and a.strong_count == 1 and b.strong_count == 1)
     matched = enough and not (unexplained_a > 0 and unexplained_b > 0)

@@ -2,12 +2,12 @@
 the name with every record.
 
 Guarantee: `NameIndex.search(name)` returns exactly the records whose name
-`compare_names` would match with `name` (best score first), provided every forgiven
-typo is one edit, or (in words of 12 letters or more) changes vowels only. Records are found through
+`compare_names` would match with `name`, best score first. Records are found through
 blocking keys of their words (`word_keys`): the word itself and the word with any one
 letter deleted, in its folded key and with я, ю, ц spelled out (two words one edit
-apart in either form share one), plus the consonant skeleton of long words. Only the few records that share keys with at least two of the
-query's words (or its only word) are compared in full.
+apart in either form share one), plus the consonant skeleton of long words (two
+long words differing in vowels only share it). Only the few records that share keys
+with at least two of the query's words (or its only word) are compared in full.
 
 `search_keys(name)` gives the same keys for a whole name, for a storage layer that
 keeps them in an index table: records sharing no key with the query cannot match it.
@@ -19,23 +19,23 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from bot.domain.names.compare import (LONG_WORD_LENGTH, MIN_FUZZY_LENGTH, NameMatch,
-                                      compare_folded, word_similarity)
+from bot.domain.names.compare import (LONG_WORD_LENGTH, MIN_FUZZY_LENGTH, NameMatch, compare_folded,
+                                      consonants, word_similarity)
 from bot.domain.names.folding import FoldedName, fold_name, spelled_out
 
 WORD = "w:"
 PATRONYMIC = "p:"
-_VOWELS = str.maketrans("", "", "aeiou")
 
 
 def word_keys(word: str, kind: str = WORD) -> frozenset[str]:
     """Blocking keys of one folded word; `kind` keeps patronymics apart from words."""
-    keys = {kind + word}
+    keys: set[str] = set()
     for form in {word, spelled_out(word)}:
+        keys.add(kind + form)
         if len(form) >= MIN_FUZZY_LENGTH:
             keys.update(kind + form[:i] + form[i + 1:] for i in range(len(form)))
-    if len(word) >= LONG_WORD_LENGTH:
-        keys.add(kind + "~" + word.translate(_VOWELS))
+    if len(spelled_out(word)) >= LONG_WORD_LENGTH - 2:
+        keys.add(kind + "~" + consonants(word))
     return frozenset(keys)
 
 
