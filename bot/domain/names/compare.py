@@ -3,11 +3,12 @@
 Guarantee (on folded words, see folding.py):
 - a word matches a word when equal, or within one typo (two for words of 12 letters
   or more that differ in vowels only), counted on the folded keys or on them with
-  я, ю, ц spelled out — except that words of four letters or fewer must be equal, two different
-  listed given names never match ("Алия"/"Алина", "Марат"/"Мұрат"), nor two words that
-  are different listed names (alone or with -жан, -бек, -бай...) with the same ending
-  ("Нұрланов"/"Нұржанов", "Бауыржанов"/"Батыржанов", "Серікбаев"/"Берікбаев"), nor a
-  listed given name and a surname-looking word ("Алексей"/"Алексеев");
+  я, ю, ц spelled out — except that words of four letters or fewer must be equal,
+  two different listed given names never match ("Алия"/"Алина", "Марат"/"Мұрат"),
+  nor two words that are different listed names (alone or with -жан, -бек, -бай...)
+  with the same ending ("Нұрланов"/"Нұржанов", "Бауыржанов"/"Батыржанов",
+  "Серікбаев"/"Берікбаев"), nor a listed given name and a surname-looking word
+  ("Алексей"/"Алексеев");
 - names match when their words pair up in any order and
   * at least two words pair up (or one word and an initial, or both names are one word),
   * and not both names keep a word that found no pair: "Айгүл Сейітова" and

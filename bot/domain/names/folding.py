@@ -16,7 +16,7 @@ letter each: ж/zh/j/dzh/дж -> "j", ш/sh/ş/s'/щ/shch/şş (and сх/skh) ->
 Patronymics (-ұлы, -қызы, -uly, -kyzy, written joined or apart, and Russian -ович,
 -евич, -овна, -евна, -ична) are kept apart from the other words as the father's name
 ("Асқарұлы" and "Аскарович" both give "askar"), so that matching can treat them as
-optional. One- and two-letter words followed by a dot are initials.
+optional. Single letters, and two-letter words followed by a dot ("Zh."), are initials.
 """
 
 from __future__ import annotations

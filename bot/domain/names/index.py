@@ -6,8 +6,9 @@ Guarantee: `NameIndex.search(name)` returns exactly the records whose name
 blocking keys of their words (`word_keys`): the word itself and the word with any one
 letter deleted, in its folded key and with я, ю, ц spelled out (two words one edit
 apart in either form share one), plus the consonant skeleton of long words (two
-long words differing in vowels only share it). Only the few records that share keys
-with at least two of the query's words (or its only word) are compared in full.
+long words differing in vowels only share it). Only the records with words matching
+two of the query's words (or one, when either name has a single word or the query has
+initials) are compared in full.
 
 `search_keys(name)` gives the same keys for a whole name, for a storage layer that
 keeps them in an index table: records sharing no key with the query cannot match it.
