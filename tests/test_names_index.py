@@ -55,7 +55,9 @@ def test_search_equals_a_full_scan() -> None:
     index = NameIndex()
     index.add_many(enumerate(records))
     assert len(index) == 800
-    for query in generated_names(150, seed=2) + ["Айгүл", "Н. Бекқайыров", "Nursultan"]:
+    queries = generated_names(150, seed=2) + ["Айгүл", "Н. Бекқайыров", "Nursultan", "А. Иванов",
+                                               "Ахметова Ә.", "Z. Kuznetsova", "Ю. Кузнецова"]
+    for query in queries:
         expected = {i for i, name in enumerate(records) if compare_names(query, name).matched}
         hits = index.search(query)
         assert {hit.record_id for hit in hits} == expected, query
@@ -93,6 +95,7 @@ def test_add_replace_remove() -> None:
     assert len(index) == 0
     # Nothing of the removed words is left behind.
     assert index._records_by_word == {} and index._words_by_key == {} and index._one_word == set()
+    assert index._by_first_letter == {}
 
 
 def test_nothing_to_search_with() -> None:

@@ -10,7 +10,9 @@ English or one of the Kazakh Latin alphabets, in either order, 10 % with a typo.
 Half the searches are a stored person written again differently (another script,
 order, patronymic or not, 20 % with a typo): the search should find that record.
 The other half are new random people (they find namesakes, or nothing). Each search
-is timed from the typed name to the sorted hits, after a warm-up.
+is timed from the typed name to the sorted hits, after a warm-up. Then the heaviest
+searches on purpose: the most common given name with the most common surname, and
+that surname with an initial.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import random
 import resource
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 from bot.bench.names_data import Person, random_person
@@ -140,7 +143,28 @@ def run(records: int, queries: int, seed: int) -> dict[str, float]:
     print(f"  the person written again was found in {figures['found']:.1%} of {sought:,} searches")
     print(f"  hits with another given name or surname in those searches: {false_match} whose names "
           f"match as such (false matches), {typo_lookalike} made alike by a typo")
+    heaviest = _heavy_probes(index, people)
+    figures["heavy_max_ms"] = max(ms for _, _, _, ms in heaviest)
+    for text, candidates, hits, ms in heaviest:
+        print(f"  heavy: {text!r}: {candidates:,} compared, {hits:,} hits, {ms:.2f} ms")
     return figures
+
+
+def _heavy_probes(index: NameIndex, people: list[Person]) -> list[tuple[str, int, int, float]]:
+    """The most common given name and surname together, and the most common surname
+    with an initial (compared with every record bearing it): best of three runs."""
+    given = Counter(person.given for person in people).most_common(1)[0][0]
+    surname = Counter(person.surname for person in people).most_common(1)[0][0]
+    results = []
+    for text in (f"{given} {surname}", f"{surname} {given[0]}.", f"{given[0]}. {surname}"):
+        folded = fold_name(text)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            hits = index.search(text)
+            best = min(best, (time.perf_counter() - started) * 1000)
+        results.append((text, len(index.candidates(folded)), len(hits), best))
+    return results
 
 
 def main() -> None:

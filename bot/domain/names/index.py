@@ -40,6 +40,10 @@ def word_keys(word: str, kind: str = WORD) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _first_letters(name: FoldedName) -> set[str]:
+    return {word[0] for word in name.words + name.patronymics} | set(name.initials)
+
+
 def _typed_words(name: FoldedName) -> list[tuple[str, str]]:
     return [(WORD, word) for word in name.words] + [(PATRONYMIC, word) for word in name.patronymics]
 
@@ -67,6 +71,7 @@ class NameIndex:
         self._records_by_word: dict[str, set[Hashable]] = {}  # "w:aigul" -> ids
         self._words_by_key: dict[str, set[str]] = {}  # blocking key -> typed words
         self._one_word: set[Hashable] = set()  # records whose name has one word in all
+        self._by_first_letter: dict[str, set[Hashable]] = {}  # for queries with initials
         self._added: dict[Hashable, int] = {}  # insertion order, to break ties
         self._counter = 0
 
@@ -89,6 +94,8 @@ class NameIndex:
         self._added[record_id] = self._counter
         if folded.strong_count == 1:
             self._one_word.add(record_id)
+        for letter in _first_letters(folded):
+            self._by_first_letter.setdefault(letter, set()).add(record_id)
         for kind, word in _typed_words(folded):
             typed = kind + word
             records = self._records_by_word.get(typed)
@@ -109,6 +116,11 @@ class NameIndex:
             return
         self._one_word.discard(record_id)
         del self._added[record_id]
+        for letter in _first_letters(folded):
+            records = self._by_first_letter[letter]
+            records.discard(record_id)
+            if not records:
+                del self._by_first_letter[letter]
         for kind, word in _typed_words(folded):
             typed = kind + word
             records = self._records_by_word.get(typed)
@@ -141,8 +153,12 @@ class NameIndex:
         if not per_word:
             return set()
         if len(per_word) == 1:
-            # One word: only one-word records can match, unless initials add evidence.
-            return set(per_word[0]) if name.initials else per_word[0] & self._one_word
+            # One word: only one-word records can match, or records with a word (or an
+            # initial) that the query's initial can pair with.
+            found = per_word[0] & self._one_word
+            for letter in set(name.initials):
+                found |= per_word[0] & self._by_first_letter.get(letter, set())
+            return found
         found: set[Hashable] = set()
         for first, second in combinations(per_word, 2):
             found |= first & second
