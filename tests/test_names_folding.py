@@ -120,6 +120,12 @@ def test_initials() -> None:
     assert fold_name("Ли Ким").words == ("li", "kim")  # two-letter words without a dot are names
 
 
+def test_overlong_input_is_cut() -> None:
+    folded = fold_name("Айгүл " * 2000 + "а" * 5000)
+    assert folded.words[:33] == ("aigul",) * 33 and len(folded.words) == 34  # 200 characters
+    assert len(fold_name("Қ" * 5000).words[0]) <= 200
+
+
 def test_empty_and_foreign_scripts() -> None:
     assert not fold_name("")
     assert not fold_name("12345 !!!")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.domain.names.given_names import GIVEN_NAMES
-from bot.domain.people import clean_text
+from bot.domain.people import MAX_NAME_LENGTH, clean_text
 
 # Apostrophe-like characters people type in the 2017 Latin alphabet (a', g', s'...).
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032\u02b9"
@@ -180,8 +180,10 @@ def _patronymic_stem(key: str) -> str | None:
 
 
 def fold_name(text: str) -> FoldedName:
-    """Fold a full name as typed (any script, any order, with or without patronymic)."""
-    text = clean_text(text).translate(_TO_APOSTROPHE)
+    """Fold a full name as typed (any script, any order, with or without patronymic).
+    Only the first 2 * MAX_NAME_LENGTH characters count."""
+    # Longer input is no name (parse_full_name refuses it); the cap bounds the work.
+    text = clean_text(text[: 4 * MAX_NAME_LENGTH])[: 2 * MAX_NAME_LENGTH].translate(_TO_APOSTROPHE)
     words: list[str] = []
     patronymics: list[str] = []
     initials: list[str] = []
