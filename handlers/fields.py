@@ -63,10 +63,10 @@ from bot.domain.people import (
     MIN_AGE,
     clean_text,
     normalize_phone,
-    parse_birth_year,
     parse_city,
     parse_full_name,
 )
+from bot.domain.birth_year import parse_birth_year
 from bot.domain.texts import N_
 from handlers.keyboards import choices_keyboard, nav_buttons
 

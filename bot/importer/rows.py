@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 
 from bot.config import SUPPORTED_LOCALES
-from bot.domain.people import MAX_AGE, MIN_AGE, clean_text, normalize_phone, parse_birth_year, parse_city, parse_full_name
+from bot.domain.people import MAX_AGE, MIN_AGE, clean_text, normalize_phone, parse_city, parse_full_name
+from bot.domain.birth_year import parse_birth_year
 from bot.importer.vocabulary import Vocabulary
 
 # Telegram user ids are positive and fit in 52 bits today; anything beyond int64 is garbage.
