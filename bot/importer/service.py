@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.domain.catalog import DIRECTIONS, SKILLS, keep_known
 from bot.importer.reader import COLUMNS, open_sheet
 from bot.importer.rows import VolunteerRow, parse_row
-from bot.importer.vocabulary import Vocabulary
+from bot.domain.vocabulary import Vocabulary
 from storage.db import Database
 from storage.models import VolunteerStatus
 from storage.repositories.volunteer_import import IMPORT_COLUMNS, StoredVolunteer, VolunteerImportRepository
