@@ -222,6 +222,24 @@ async def test_a_sheet_in_the_designs_own_words_is_imported_whole(
     ]
 
 
+async def test_availability_and_spoken_languages_by_name(tmp_path: Path, db: Database, importer: VolunteerImporter) -> None:
+    text = (
+        "full_name,phone,availability,languages\n"
+        "A B,+77011230021,\"выходные, вечера\",\"казахский, русский, узбекский\"\n"
+        "C D,+77011230022,Any time for emergencies,English\n"
+        "E F,+77011230023,никогда,klingon\n"
+    )
+    report = await importer.import_file(write(tmp_path / "langs.csv", text))
+    assert reasons(report) == {4: "unknown availability 'никогда'; unknown language 'klingon'"}
+    stored = await volunteers(db)
+    assert stored["+77011230021"].availability == ["evenings", "weekends"]
+    assert stored["+77011230021"].languages == ["kk", "ru", "uz"]
+    assert (stored["+77011230022"].availability, stored["+77011230022"].languages) == (["emergency"], ["en"])
+    # Again with other languages: replaced, not added.
+    await importer.import_file(write(tmp_path / "langs2.csv", "full_name,phone,languages\nA B,+77011230021,Türkçe\n"))
+    assert (await volunteers(db))["+77011230021"].languages == ["tr"]
+
+
 async def test_a_typo_is_forgiven_unless_it_fits_two_regions(tmp_path: Path, importer: VolunteerImporter) -> None:
     text = "full_name,phone,region,directions\nA B,+77011230011,Шымкет,экологя\nC D,+77011230012,Аламты,health\n"
     report = await importer.import_file(write(tmp_path / "typos.csv", text))
@@ -274,7 +292,7 @@ async def test_good_rows_are_imported_and_bad_rows_reported_with_number_and_reas
     )
     assert aigul.directions == ["ecology", "health"] and aigul.skills == ["medical", "psychology"]
     assert (aigul.source, aigul.status, aigul.consent_at, aigul.telegram_id) == ("import", VolunteerStatus.ACTIVE, None, None)
-    assert aigul.languages == ["kk"]
+    assert aigul.languages == []  # the interface language says nothing about the languages spoken
     assert aigul.created_at == aigul.updated_at == clock.now()
 
     ivan = stored["+77057654321"]

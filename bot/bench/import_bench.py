@@ -34,10 +34,10 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.domain.catalog import DIRECTIONS, REGIONS, SKILLS
 from bot.i18n import make_i18n, make_vocabulary
-from bot.importer import COLUMNS, VolunteerImporter
+from bot.importer import VolunteerImporter
 
 BAD_EVERY = 100
-HEADER = list(COLUMNS)
+HEADER = ["full_name", "phone", "telegram_id", "birth_year", "region", "city", "directions", "skills", "locale"]
 
 KAZAKH_FIRST = ["Айгүл", "Нұрсұлтан", "Әсел", "Ерлан", "Гүлнар", "Дәурен", "Жансая", "Қайрат", "Мөлдір", "Ұлан",
                 "Айбек", "Бекзат", "Дана", "Нұрлан", "Сәуле", "Тимур", "Жұлдыз", "Арман", "Ақерке", "Ғалым"]

@@ -3,7 +3,8 @@
 The file
     `.csv` (UTF-8, with or without BOM; comma or semicolon, whichever the header row uses
     more) or `.xlsx` (first sheet). Row 1 is the header: any of the columns
-    full_name, phone, telegram_id, birth_year, region, city, directions, skills, locale
+    full_name, phone, telegram_id, birth_year, region, city, directions, skills,
+    availability, languages (spoken), locale
     in any order and case ("Full Name" works too); other columns are ignored and named in
     the summary. The header needs a `phone` or a `telegram_id` column, else the file is
     refused (exit status 2) before anything is written. Completely empty rows are skipped.
@@ -15,8 +16,8 @@ written) when
     full_name is missing or invalid (bot.domain.people.parse_full_name); it has neither
     phone nor telegram_id; the phone is not a valid number (normalize_phone: +7 assumed,
     8 7xx... accepted); telegram_id is not a positive number; birth_year gives an age
-    outside 7..100; region, a direction or a skill is unknown; locale is not kk/ru/en;
-    city is invalid; it repeats a phone or telegram_id of an earlier row of the same file
+    outside 7..100; region, a direction, a skill, an availability or a language is
+    unknown; locale is not kk/ru/en; city is invalid; it repeats a phone or telegram_id of an earlier row of the same file
     ("duplicate of row N"); it matches the same volunteer as an earlier row; or its phone
     belongs to one stored volunteer and its telegram_id to another.
     Names are read by bot.domain.vocabulary, exactly as the registration dialog reads a

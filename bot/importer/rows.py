@@ -15,7 +15,8 @@ from bot.domain.vocabulary import Vocabulary
 # Telegram user ids are positive and fit in 52 bits today; anything beyond int64 is garbage.
 MAX_TELEGRAM_ID = 2**63 - 1
 # Columns holding lists of codes, read by name with bot.domain.vocabulary.
-LIST_COLUMNS = ("directions", "skills")
+LIST_COLUMNS = ("directions", "skills", "availability", "languages")
+LIST_ITEM = {"directions": "direction", "skills": "skill", "languages": "language"}
 _SHOWN = 40
 
 
@@ -33,6 +34,8 @@ class VolunteerRow:
     locale: str | None = None
     directions: list[str] | None = None
     skills: list[str] | None = None
+    availability: list[str] | None = None
+    languages: list[str] | None = None
 
 
 _PLAIN_PHONE = re.compile(r"\+?[0-9 ()\-]{10,30}")
@@ -131,8 +134,8 @@ def parse_row(number: int, cells: dict[str, str], vocabulary: Vocabulary, curren
         picked = vocabulary.pick(name, raw)
         codes, unknown = picked.codes, picked.unknown
         if unknown:
-            singular = name[:-1]
-            problems.append(f"unknown {singular if len(unknown) == 1 else name} {_items(unknown)}")
+            what = LIST_ITEM.get(name, name) if len(unknown) == 1 else name
+            problems.append(f"unknown {what} {_items(unknown)}")
         elif codes:
             setattr(row, name, codes)
 
