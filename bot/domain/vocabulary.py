@@ -285,14 +285,19 @@ class Vocabulary:
         (with `exact`), and the typed pieces no name covers."""
         found: list[tuple[list[str], bool]] = []
         unknown: list[str] = []
+        unknown_until = -1  # the position right after the last unknown word
         position = 0
         while position < len(items):
             match = self._span_at(kind, items, position)
             if match is None:
                 piece = items[position].typed
-                if not unknown or unknown[-1] != piece:
+                if unknown and unknown_until == position:  # the same unknown phrase goes on
+                    if piece != items[position - 1].typed:
+                        unknown[-1] += " " + piece
+                else:
                     unknown.append(piece)
                 position += 1
+                unknown_until = position
                 continue
             length, codes, exact = match
             found.append((codes, exact))
