@@ -11,6 +11,8 @@ any typed text at a field's step. It returns one of
   ask with buttons, and accept a press only for a code in `pending`;
 * `Ticked(selected, note)` – names typed at a multi-select: ticked, shown again.
 
+A shared contact is read by `parse_contact(message)`: one's own for one's own phone.
+
 Texts are translated and HTML-safe (what the person typed is escaped).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiogram import html
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.birth_year import YearGuess, YearProblem, read_birth_year
@@ -34,7 +37,7 @@ from bot.domain.people import (
     parse_full_name,
 )
 from bot.domain.vocabulary import Vocabulary
-from handlers.fields import FieldSpec, Invalid, Parsed, buttons_expected_hint
+from handlers.fields import FieldSpec, Invalid, Parsed, buttons_expected_hint, text_expected_hint
 
 ALL_REGIONS = "all"
 RETYPE = "retype"
@@ -234,3 +237,26 @@ def _multi(spec: FieldSpec, text: str, context: AnswerContext) -> Answer:
     elif picked.codes:
         notes.append(_("Tick more, or press Done (you can also type “done”)."))
     return Ticked(chosen, "\n".join(notes))
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCheck:
+    phone: str | None  # E.164 when accepted
+    hint: str | None  # translated refusal otherwise
+
+
+def parse_contact(message: Message, *, own: bool = True) -> ContactCheck:
+    """A shared contact: for one's own phone it must be the sender's own; for someone
+    else's (a guardian's) any contact with a valid number."""
+    contact = message.contact
+    if contact is None or message.from_user is None:
+        return ContactCheck(None, text_expected_hint())
+    if own and contact.user_id != message.from_user.id:
+        return ContactCheck(
+            None,
+            _("This is someone else's contact. Please share your own number with the button below, or type it."),
+        )
+    phone = normalize_phone(contact.phone_number)
+    if phone is None:
+        return ContactCheck(None, _("I could not read this number. Please type it, for example +7 701 234 56 78."))
+    return ContactCheck(phone, None)

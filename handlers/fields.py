@@ -23,7 +23,6 @@ buttons from stale ones. The phone question cannot be an edit: it carries a repl
 keyboard ("Share my contact", and Back and Cancel as buttons whose text is handled), so
 its Back and Cancel come in the same message as the question. When leaving the phone
 step, send something with `reply_markup=REMOVE_REPLY_KEYBOARD` or another reply keyboard.
-For a shared contact, `parse_contact(message)` checks it is the sender's own.
 
 Everything here must be called inside a handler (or under `i18n.use_locale`), because
 texts are translated when built. Validation rules themselves live in bot.domain.
@@ -51,7 +50,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS, SPOKEN_LANGUAGES, Choice, keep_known
 from bot.domain.languages import is_language, keep_languages, language_name
-from bot.domain.people import format_phone, normalize_phone
+from bot.domain.people import format_phone
 from bot.domain.texts import N_
 from handlers.callbacks import PickCb
 from handlers.keyboards import CHECK, choices_keyboard, nav_buttons
@@ -405,26 +404,3 @@ def options_keyboard(field: str, options: Sequence[tuple[str, str]], *, columns:
             rows[-1].append(button)
     rows.append(nav_buttons())
     return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-@dataclass(frozen=True, slots=True)
-class ContactCheck:
-    phone: str | None  # E.164 when accepted
-    hint: str | None  # translated refusal otherwise
-
-
-def parse_contact(message: Message, *, own: bool = True) -> ContactCheck:
-    """A shared contact: for one's own phone it must be the sender's own; for someone
-    else's (a guardian's) any contact with a valid number."""
-    contact = message.contact
-    if contact is None or message.from_user is None:
-        return ContactCheck(None, text_expected_hint())
-    if own and contact.user_id != message.from_user.id:
-        return ContactCheck(
-            None,
-            _("This is someone else's contact. Please share your own number with the button below, or type it."),
-        )
-    phone = normalize_phone(contact.phone_number)
-    if phone is None:
-        return ContactCheck(None, _("I could not read this number. Please type it, for example +7 701 234 56 78."))
-    return ContactCheck(phone, None)

@@ -31,7 +31,16 @@ from bot.domain.vocabulary import Vocabulary
 from bot.i18n import LocalTime
 from bot.volunteers import NotRegisteredError, PhoneTakenError, VolunteerService
 from handlers.callbacks import PickCb
-from handlers.field_answers import ALL_REGIONS, RETYPE, AnswerContext, Confirm, Ticked, check_guardian_phone, read_answer
+from handlers.field_answers import (
+    ALL_REGIONS,
+    RETYPE,
+    AnswerContext,
+    Confirm,
+    Ticked,
+    check_guardian_phone,
+    parse_contact,
+    read_answer,
+)
 from handlers.fields import (
     FIELDS,
     REMOVE_REPLY_KEYBOARD,
@@ -40,7 +49,6 @@ from handlers.fields import (
     ask,
     buttons_expected_hint,
     options_keyboard,
-    parse_contact,
     show_question,
     text_expected_hint,
 )

@@ -26,14 +26,22 @@ from bot.config import Settings
 from bot.domain.vocabulary import Vocabulary
 from bot.volunteers import PhoneTakenError, Registration, VolunteerService
 from handlers.callbacks import NavCb, PickCb
-from handlers.field_answers import ALL_REGIONS, RETYPE, AnswerContext, Confirm, Ticked, check_guardian_phone, read_answer
+from handlers.field_answers import (
+    ALL_REGIONS,
+    RETYPE,
+    AnswerContext,
+    Confirm,
+    Ticked,
+    check_guardian_phone,
+    parse_contact,
+    read_answer,
+)
 from handlers.fields import (
     FIELDS,
     REMOVE_REPLY_KEYBOARD,
     Invalid,
     Parsed,
     buttons_expected_hint,
-    parse_contact,
     text_expected_hint,
 )
 from handlers.menu import send_main_menu
