@@ -136,6 +136,8 @@ async def test_a_typo_in_a_region_is_confirmed_and_a_list_names_what_it_did_not_
     assert confirm.button_texts()[0] == d.t("Karaganda Region")
     await d.tap(d.t("Karaganda Region"), ASK_CITY)
     await d.tap(d.t("Skip ➡️"), ASK_DIRECTIONS)
+    pasted = await d.say("health, ecology. " * 300, ASK_DIRECTIONS)  # 5,100 characters: no list, said so briefly
+    assert len(pasted.text) < 600 and "✅" not in "".join(pasted.button_texts())
     note = await d.say("elderly care, knitting <b>", ASK_DIRECTIONS)
     assert "«knitting &lt;b&gt;»" in note.source  # named back as typed, escaped
     assert "✅ " + d.t("Elderly care") in note.button_texts()

@@ -197,3 +197,10 @@ def test_keys_ignore_endings_and_spaces() -> None:
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b, 5) == distance
     assert edit_distance(a, b, 1) == min(distance, 2)  # past the limit: limit + 1
+
+
+def test_a_pasted_letter_is_no_name(vocabulary: Vocabulary) -> None:
+    letter = "Алматы, здоровье, экология. " * 400
+    assert vocabulary.region(letter).codes == ()
+    picked = vocabulary.pick("directions", letter)
+    assert picked.codes == [] and len(picked.unknown) == 1 and len(picked.unknown[0]) <= 41

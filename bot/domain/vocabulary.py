@@ -34,6 +34,9 @@ KINDS = ("regions", *LIST_KINDS)
 _LIST_SEPARATORS = re.compile(r"[;,\n]+")
 _LONGEST_NAME_WORDS = 5
 _CACHE_LIMIT = 20_000
+# Longer text is no name nor a list of names (a pasted letter): not searched at all, so a
+# 5,000-character message costs nothing.
+MAX_TYPED_LENGTH = 300
 
 
 def _word_set(texts: Iterable[str]) -> frozenset[str]:
@@ -181,6 +184,8 @@ class Vocabulary:
 
     def region(self, text: str) -> RegionMatch:
         """The region(s) a typed name means (empty when none)."""
+        if len(text) > MAX_TYPED_LENGTH:
+            return RegionMatch()
         cached = self._cache.get(("regions", text))
         if cached is None:
             cached = self._region(text)
@@ -196,6 +201,8 @@ class Vocabulary:
         """The codes a typed list names (see the module docstring)."""
         if kind not in LIST_KINDS:
             raise ValueError(f"not a list kind: {kind!r}")
+        if len(text) > MAX_TYPED_LENGTH:
+            return Picked(unknown=[text[:40] + "…"])
         cached = self._cache.get((kind, text))
         if cached is None:
             cached = self._pick(kind, text)
