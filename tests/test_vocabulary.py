@@ -112,6 +112,8 @@ def test_ambiguous_names_prefer_the_likeliest_but_have_no_single_code(vocabulary
         ("languages", "узбекский", ["uz"]), ("languages", "Uzbek, German", ["uz", "de"]), ("languages", "өзбек тілі", ["uz"]),
         ("languages", "уйгурский", ["ug"]), ("languages", "Türkçe", ["tr"]), ("languages", "китайский", ["zh"]),
         ("languages", "kyrgyz", ["ky"]), ("languages", "немецкий язык", ["de"]),
+        ("languages", "Deutsch", ["de"]), ("languages", "中文", ["zh"]), ("languages", "العربية", ["ar"]),
+        ("languages", "кыргызча", ["ky"]), ("languages", "en", ["en"]),
     ],
 )
 def test_list_names(vocabulary: Vocabulary, kind: str, typed: str, codes: list[str]) -> None:

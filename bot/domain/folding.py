@@ -38,7 +38,7 @@ _LATIN_RULES = (
     (re.compile(r"[yj]"), "i"),
     (re.compile(r"w"), "v"),
 )
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[\W_]+")  # letters of other scripts (中文, العربية) stay
 _REPEATS = re.compile(r"([a-z])\1+")
 
 # Endings cut from a word (after folding), longest first; at least MIN_STEM letters stay.

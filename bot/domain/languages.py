@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.localedata import locale_identifiers
 
 from bot.domain.catalog import SPOKEN_LANGUAGES
 
@@ -59,12 +58,11 @@ def _locale(locale: str) -> Locale:
 
 @lru_cache(maxsize=1)
 def names_of_languages() -> dict[str, list[str]]:
-    """code -> its CLDR names in kk, ru and en, and its own name where CLDR has it."""
-    available = set(locale_identifiers())
-    names: dict[str, list[str]] = {}
-    for code in language_codes():
-        found = [Locale.parse(loc).languages.get(code) for loc in NAME_LOCALES]
-        if code in available:
-            found.append(Locale.parse(code).languages.get(code))
-        names[code] = [name for name in found if name]
-    return names
+    """code -> its CLDR names in kk, ru and en. (Not each language's name for itself:
+    loading every CLDR locale for that costs over 100 MB; the few self-names people
+    type, "Türkçe", "Deutsch", are in bot.domain.aliases.)"""
+    locales = [Locale.parse(locale) for locale in NAME_LOCALES]
+    return {
+        code: [name for name in (locale.languages.get(code) for locale in locales) if name]
+        for code in language_codes()
+    }
