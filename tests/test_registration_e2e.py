@@ -73,6 +73,11 @@ async def test_first_start_registers_in_the_chosen_language(
     assert menu.text == d.t(MENU)
     assert "👤 " + d.t("My profile") in menu.button_texts()
     assert d.user.reply_keyboard is None  # the dialog's Back/Cancel keyboard ends with it
+    # New messages for the whole dialog: the greeting, the phone, the year (after the phone),
+    # the region (after the year), the directions (after the typed city), thanks and the
+    # menu; every other question replaced the message whose button was pressed.
+    sent = [c for c in fake.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == "1001"]
+    assert len(sent) == 7, [c.params.get("text", "")[:30] for c in sent]
 
     if locale != "en":  # the catalogs really are in that language, not English fallbacks
         assert d.t(MENU) != MENU and d.t("Almaty Region") != "Almaty Region"
