@@ -30,7 +30,8 @@ from bot.config import Settings
 from bot.delivery import DeliveryConfig, DeliveryService
 from bot.delivery.reachability import ReachabilityMiddleware
 from bot.fsm_storage import DatabaseStorage
-from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n
+from bot.domain.vocabulary import Vocabulary
+from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.matching import MatchingService
 from bot.menus import MenuService, MenuSyncMiddleware
 from bot.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
@@ -59,6 +60,7 @@ class Services:
     clock: Clock
     db: Database
     i18n: I18n
+    vocabulary: Vocabulary
     local_time: LocalTime
     users: UserService
     volunteers: VolunteerService
@@ -102,6 +104,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         clock=clock,
         db=db,
         i18n=i18n,
+        vocabulary=make_vocabulary(i18n),
         local_time=local_time,
         users=UserService(db, clock),
         volunteers=volunteers,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import make_i18n
-from bot.importer import BATCH_SIZE, ImportFileError, ImportReport, Vocabulary, VolunteerImporter, write_errors
+from bot.i18n import make_i18n, make_vocabulary
+from bot.importer import BATCH_SIZE, ImportFileError, ImportReport, VolunteerImporter, write_errors
 from bot.importer.service import PROGRESS_EVERY
 from storage.db import Database
 
@@ -30,7 +30,7 @@ def errors_path(path: Path) -> Path:
 
 async def run_import_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     path = Path(args.file)
-    vocabulary = Vocabulary.from_i18n(make_i18n(settings.default_locale))
+    vocabulary = make_vocabulary(make_i18n(settings.default_locale))
     importer = VolunteerImporter(
         db, Clock(), vocabulary, tz=settings.tz, batch_size=batch_size, progress_every=progress_every
     )

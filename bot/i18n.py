@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.config import SUPPORTED_LOCALES
+from bot.domain.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,11 @@ def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
 def make_i18n(default_locale: str, locales_dir: Path = LOCALES_DIR) -> I18n:
     compile_catalogs(locales_dir)
     return I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)
+
+
+def make_vocabulary(i18n: I18n) -> Vocabulary:
+    """The typed-name lookup, knowing every catalog name in every interface language."""
+    return Vocabulary.build(lambda msgid: [i18n.gettext(msgid, locale=locale) for locale in SUPPORTED_LOCALES])
 
 
 def app_locale(user: User | None) -> str | None:

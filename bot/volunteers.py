@@ -6,14 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.domain.catalog import (
-    AVAILABILITY,
-    DIRECTIONS,
-    REGION_BY_CODE,
-    SKILLS,
-    SPOKEN_LANGUAGES,
-    keep_known,
-)
+from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
+from bot.domain.languages import keep_languages
 from storage.db import Database
 from storage.models import Volunteer, VolunteerStatus
 from storage.repositories.users import TelegramUserRepository
@@ -41,8 +35,10 @@ class Registration:
     directions: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
     availability: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # spoken, ISO 639-1
     guardian_consent: bool = False
+    guardian_name: str | None = None  # with guardian_consent: who agreed
+    guardian_phone: str | None = None  # E.164
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +47,12 @@ class RegistrationResult:
     linked_to_import: bool
 
 
-# Fields a volunteer may change in /profile, with how each value is checked.
+# List fields a volunteer may change in /profile, with how each value is cleaned.
 EDITABLE_LISTS = {
-    "directions": DIRECTIONS,
-    "skills": SKILLS,
-    "availability": AVAILABILITY,
-    "languages": SPOKEN_LANGUAGES,
+    "directions": lambda codes: keep_known(codes, DIRECTIONS),
+    "skills": lambda codes: keep_known(codes, SKILLS),
+    "availability": lambda codes: keep_known(codes, AVAILABILITY),
+    "languages": keep_languages,
 }
 
 
@@ -118,10 +114,12 @@ class VolunteerService:
             volunteer.directions = keep_known(data.directions, DIRECTIONS)
             volunteer.skills = keep_known(data.skills, SKILLS)
             volunteer.availability = keep_known(data.availability, AVAILABILITY)
-            volunteer.languages = keep_known(data.languages or [data.locale], SPOKEN_LANGUAGES)
+            volunteer.languages = keep_languages(data.languages)
             volunteer.locale = data.locale
             volunteer.consent_at = now
             volunteer.guardian_consent_at = now if data.guardian_consent else None
+            volunteer.guardian_name = data.guardian_name if data.guardian_consent else None
+            volunteer.guardian_phone = data.guardian_phone if data.guardian_consent else None
             volunteer.status = VolunteerStatus.ACTIVE
             volunteer.paused_until = None
             volunteer.deleted_at = None
@@ -138,7 +136,7 @@ class VolunteerService:
             volunteer = await self._registered(repo, telegram_id)
             for name, value in changes.items():
                 if name in EDITABLE_LISTS:
-                    setattr(volunteer, name, keep_known(list(value), EDITABLE_LISTS[name]))  # type: ignore[arg-type]
+                    setattr(volunteer, name, EDITABLE_LISTS[name](list(value)))  # type: ignore[call-overload]
                 elif name == "phone":
                     owner = await repo.by_phone(str(value))
                     if owner is not None and owner.id != volunteer.id:
@@ -148,7 +146,7 @@ class VolunteerService:
                     if value not in REGION_BY_CODE:
                         raise ValueError(f"unknown region {value!r}")
                     volunteer.region = str(value)
-                elif name in ("full_name", "city", "birth_year", "locale"):
+                elif name in ("full_name", "city", "birth_year", "locale", "guardian_name", "guardian_phone"):
                     setattr(volunteer, name, value)
                 elif name == "guardian_consent":
                     volunteer.guardian_consent_at = now if value else None

@@ -5,16 +5,22 @@ except /cancel which is included first so it wins in every dialog."""
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import AccessService
 from bot.menus import MenuService
 from bot.volunteers import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
+from handlers.fields import cancel_labels
 from handlers.menu import help_text, send_main_menu
+
+
+def is_cancel_button(message: Message, i18n: I18n) -> bool:
+    return (message.text or "").strip() in cancel_labels(i18n)
 
 
 def build_cancel_router() -> Router:
@@ -24,6 +30,13 @@ def build_cancel_router() -> Router:
     async def cancel_command(
         message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
     ) -> None:
+        await _cancel(message, message.from_user.id, state, volunteers, access, menus)
+
+    @router.message(~StateFilter(None), F.text, is_cancel_button)
+    async def cancel_reply_button(
+        message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
+    ) -> None:
+        # The Cancel button of a dialog's reply keyboard (under the phone question) sends its text.
         await _cancel(message, message.from_user.id, state, volunteers, access, menus)
 
     @router.callback_query(NavCb.filter(F.action == "cancel"))

@@ -9,68 +9,54 @@ the same name `Registration` and `VolunteerService.update` use). A spec knows:
 * `spec.keyboard(selected)` – the inline keyboard for the step: choice buttons
   (`PickCb(field=spec.name, code=...)`, ticked when selected), Done/Skip where they
   apply, then Back and Cancel (`nav_buttons`);
-* `spec.parse(text, current_year=...)` – check typed input, returning `Parsed(value)`
-  or `Invalid(hint)` (the hint is translated and ready to send);
-* for buttons: `spec.pick(code)` (single choice: the code, or None if forged/unknown),
-  `spec.toggle(selected, code)` (multi-select: the new selection, or None if unknown),
-  `spec.finish(selected)` (multi-select Done: `Parsed(list)` or `Invalid(hint)` when
-  at least one is required);
+* typed answers are read by handlers.field_answers.read_answer (names, years, phones,
+  "готово"...); buttons by `spec.pick(code)` (single choice: the code, or None if
+  forged/unknown), `spec.toggle(selected, code)` (multi-select: the new selection, or None
+  if unknown), `spec.finish(selected)` (multi-select Done: `Parsed(list)` or `Invalid(hint)`
+  when at least one is required);
 * `spec.label()` and `spec.show(value)` – the field's name and its value for summaries
-  (`show` returns HTML-safe text: user input is escaped).
+  (`show` returns HTML-safe text: user input is escaped, phones grouped).
 
-Typical step handler (a sketch; registration.py is the full example):
-
-    spec = FIELDS["region"]
-    sent = await ask(message, spec, selected=current)    # sends the question
-    await state.update_data(msg=sent.message_id)          # remember the live keyboard
-    ...
-    # in the PickCb handler bound to your state:
-    if cb.field != spec.name: -> stale button, answer politely and stop
-    code = spec.pick(cb.code)
-
-`ask()` handles the special case of the phone: it sends the question with a reply
-keyboard holding a "Share my contact" button (request_contact) and then a short hint
-carrying the inline Back/Cancel buttons; it returns the message with the inline keyboard.
-When leaving the phone step, send something with `reply_markup=REMOVE_REPLY_KEYBOARD`.
-For a shared contact, `parse_contact(message)` checks it is the sender's own.
+`ask()` sends (or, after a button press on the live question, edits in place) the
+question and returns the message whose buttons are live: store its id to tell live
+buttons from stale ones. The phone question cannot be an edit: it carries a reply
+keyboard ("Share my contact", and Back and Cancel as buttons whose text is handled), so
+its Back and Cancel come in the same message as the question. When leaving the phone
+step, send something with `reply_markup=REMOVE_REPLY_KEYBOARD` or another reply keyboard.
 
 Everything here must be called inside a handler (or under `i18n.use_locale`), because
-texts are translated when built. Validation rules themselves live in bot.domain.people.
+texts are translated when built. Validation rules themselves live in bot.domain.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from aiogram import html
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
+    InaccessibleMessage,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS, SPOKEN_LANGUAGES, Choice, keep_known
-from bot.domain.people import (
-    MAX_AGE,
-    MAX_CITY_LENGTH,
-    MAX_NAME_LENGTH,
-    MIN_AGE,
-    clean_text,
-    normalize_phone,
-    parse_birth_year,
-    parse_city,
-    parse_full_name,
-)
+from bot.domain.languages import is_language, keep_languages, language_name
+from bot.domain.people import format_phone
 from bot.domain.texts import N_
-from handlers.keyboards import choices_keyboard, nav_buttons
+from handlers.callbacks import PickCb
+from handlers.keyboards import CHECK, choices_keyboard, nav_buttons
 
 Kind = Literal["text", "phone", "year", "single", "multi"]
+AnyMessage = Message | InaccessibleMessage
 
 REMOVE_REPLY_KEYBOARD = ReplyKeyboardRemove()
 EMPTY = "—"
@@ -103,15 +89,38 @@ def buttons_expected_hint() -> str:
     return _("Please choose with the buttons below.")
 
 
+def back_label() -> str:
+    return "⬅️ " + _("Back")
+
+
+def cancel_label() -> str:
+    return "✖️ " + _("Cancel")
+
+
+def cancel_labels(i18n: I18n) -> set[str]:
+    """The Cancel button's text in every interface language (a reply keyboard's button
+    sends its text, and the keyboard may outlive a language change)."""
+    return {"✖️ " + i18n.gettext("Cancel", locale=locale) for locale in i18n.available_locales}
+
+
+def nav_reply_keyboard() -> ReplyKeyboardMarkup:
+    """Back and Cancel as reply buttons: what stays under a typed question after the phone."""
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=back_label()), KeyboardButton(text=cancel_label())]], resize_keyboard=True
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One editable field: its question, keyboard and input rules.
 
     name      the field name (FSM data key, Registration attribute, PickCb.field)
-    kind      text | phone | year (typed), single | multi (buttons)
-    choices   the catalog for single/multi fields
+    kind      text | phone | year (typed), single | multi (buttons, or typed names)
+    choices   the catalog for single/multi fields (the buttons shown)
     optional  True when the step may be skipped (a Skip button; value None / [])
     min_selected  how many choices a multi-select needs before Done
+    open_choices  any ISO 639-1 language may be chosen by typing its name, beyond the buttons
+    own_contact   the phone is the person's own: "Share my contact" is offered
     """
 
     name: str
@@ -122,6 +131,8 @@ class FieldSpec:
     optional: bool = False
     min_selected: int = 0
     columns: int = 2
+    open_choices: bool = False
+    own_contact: bool = True
 
     # --- texts -----------------------------------------------------------------
     def label(self) -> str:
@@ -132,23 +143,43 @@ class FieldSpec:
         """The question, translated."""
         return _(self.question_msgid)
 
+    def choice_name(self, code: str) -> str | None:
+        """A code's name in the current language (None when it is not a known choice)."""
+        choice = {c.code: c for c in self.choices}.get(code)
+        if choice is not None:
+            return _(choice.name)
+        if self.open_choices and is_language(code):
+            i18n = I18n.get_current(no_error=True)
+            return language_name(code, i18n.current_locale if i18n else "en")
+        return None
+
+    def known(self, codes: Iterable[str]) -> list[str]:
+        """The known codes, once each, in the order they are shown."""
+        if self.open_choices:
+            return keep_languages(codes)
+        return keep_known(list(codes), self.choices)
+
     def show(self, value: Any) -> str:
         """The value for a summary, HTML-safe; "—" when empty."""
         if value is None or value == "" or value == []:
             return EMPTY
         if self.kind == "single":
-            choice = {c.code: c for c in self.choices}.get(value)
-            return html.quote(_(choice.name)) if choice else EMPTY
+            return html.quote(self.choice_name(value) or EMPTY)
         if self.kind == "multi":
-            by_code = {c.code: c for c in self.choices}
-            names = [_(by_code[code].name) for code in keep_known(list(value), self.choices)]
+            names = [self.choice_name(code) or code for code in self.known(value)]
             return html.quote(", ".join(names)) if names else EMPTY
+        if self.kind == "phone":
+            return html.quote(format_phone(str(value)))
         return html.quote(str(value))
 
     # --- keyboards ---------------------------------------------------------------
     @property
     def is_choice(self) -> bool:
         return self.kind in ("single", "multi")
+
+    @property
+    def shares_contact(self) -> bool:
+        return self.kind == "phone" and self.own_contact
 
     def keyboard(self, selected: Any = None, *, back: bool = True) -> InlineKeyboardMarkup:
         """The inline keyboard of the step. `selected`: the current value (a code or a list
@@ -158,7 +189,7 @@ class FieldSpec:
                 chosen = list(selected or [])
             else:
                 chosen = [selected] if selected else []
-            return choices_keyboard(
+            keyboard = choices_keyboard(
                 self.name,
                 self.choices,
                 selected=chosen,
@@ -167,86 +198,53 @@ class FieldSpec:
                 skip=self.optional and self.kind == "single",
                 back=back,
             )
+            extra = [code for code in self.known(chosen) if code not in {c.code for c in self.choices}]
+            if extra:  # languages typed by name: shown ticked, so they can be unticked
+                rows = [
+                    [InlineKeyboardButton(text=CHECK + (self.choice_name(code) or code),
+                                          callback_data=PickCb(field=self.name, code=code).pack())]
+                    for code in extra
+                ]
+                after_choices = -(-len(self.choices) // self.columns)  # rows the catalog's buttons take
+                keyboard.inline_keyboard[after_choices:after_choices] = rows
+            return keyboard
         return choices_keyboard(self.name, (), skip=self.optional, back=back)
 
     def reply_keyboard(self) -> ReplyKeyboardMarkup | None:
-        """The reply keyboard shown with the question (only the phone has one)."""
-        if self.kind != "phone":
+        """The reply keyboard of the question (the own phone only): Share my contact,
+        then Back and Cancel, whose texts the dialogs handle."""
+        if not self.shares_contact:
             return None
         return ReplyKeyboardMarkup(
-            keyboard=[[KeyboardButton(text="📱 " + _("Share my contact"), request_contact=True)]],
+            keyboard=[
+                [KeyboardButton(text="📱 " + _("Share my contact"), request_contact=True)],
+                [KeyboardButton(text=back_label()), KeyboardButton(text=cancel_label())],
+            ],
             resize_keyboard=True,
-            one_time_keyboard=True,
             input_field_placeholder="+7 701 234 56 78",
         )
 
-    # --- input -------------------------------------------------------------------
-    def parse(self, text: str, *, current_year: int | None = None) -> ParseResult:
-        """Check typed text. `current_year` (in settings.tz) is needed for birth_year."""
-        if self.kind == "text":
-            return _parse_text_field(self, text)
-        if self.kind == "phone":
-            phone = normalize_phone(text)
-            if phone is None:
-                return Invalid(
-                    _("That does not look like a phone number. Type it like +7 701 234 56 78, "
-                      "or press “Share my contact”.")
-                )
-            return Parsed(phone)
-        if self.kind == "year":
-            if current_year is None:
-                raise ValueError("current_year is needed to check a birth year")
-            year = parse_birth_year(text, current_year)
-            if year is not None:
-                return Parsed(year)
-            if re.fullmatch(r"\d{4}", clean_text(text)):
-                return Invalid(
-                    _("Volunteers must be {min_age} to {max_age} years old. Please check the year "
-                      "and type it again.").format(min_age=MIN_AGE, max_age=MAX_AGE)
-                )
-            return Invalid(_("Please type the year you were born as four digits, for example 1995."))
-        return Invalid(buttons_expected_hint())
-
+    # --- buttons -------------------------------------------------------------------
     def pick(self, code: str) -> str | None:
-        """A single-choice button: the code if it is in the catalog, else None (forged/stale)."""
-        return code if any(c.code == code for c in self.choices) else None
+        """A choice button: the code if it is in the catalog, else None (forged/stale)."""
+        if any(c.code == code for c in self.choices):
+            return code
+        return code if self.open_choices and is_language(code) else None
 
     def toggle(self, selected: Iterable[str], code: str) -> list[str] | None:
         """A multi-select button: the new selection in catalog order, or None if unknown."""
         if self.pick(code) is None:
             return None
-        current = set(selected)
-        current ^= {code}
-        return keep_known(current, self.choices)
+        current = list(selected)
+        current = [c for c in current if c != code] if code in current else [*current, code]
+        return self.known(current)
 
     def finish(self, selected: Sequence[str]) -> ParseResult:
         """Done on a multi-select: the selection, or a hint when too few are ticked."""
-        chosen = keep_known(list(selected), self.choices)
+        chosen = self.known(list(selected))
         if len(chosen) < self.min_selected:
             return Invalid(_("Please choose at least one option, then press Done."))
         return Parsed(chosen)
-
-
-def _parse_text_field(spec: FieldSpec, text: str) -> ParseResult:
-    if spec.name == "full_name":
-        name = parse_full_name(text)
-        if name is None:
-            return Invalid(
-                _("Please type your full name: 2 to {max_length} characters, with letters.").format(
-                    max_length=MAX_NAME_LENGTH
-                )
-            )
-        return Parsed(name)
-    if spec.name == "city":
-        city = parse_city(text)
-        if city is None:
-            return Invalid(
-                _("Please type your city or district (up to {max_length} characters), or press Skip.").format(
-                    max_length=MAX_CITY_LENGTH
-                )
-            )
-        return Parsed(city)
-    raise ValueError(f"no text rule for {spec.name!r}")
 
 
 FULL_NAME = FieldSpec(
@@ -259,7 +257,10 @@ PHONE = FieldSpec(
     N_("What is your phone number? Press “Share my contact” below, or type it, for example +7 701 234 56 78."),
 )
 BIRTH_YEAR = FieldSpec(
-    "birth_year", "year", N_("Year of birth"), N_("What year were you born? Type four digits, for example 1995.")
+    "birth_year",
+    "year",
+    N_("Year of birth"),
+    N_("What year were you born? For example 1995. You can also type your age."),
 )
 REGION = FieldSpec("region", "single", N_("Region"), N_("Which region do you live in?"), choices=REGIONS)
 CITY = FieldSpec(
@@ -299,10 +300,26 @@ LANGUAGES_FIELD = FieldSpec(
     "languages",
     "multi",
     N_("Languages"),
-    N_("Which languages do you speak? Tick one or more, then press Done."),
+    N_("Which languages do you speak? Tick them, type the names of any others (for example: Uzbek, German), "
+       "then press Done."),
     choices=SPOKEN_LANGUAGES,
     min_selected=1,
     columns=3,
+    open_choices=True,
+)
+GUARDIAN_NAME = FieldSpec(
+    "guardian_name",
+    "text",
+    N_("Parent or guardian"),
+    N_("What is the name of your parent or guardian who agrees? Please type their first name and surname."),
+)
+GUARDIAN_PHONE = FieldSpec(
+    "guardian_phone",
+    "phone",
+    N_("Phone of the parent or guardian"),
+    N_("What is their phone number? For example +7 701 234 56 78. The coordinators of the tasks you sign up for "
+       "will see it, to reach them if needed."),
+    own_contact=False,
 )
 
 FIELDS: dict[str, FieldSpec] = {
@@ -317,52 +334,73 @@ FIELDS: dict[str, FieldSpec] = {
         SKILLS_FIELD,
         AVAILABILITY_FIELD,
         LANGUAGES_FIELD,
+        GUARDIAN_NAME,
+        GUARDIAN_PHONE,
     )
 }
+# Fields of a volunteer's own profile card (the guardian is shown for minors only).
+PERSON_FIELDS = ("full_name", "phone", "birth_year", "region", "city", "directions", "skills", "availability",
+                 "languages")
+GUARDIAN_FIELDS = ("guardian_name", "guardian_phone")
+
+
+async def show_question(
+    target: AnyMessage,
+    text: str,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None,
+    *,
+    edit: bool = False,
+) -> Message:
+    """Edit `target` into the question when `edit` (it is the bot's message a button was
+    pressed on, and the markup is inline), else send it; returns the message shown."""
+    if edit and isinstance(target, Message) and not isinstance(markup, (ReplyKeyboardMarkup, ReplyKeyboardRemove)):
+        try:
+            edited = await target.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "not modified" in str(error):
+                return target
+        else:
+            return edited if isinstance(edited, Message) else target
+    return await target.answer(text, reply_markup=markup)
 
 
 async def ask(
-    message: Message,
+    message: AnyMessage,
     spec: FieldSpec,
     selected: Any = None,
     *,
     back: bool = True,
     hint: str | None = None,
+    edit: bool = False,
+    reply_nav: bool = False,
+    markup: InlineKeyboardMarkup | None = None,
+    text: str | None = None,
 ) -> Message:
-    """Send the field's question into the chat of `message` (a user's message or the bot's
-    message a button was pressed on) and return the message carrying the inline keyboard:
-    store its id to tell live buttons from stale ones.
+    """Ask the field's question in the chat of `message` and return the message carrying
+    its live buttons (see the module docstring).
 
-    `hint` (e.g. an `Invalid.hint`) is put above the question. For the phone, the question
-    goes with the "Share my contact" reply keyboard and the Back/Cancel buttons follow in
-    a second message.
-    """
-    text = spec.question() if hint is None else f"{hint}\n\n{spec.question()}"
+    `hint` goes above the question; `edit` edits `message` in place when possible;
+    `reply_nav` puts Back and Cancel on a reply keyboard instead of inline buttons (to
+    replace the phone's contact keyboard); `markup`/`text` replace the spec's own
+    (a confirmation with its own buttons)."""
+    body = text or spec.question()
+    body = body if hint is None else f"{hint}\n\n{body}"
     reply = spec.reply_keyboard()
-    if reply is None:
-        return await message.answer(text, reply_markup=spec.keyboard(selected, back=back))
-    await message.answer(text, reply_markup=reply)
-    nav = InlineKeyboardMarkup(inline_keyboard=[nav_buttons(back=back)])
-    return await message.answer(_("Or go back, or cancel:"), reply_markup=nav)
+    if reply is not None:
+        return await message.answer(body, reply_markup=reply)
+    if reply_nav and markup is None and not spec.is_choice and not spec.optional:
+        return await message.answer(body, reply_markup=nav_reply_keyboard())
+    return await show_question(message, body, markup or spec.keyboard(selected, back=back), edit=edit)
 
 
-@dataclass(frozen=True, slots=True)
-class ContactCheck:
-    phone: str | None  # E.164 when accepted
-    hint: str | None  # translated refusal otherwise
-
-
-def parse_contact(message: Message) -> ContactCheck:
-    """A shared contact: accepted only if it is the sender's own, with a valid number."""
-    contact = message.contact
-    if contact is None or message.from_user is None:
-        return ContactCheck(None, text_expected_hint())
-    if contact.user_id != message.from_user.id:
-        return ContactCheck(
-            None,
-            _("This is someone else's contact. Please share your own number with the button below, or type it."),
-        )
-    phone = normalize_phone(contact.phone_number)
-    if phone is None:
-        return ContactCheck(None, _("I could not read this number. Please type it, for example +7 701 234 56 78."))
-    return ContactCheck(phone, None)
+def options_keyboard(field: str, options: Sequence[tuple[str, str]], *, columns: int = 1) -> InlineKeyboardMarkup:
+    """Buttons (label, code) for a confirmation of a typed answer, then Back and Cancel."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for index, (label, code) in enumerate(options):
+        button = InlineKeyboardButton(text=label, callback_data=PickCb(field=field, code=code).pack())
+        if index % columns == 0:
+            rows.append([button])
+        else:
+            rows[-1].append(button)
+    rows.append(nav_buttons())
+    return InlineKeyboardMarkup(inline_keyboard=rows)

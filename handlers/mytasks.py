@@ -35,6 +35,7 @@ from bot.tasks.service import PAGE_SIZE, TaskService, can_manage, can_see_phones
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb
 from handlers.fields import buttons_expected_hint, text_expected_hint
+from handlers.people_text import roster_contact
 from handlers.keyboards import nav_buttons
 from handlers.newtask import step_question, time_hint
 from handlers.tasks_keyboards import TaskCb, drop_keyboard, show, stale_text, task_summary, task_values
@@ -610,8 +611,8 @@ def _roster_text(task: Task, rows: list[Any], phones: bool) -> str:
 
     def line(number: int, row: Any) -> str:
         text = f"{number}. {html.quote(row.full_name or '—')}"
-        if phones and row.phone:
-            text += f" — {html.quote(row.phone)}"
+        if phones:
+            text += roster_contact(row)
         if row.status == SignupStatus.OFFERED:
             text += " (" + _("confirming") + ")"
         return text

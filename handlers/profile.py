@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import gettext as _
 
 from bot.access import AccessService
 from bot.i18n import LocalTime
-from bot.menus import MenuService
 from bot.volunteers import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.menu import send_main_menu
 from handlers.profile_delete import build_delete_router
-from handlers.profile_edit import build_edit_router
+from handlers.profile_edit import EditContext, back_to_card, build_edit_router
 from handlers.profile_pause import build_pause_router
 from handlers.profile_view import AnyMessage, ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
 
@@ -40,23 +40,12 @@ def build_profile_router() -> Router:
             await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
 
     @router.callback_query(StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
-    async def back_to_profile(
-        query: CallbackQuery,
-        state: FSMContext,
-        volunteers: VolunteerService,
-        local_time: LocalTime,
-        locale: str,
-        menus: MenuService,
-    ) -> None:
-        # Back from any profile step (an edit, the pause choice, the date) leads to the card.
+    async def back_to_profile(query: CallbackQuery, state: FSMContext, **data: Any) -> None:
+        # Back from any profile step (an edit, the pause choice, the date) leads to the
+        # card: the question it was pressed on becomes the card again.
         await query.answer()
         if query.message is not None:
-            await close_keyboard(query)
-            if (await state.get_data()).get("field") == "phone":
-                # The "Share my contact" keyboard of the phone question gives way to the main one.
-                keyboard = await menus.keyboard_for_reply(query.bot, query.from_user.id, restore=True)
-                await query.message.answer(_("Nothing was changed."), reply_markup=keyboard)
-            await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
+            await back_to_card(query.message, query.from_user.id, state, EditContext(data), pressed=True)
 
     @router.callback_query(ProfileCb.filter(F.action == "menu"))
     async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:

@@ -11,7 +11,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
 from bot.i18n import LocalTime
-from handlers.fields import FIELDS
+from handlers.fields import FIELDS, PERSON_FIELDS, show_question
+from handlers.people_text import guardian_text
 from storage.models import Volunteer, VolunteerStatus
 
 AnyMessage = Message | InaccessibleMessage
@@ -27,7 +28,7 @@ class ProfileCb(CallbackData, prefix="prof"):
 
 
 class ProfileStates(StatesGroup):
-    editing = State()  # FSM data: field (and the draft of a multi-select)
+    editing = State()  # FSM data: field, msg, selected (a multi-select's draft), pending, chain
     guardian = State()  # a new birth year makes the person a minor: guardian's consent?
     pausing = State()  # choosing how long to pause
     pause_date = State()  # typing the date the pause ends
@@ -46,12 +47,20 @@ def status_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> str
     return "✅ " + _("active")
 
 
+def has_guardian(volunteer: Volunteer) -> bool:
+    """Registered as a minor (a guardian agreed), or a guardian is on record."""
+    return bool(volunteer.guardian_consent_at or volunteer.guardian_name or volunteer.guardian_phone)
+
+
 def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> str:
     interface = dict(INTERFACE_LANGUAGES).get(volunteer.locale or locale, EMPTY)
     since = volunteer.consent_at or volunteer.created_at
     lines = ["👤 <b>" + _("My profile") + "</b>", ""]
     # FieldSpec.show() escapes what the person typed (a name like <b>& stays text).
-    lines += [f"<b>{spec.label()}:</b> {spec.show(getattr(volunteer, name))}" for name, spec in FIELDS.items()]
+    lines += [f"<b>{FIELDS[name].label()}:</b> {FIELDS[name].show(getattr(volunteer, name))}" for name in PERSON_FIELDS]
+    if has_guardian(volunteer):
+        guardian = guardian_text(volunteer.guardian_name, volunteer.guardian_phone)
+        lines.append(f"<b>{FIELDS['guardian_name'].label()}:</b> {guardian}")
     lines.append(f"<b>{_(INTERFACE_LANGUAGE_LABEL)}:</b> {interface}")
     lines.append("")
     status_label, since_label = _("Status"), _("Registered since")
@@ -62,8 +71,8 @@ def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> st
 
 def profile_keyboard(volunteer: Volunteer) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for name, spec in FIELDS.items():
-        builder.button(text="✏️ " + spec.label(), callback_data=ProfileCb(action="edit", arg=name))
+    for name in PERSON_FIELDS + (("guardian_name",) if has_guardian(volunteer) else ()):
+        builder.button(text="✏️ " + FIELDS[name].label(), callback_data=ProfileCb(action="edit", arg=name))
     builder.button(text="✏️ " + _(INTERFACE_LANGUAGE_LABEL), callback_data=ProfileCb(action="edit", arg="locale"))
     builder.adjust(2)
     if volunteer.status == VolunteerStatus.PAUSED:
@@ -80,8 +89,19 @@ def profile_keyboard(volunteer: Volunteer) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def send_profile(target: AnyMessage, volunteer: Volunteer, locale: str, local_time: LocalTime) -> None:
-    await target.answer(profile_text(volunteer, locale, local_time), reply_markup=profile_keyboard(volunteer))
+async def send_profile(
+    target: AnyMessage,
+    volunteer: Volunteer,
+    locale: str,
+    local_time: LocalTime,
+    *,
+    note: str | None = None,
+    edit: bool = False,
+) -> None:
+    """The card, with `note` ("✅ Saved.") on top; `edit`: it replaces `target` (the bot's
+    message a button was just pressed on) instead of coming as a new message."""
+    text = profile_text(volunteer, locale, local_time)
+    await show_question(target, f"{note}\n\n{text}" if note else text, profile_keyboard(volunteer), edit=edit)
 
 
 def not_registered_text() -> str:

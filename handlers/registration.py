@@ -1,9 +1,13 @@
 """Volunteer registration: the handlers of each step (the steps themselves, their order
-and questions are in handlers/registration_steps.py; field rules in handlers/fields.py).
+and questions are in handlers/registration_steps.py; typed answers are read by
+handlers/field_answers.py, field rules in handlers/fields.py).
 
 Every handler is bound to a registration FSM state, and a button counts only if it is
 on the message whose buttons are live (its id is kept in FSM data) and belongs to the
-current step: anything else is answered "no longer active" and changes nothing.
+current step: anything else is answered "no longer active" and changes nothing. Text
+is read at every step: names, phones, years ("57", "69 жас"), regions ("Алматы"),
+list items ("здоровье, экология"), "готово" where a Done button is expected, and
+"⬅️ Back" / "назад" as the Back button.
 """
 
 from __future__ import annotations
@@ -19,28 +23,42 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import AccessService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.vocabulary import Vocabulary
 from bot.menus import MenuService
 from bot.volunteers import PhoneTakenError, Registration, VolunteerService
 from handlers.callbacks import NavCb, PickCb
+from handlers.field_answers import (
+    ALL_REGIONS,
+    RETYPE,
+    AnswerContext,
+    Confirm,
+    Ticked,
+    check_guardian_phone,
+    parse_contact,
+    read_answer,
+)
 from handlers.fields import (
     FIELDS,
     REMOVE_REPLY_KEYBOARD,
     Invalid,
+    Parsed,
     buttons_expected_hint,
-    parse_contact,
     text_expected_hint,
 )
 from handlers.menu import send_main_menu
 from handlers.registration_steps import (
     EDITABLE,
+    TYPED_STEPS,
     RegStates,
     after_step,
     ask_step,
+    count_try,
     get_reg,
     go_back,
     is_minor,
     put_reg,
     step_of,
+    understood,
     year_of,
 )
 
@@ -48,16 +66,18 @@ from handlers.registration_steps import (
 STEP_FIELD = {
     "consent": "consent",
     "guardian": "guardian",
+    "birth_year": "birth_year",
     "region": "region",
     "city": "city",
     "directions": "directions",
     "skills": "skills",
     "availability": "availability",
+    "languages": "languages",
     "summary": "summary",
     "edit": "edit",
 }
-TEXT_STEPS = (RegStates.full_name, RegStates.birth_year, RegStates.city)
-REQUIRED = ("full_name", "phone", "birth_year", "region", "directions", "availability")
+MULTI_STEPS = ("directions", "skills", "availability", "languages")
+REQUIRED = ("full_name", "phone", "birth_year", "region", "directions", "availability", "languages")
 
 NOT_A_COMMAND = ~F.text.startswith("/")
 
@@ -78,52 +98,74 @@ def build_registration_router() -> Router:
 
     # --- typed answers -----------------------------------------------------------------
 
-    @router.message(StateFilter(*TEXT_STEPS), F.text, NOT_A_COMMAND)
+    @router.message(StateFilter(RegStates), F.text, NOT_A_COMMAND)
     async def typed_answer(
-        message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
+        message: Message,
+        state: FSMContext,
+        raw_state: str | None,
+        clock: Clock,
+        settings: Settings,
+        volunteers: VolunteerService,
+        vocabulary: Vocabulary,
     ) -> None:
         step = step_of(raw_state)
         assert step is not None
         year = year_of(clock, settings)
-        result = FIELDS[step].parse(message.text or "", current_year=year)
-        if isinstance(result, Invalid):
-            await ask_step(message, state, step, year=year, hint=result.hint)
+        text = message.text or ""
+        if vocabulary.is_back(text):
+            await go_back(message, state, step, year=year)
             return
-        values: dict[str, Any] = {step: result.value}
-        if step == "birth_year":
-            reg = await get_reg(state)
-            reg["birth_year"] = result.value
-            if not is_minor(reg, year):
-                values["guardian_consent"] = False
-        await put_reg(state, **values)
-        await after_step(message, state, step, year=year)
-
-    @router.message(RegStates.phone, F.contact)
-    async def shared_contact(
-        message: Message, state: FSMContext, clock: Clock, settings: Settings, volunteers: VolunteerService
-    ) -> None:
-        check = parse_contact(message)
-        await _take_phone(message, state, check.phone, check.hint, clock, settings, volunteers)
-
-    @router.message(RegStates.phone, F.text, NOT_A_COMMAND)
-    async def typed_phone(
-        message: Message, state: FSMContext, clock: Clock, settings: Settings, volunteers: VolunteerService
-    ) -> None:
-        result = FIELDS["phone"].parse(message.text or "")
+        spec = FIELDS.get(step)
+        if spec is None:  # consent, guardian, summary, edit, language: buttons only
+            await ask_step(message, state, step, year=year, hint=buttons_expected_hint())
+            return
+        reg = await get_reg(state)
+        context = AnswerContext(
+            vocabulary, year, selected=list(reg.get(step) or []) if step in MULTI_STEPS else [],
+            own_phone=reg.get("phone"),
+            tries=int((await state.get_data()).get("tries") or 0) + 1,
+        )
+        result = read_answer(spec, text, context)
         if isinstance(result, Invalid):
-            await _take_phone(message, state, None, result.hint, clock, settings, volunteers)
+            await count_try(state, step)
+            await ask_step(message, state, step, year=year, hint=result.hint)
+        elif isinstance(result, Confirm):
+            await ask_step(message, state, step, year=year, confirm=result)
+        elif isinstance(result, Ticked):
+            await put_reg(state, **{step: result.selected})
+            await ask_step(message, state, step, year=year, hint=result.note)
+        elif step == "phone":
+            await _take_phone(message, state, result.value, None, year, volunteers)
         else:
-            await _take_phone(message, state, result.value, None, clock, settings, volunteers)
+            await _take(message, state, step, result.value, year, prefix=_typed_prefix(step, result.value))
+
+    @router.message(StateFilter(RegStates.phone, RegStates.guardian_phone), F.contact)
+    async def shared_contact(
+        message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings,
+        volunteers: VolunteerService,
+    ) -> None:
+        year = year_of(clock, settings)
+        if step_of(raw_state) == "guardian_phone":
+            check = parse_contact(message, own=False)
+            result = Invalid(check.hint or "") if check.phone is None else check_guardian_phone(
+                FIELDS["guardian_phone"], check.phone, (await get_reg(state)).get("phone")
+            )
+            if isinstance(result, Parsed):
+                await _take(message, state, "guardian_phone", result.value, year)
+            else:
+                await ask_step(message, state, "guardian_phone", year=year, hint=result.hint)  # type: ignore[union-attr]
+            return
+        check = parse_contact(message)
+        await _take_phone(message, state, check.phone, check.hint, year, volunteers)
 
     @router.message(StateFilter(RegStates), NOT_A_COMMAND)
     async def unexpected_input(
         message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
     ) -> None:
-        """A sticker/photo/voice where text is asked, or text where buttons are expected."""
+        """A sticker/photo/voice where text is asked, or anything else that is not text."""
         step = step_of(raw_state)
         assert step is not None
-        typed_step = step in ("full_name", "phone", "birth_year", "city")
-        hint = text_expected_hint() if typed_step else buttons_expected_hint()
+        hint = text_expected_hint() if step in TYPED_STEPS else buttons_expected_hint()
         await ask_step(message, state, step, year=year_of(clock, settings), hint=hint)
 
     # --- buttons -----------------------------------------------------------------------
@@ -137,9 +179,6 @@ def build_registration_router() -> Router:
             await query.answer(stale_text(), show_alert=True)
             return
         await query.answer()
-        if step == "phone":
-            # The "Share my contact" keyboard must go away with the step.
-            await query.message.answer("⬅️ " + _("Back"), reply_markup=REMOVE_REPLY_KEYBOARD)
         await go_back(query.message, state, step, year=year_of(clock, settings))
 
     @router.callback_query(PickCb.filter(), StateFilter(RegStates))
@@ -167,13 +206,14 @@ def build_registration_router() -> Router:
             return
         year = year_of(clock, settings)
         code = callback_data.code
+        pending = list((await state.get_data()).get("pending") or [])
 
         if step == "consent":
             if code != "yes":
                 await query.answer(stale_text(), show_alert=True)
                 return
             await query.answer()
-            await after_step(message, state, step, year=year)
+            await after_step(message, state, step, year=year, prefix="✅ " + _("You agreed to the processing of your personal data."))
 
         elif step == "guardian":
             if code not in ("yes", "no"):
@@ -187,18 +227,29 @@ def build_registration_router() -> Router:
                         "We understand. Without the consent of a parent or guardian we cannot register you "
                         "yet, and nothing has been saved. You are welcome to come back together with them: "
                         "just send /start."
-                    )
+                    ),
+                    reply_markup=REMOVE_REPLY_KEYBOARD,
                 )
                 return
             await put_reg(state, guardian_consent=True)
-            data = await state.get_data()
-            if data.get("editing"):
-                await ask_step(message, state, "summary", year=year)
-            else:
-                await after_step(message, state, step, year=year)
+            await after_step(message, state, step, year=year)
+
+        elif step == "birth_year":  # the confirmation of a typed "57" or "69 жас"
+            if code not in pending:
+                await query.answer(stale_text(), show_alert=True)
+                return
+            await query.answer()
+            if code == RETYPE:
+                await ask_step(message, state, step, year=year)
+                return
+            await _take(message, state, step, int(code), year)
 
         elif step == "region":
             region = FIELDS["region"].pick(code)
+            if code == ALL_REGIONS and code in pending:
+                await query.answer()
+                await ask_step(message, state, step, year=year)
+                return
             if region is None:
                 await query.answer(stale_text(), show_alert=True)
                 return
@@ -214,7 +265,7 @@ def build_registration_router() -> Router:
             await put_reg(state, city=None)
             await after_step(message, state, step, year=year)
 
-        elif step in ("directions", "skills", "availability"):
+        elif step in MULTI_STEPS:
             spec = FIELDS[step]
             reg = await get_reg(state)
             selected = list(reg.get(step) or [])
@@ -249,7 +300,7 @@ def build_registration_router() -> Router:
                 await query.answer(stale_text(), show_alert=True)
 
         elif step == "edit":
-            if code not in EDITABLE:
+            if code not in EDITABLE or (code == "guardian_name" and not is_minor(await get_reg(state), year)):
                 await query.answer(stale_text(), show_alert=True)
                 return
             await query.answer()
@@ -264,27 +315,40 @@ async def _is_live(query: CallbackQuery, state: FSMContext) -> bool:
     return query.message is not None and data.get("msg") == query.message.message_id
 
 
+def _typed_prefix(step: str, value: Any) -> str | None:
+    """Confirm on top of the next question what a typed answer was taken as, when it
+    was read rather than copied (a region or a list from its name)."""
+    return understood(step, value) if step in ("region", *MULTI_STEPS) else None
+
+
+async def _take(message: Message | Any, state: FSMContext, step: str, value: Any, year: int, *, prefix: str | None = None) -> None:
+    values: dict[str, Any] = {step: value}
+    if step == "birth_year":
+        reg = await get_reg(state)
+        reg["birth_year"] = value
+        if not is_minor(reg, year):
+            values.update(guardian_consent=False, guardian_name=None, guardian_phone=None)
+    await put_reg(state, **values)
+    await after_step(message, state, step, year=year, prefix=prefix)
+
+
 async def _take_phone(
     message: Message,
     state: FSMContext,
     phone: str | None,
     hint: str | None,
-    clock: Clock,
-    settings: Settings,
+    year: int,
     volunteers: VolunteerService,
 ) -> None:
-    year = year_of(clock, settings)
     if phone is not None and message.from_user is not None:
         if await volunteers.phone_taken_by_other(message.from_user.id, phone):
             phone, hint = None, phone_taken_text()
     if phone is None:
+        await count_try(state, "phone")
         await ask_step(message, state, "phone", year=year, hint=hint)
         return
     await put_reg(state, phone=phone)
-    await message.answer(
-        _("Thank you! Your phone number: {phone}").format(phone=phone), reply_markup=REMOVE_REPLY_KEYBOARD
-    )
-    await after_step(message, state, "phone", year=year)
+    await after_step(message, state, "phone", year=year, prefix=understood("phone", phone))
 
 
 async def _confirm(
@@ -298,13 +362,18 @@ async def _confirm(
 ) -> None:
     message = query.message
     assert message is not None
-    reg = await get_reg(state)
+    data = await state.get_data()
+    reg = dict(data.get("reg") or {})
     missing = [name for name in REQUIRED if not reg.get(name)]
     if missing:  # cannot happen through the buttons; guards forged or very old data
         await ask_step(message, state, missing[0], year=year, hint=_("Please answer this question first."), editing=False)
         return
-    if is_minor(reg, year) and not reg.get("guardian_consent"):
+    minor = is_minor(reg, year)
+    if minor and not reg.get("guardian_consent"):
         await ask_step(message, state, "guardian", year=year, editing=True)
+        return
+    if minor and not (reg.get("guardian_name") and reg.get("guardian_phone")):
+        await ask_step(message, state, "guardian_name", year=year, editing=True)
         return
     registration = Registration(
         full_name=reg["full_name"],
@@ -316,7 +385,10 @@ async def _confirm(
         directions=list(reg.get("directions") or []),
         skills=list(reg.get("skills") or []),
         availability=list(reg.get("availability") or []),
-        guardian_consent=bool(reg.get("guardian_consent")) and is_minor(reg, year),
+        languages=list(reg.get("languages") or []),
+        guardian_consent=minor,
+        guardian_name=reg.get("guardian_name") if minor else None,
+        guardian_phone=reg.get("guardian_phone") if minor else None,
     )
     try:
         result = await volunteers.register(query.from_user.id, registration)
@@ -329,6 +401,7 @@ async def _confirm(
     )
     if result.linked_to_import:
         text += "\n\n" + _("I found your earlier record with this phone number and linked it to your Telegram account.")
-    # Registered: the command menu and the main keyboard of a volunteer (or coordinator).
+    # Registered: the command menu and the main keyboard of a volunteer (or coordinator);
+    # it replaces the reply keyboard of the typed steps (Back, Cancel).
     await message.answer(text, reply_markup=await menus.keyboard_for_reply(query.bot, query.from_user.id))
     await send_main_menu(message, query.from_user.id, access)  # type: ignore[arg-type]

@@ -1,12 +1,24 @@
 """The registration dialog's steps: their order, and how each one is asked.
 
+Order: language, consent, full_name, phone, birth_year, [guardian, guardian_name,
+guardian_phone: minors only], region, city, directions, skills, availability, languages
+(spoken), summary (with edit).
+
 All dialog data lives in FSM data (stored in the database), so a restart continues at the
 same step. Layout of the data:
 
     {"reg": {field: value, ...},   # what was entered so far (codes, not texts)
      "editing": bool,              # True: a step opened from the summary's Edit returns there
      "msg": int,                   # id of the message whose buttons are live right now
-     "greet_all": bool}            # greet in all three languages at the language step
+     "greet_all": bool,            # greet in all three languages at the language step
+     "pending": [code, ...],       # a confirmation's buttons ("57": 1957 or 1969) that count
+     "tries": int, "tries_at": str,  # typed answers refused in a row at that step
+     "reply_kb": "contact" | "nav" | None}  # the reply keyboard the person sees now
+
+Fewer messages per step: a question that follows a button press on the live question
+replaces it (one edit instead of a new message); the phone question carries its Back and
+Cancel on its own reply keyboard; the question after it replaces that keyboard with Back
+and Cancel; what was just understood ("✅ Phone: …") goes on top of the next question.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ from zoneinfo import ZoneInfo
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -24,9 +37,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import GUARDIAN_REQUIRED_AGE, age_in, needs_guardian
 from handlers.callbacks import PickCb
-from handlers.fields import FIELDS, ask
+from handlers.field_answers import Confirm
+from handlers.fields import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard, show_question
 from handlers.greeting import language_greeting
 from handlers.keyboards import language_keyboard, nav_buttons
+from handlers.people_text import guardian_text as guardian_contact
 
 AnyMessage = Message | InaccessibleMessage
 
@@ -38,17 +53,18 @@ class RegStates(StatesGroup):
     phone = State()
     birth_year = State()
     guardian = State()
+    guardian_name = State()
+    guardian_phone = State()
     region = State()
     city = State()
     directions = State()
     skills = State()
     availability = State()
+    languages = State()
     summary = State()
     edit = State()
 
 
-# The fields asked in registration, in order (spoken languages are not asked: they
-# default to the interface language and can be changed in /profile).
 FLOW: tuple[str, ...] = (
     "language",
     "consent",
@@ -56,23 +72,31 @@ FLOW: tuple[str, ...] = (
     "phone",
     "birth_year",
     "guardian",
+    "guardian_name",
+    "guardian_phone",
     "region",
     "city",
     "directions",
     "skills",
     "availability",
+    "languages",
     "summary",
 )
+MINOR_STEPS = ("guardian", "guardian_name", "guardian_phone")
+# What the summary's Edit offers (the guardian only to minors; its phone follows its name).
 EDITABLE: tuple[str, ...] = (
     "full_name",
     "phone",
     "birth_year",
+    "guardian_name",
     "region",
     "city",
     "directions",
     "skills",
     "availability",
+    "languages",
 )
+TYPED_STEPS = ("full_name", "phone", "birth_year", "guardian_name", "guardian_phone", "city")
 
 
 def current_year(clock: Clock, tz: ZoneInfo) -> int:
@@ -96,20 +120,17 @@ def is_minor(reg: dict[str, Any], year: int) -> bool:
 
 
 def next_step(step: str, reg: dict[str, Any], year: int) -> str:
-    after = FLOW[FLOW.index(step) + 1]
-    if after == "guardian" and not is_minor(reg, year):
-        return "region"
-    return after
+    index = FLOW.index(step) + 1
+    while FLOW[index] in MINOR_STEPS and not is_minor(reg, year):
+        index += 1
+    return FLOW[index]
 
 
 def previous_step(step: str, reg: dict[str, Any], year: int) -> str | None:
-    index = FLOW.index(step)
-    if index == 0:
-        return None
-    before = FLOW[index - 1]
-    if before == "guardian" and not is_minor(reg, year):
-        return "birth_year"
-    return before
+    index = FLOW.index(step) - 1
+    while index >= 0 and FLOW[index] in MINOR_STEPS and not is_minor(reg, year):
+        index -= 1
+    return FLOW[index] if index >= 0 else None
 
 
 async def get_reg(state: FSMContext) -> dict[str, Any]:
@@ -125,14 +146,33 @@ async def put_reg(state: FSMContext, **values: Any) -> dict[str, Any]:
     return reg
 
 
-def summary_text(reg: dict[str, Any]) -> str:
+async def count_try(state: FSMContext, step: str) -> int:
+    """One more refused typed answer at `step`; how many in a row now."""
+    data = await state.get_data()
+    tries = int(data.get("tries") or 0) + 1 if data.get("tries_at") == step else 1
+    await state.update_data(tries=tries, tries_at=step)
+    return tries
+
+
+def summary_text(reg: dict[str, Any], year: int) -> str:
     lines = [_("Please check your details:"), ""]
     for name in EDITABLE:
         spec = FIELDS[name]
+        if name == "guardian_name":
+            if is_minor(reg, year):
+                contact = guardian_contact(reg.get("guardian_name"), reg.get("guardian_phone"))
+                lines.append(f"<b>{spec.label()}:</b> {contact}")
+            continue
         lines.append(f"<b>{spec.label()}:</b> {spec.show(reg.get(name))}")
-    if reg.get("guardian_consent"):
+    if reg.get("guardian_consent") and is_minor(reg, year):
         lines.append("✅ " + _("A parent or guardian agrees."))
     return "\n".join(lines)
+
+
+def understood(name: str, value: Any) -> str:
+    """"✅ Phone: +7 701 234 56 78": what was just taken, on top of the next question."""
+    spec = FIELDS[name]
+    return f"✅ {spec.label()}: {spec.show(value)}"
 
 
 def _keyboard(rows: list[list[InlineKeyboardButton]], *, back: bool = True) -> InlineKeyboardMarkup:
@@ -172,6 +212,20 @@ def guardian_text(reg: dict[str, Any], year: int) -> str:
     )
 
 
+def guardian_keyboard() -> InlineKeyboardMarkup:
+    return _keyboard(
+        [
+            [_button("✅ " + _("My parent/guardian agrees"), "guardian", "yes")],
+            [_button(_("No"), "guardian", "no")],
+        ]
+    )
+
+
+def _interface_locale() -> str:
+    i18n = I18n.get_current(no_error=True)
+    return i18n.current_locale if i18n is not None else "en"
+
+
 async def ask_step(
     message: AnyMessage,
     state: FSMContext,
@@ -180,9 +234,14 @@ async def ask_step(
     year: int,
     hint: str | None = None,
     editing: bool | None = None,
+    confirm: Confirm | None = None,
+    prefix: str | None = None,
 ) -> None:
-    """Move the dialog to `step` and send its question; remembers the live message id.
+    """Move the dialog to `step` and show its question; remembers the live message id.
 
+    `hint` (a refusal, a note) and `prefix` (what was understood) go above the question;
+    `confirm` shows a confirmation of a typed answer instead of the question. The question
+    replaces `message` when that is the live question a button was pressed on.
     `editing`: True when the step was opened from the summary's Edit (it returns there),
     None to keep the current mode."""
     await state.set_state(getattr(RegStates, step))
@@ -190,63 +249,95 @@ async def ask_step(
     reg: dict[str, Any] = dict(data.get("reg") or {})
     if editing is None:
         editing = bool(data.get("editing"))
+    edit = isinstance(message, Message) and data.get("msg") == message.message_id
+    spec = FIELDS.get(step)
+    reply_kb = data.get("reply_kb")
+    if step == "languages" and "languages" not in reg:
+        reg["languages"] = [_interface_locale()]  # a suggestion, shown ticked: untick it if wrong
+        data["reg"] = reg
+    above = "\n\n".join(part for part in (prefix, hint) if part)
 
-    def with_hint(text: str) -> str:
-        return text if hint is None else f"{hint}\n\n{text}"
+    reply_nav = False
+    if spec is not None and spec.shares_contact:
+        reply_kb = "contact"
+    elif reply_kb == "contact":
+        if spec is not None and step in TYPED_STEPS and not spec.optional:
+            reply_nav, reply_kb = True, "nav"  # Back and Cancel replace the contact button
+        else:
+            await message.answer(prefix or "✅", reply_markup=REMOVE_REPLY_KEYBOARD)
+            above, reply_kb = hint or "", None
 
-    if step in FIELDS:
-        sent = await ask(message, FIELDS[step], reg.get(step), hint=hint)  # type: ignore[arg-type]
+    def with_above(text: str) -> str:
+        return f"{above}\n\n{text}" if above else text
+
+    if spec is not None:
+        markup = options_keyboard(spec.name, confirm.options) if confirm is not None else None
+        sent = await ask(
+            message, spec, reg.get(step), hint=above or None, edit=edit, reply_nav=reply_nav, markup=markup,
+            text=confirm.text if confirm is not None else None,
+        )
     elif step == "language":
-        sent = await message.answer(
-            with_hint(language_greeting(bool(data.get("greet_all")))), reply_markup=language_step_keyboard()
+        sent = await show_question(
+            message,
+            with_above(language_greeting(bool(data.get("greet_all")))),
+            language_step_keyboard(),
+            edit=edit,
         )
     elif step == "consent":
-        sent = await message.answer(
-            with_hint(consent_text()),
-            reply_markup=_keyboard([[_button("✅ " + _("I agree"), "consent", "yes")]]),
+        sent = await show_question(
+            message,
+            with_above(consent_text()),
+            _keyboard([[_button("✅ " + _("I agree"), "consent", "yes")]]),
+            edit=edit,
         )
     elif step == "guardian":
-        sent = await message.answer(
-            with_hint(guardian_text(reg, year)),
-            reply_markup=_keyboard(
-                [
-                    [_button("✅ " + _("My parent/guardian agrees"), "guardian", "yes")],
-                    [_button(_("No"), "guardian", "no")],
-                ]
-            ),
-        )
+        sent = await show_question(message, with_above(guardian_text(reg, year)), guardian_keyboard(), edit=edit)
     elif step == "summary":
-        sent = await message.answer(
-            with_hint(summary_text(reg)),
-            reply_markup=_keyboard(
+        sent = await show_question(
+            message,
+            with_above(summary_text(reg, year)),
+            _keyboard(
                 [[_button("✏️ " + _("Edit"), "summary", "edit"), _button("✅ " + _("Confirm"), "summary", "confirm")]]
             ),
+            edit=edit,
         )
     elif step == "edit":
         builder = InlineKeyboardBuilder()
         for name in EDITABLE:
-            builder.button(text=FIELDS[name].label(), callback_data=PickCb(field="edit", code=name))
+            if name != "guardian_name" or is_minor(reg, year):
+                builder.button(text=FIELDS[name].label(), callback_data=PickCb(field="edit", code=name))
         builder.adjust(2)
         builder.row(*nav_buttons())
-        sent = await message.answer(with_hint(_("What would you like to change?")), reply_markup=builder.as_markup())
+        sent = await show_question(
+            message, with_above(_("What would you like to change?")), builder.as_markup(), edit=edit
+        )
     else:  # pragma: no cover - a programming error
         raise ValueError(f"unknown registration step {step!r}")
     data["msg"] = sent.message_id
     data["editing"] = editing and step != "summary"
+    data["pending"] = list(confirm.pending) if confirm is not None else []
+    data["reply_kb"] = reply_kb
+    if data.get("tries_at") != step:
+        data["tries"], data["tries_at"] = 0, step
     await state.set_data(data)
 
 
-async def after_step(message: AnyMessage, state: FSMContext, step: str, *, year: int) -> None:
+async def after_step(message: AnyMessage, state: FSMContext, step: str, *, year: int, prefix: str | None = None) -> None:
     """A step is answered: go on to the next one, or back to the summary when editing."""
     data = await state.get_data()
     reg = dict(data.get("reg") or {})
     if data.get("editing"):
         if step == "birth_year" and is_minor(reg, year) and not reg.get("guardian_consent"):
-            await ask_step(message, state, "guardian", year=year)
-            return
-        await ask_step(message, state, "summary", year=year)
+            target = "guardian"
+        elif step == "guardian":
+            target = "guardian_name"
+        elif step == "guardian_name":
+            target = "guardian_phone"
+        else:
+            target = "summary"
+        await ask_step(message, state, target, year=year, prefix=prefix)
         return
-    await ask_step(message, state, next_step(step, reg, year), year=year)
+    await ask_step(message, state, next_step(step, reg, year), year=year, prefix=prefix)
 
 
 async def go_back(message: AnyMessage, state: FSMContext, step: str, *, year: int) -> None:
@@ -287,11 +378,13 @@ __all__ = [
     "after_step",
     "ask_step",
     "begin",
+    "count_try",
     "current_year",
     "get_reg",
     "go_back",
     "put_reg",
     "resume",
     "step_of",
+    "understood",
     "year_of",
 ]

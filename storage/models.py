@@ -83,11 +83,13 @@ class Volunteer(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     region: Mapped[str | None] = mapped_column(String(8), index=True)  # ISO 3166-2:KZ
     city: Mapped[str | None] = mapped_column(String(100))
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     locale: Mapped[str | None] = mapped_column(String(8))
     consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     guardian_consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A minor's parent or guardian who agreed (consent time above); phone in E.164.
+    guardian_name: Mapped[str | None] = mapped_column(String(200))
+    guardian_phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16), default=VolunteerStatus.ACTIVE, index=True)
     paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     source: Mapped[str] = mapped_column(String(16), default="bot")  # bot | import
@@ -101,6 +103,9 @@ class Volunteer(Base):
     )
     skills_rows: Mapped[list[VolunteerSkill]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="VolunteerSkill.code"
+    )
+    languages_rows: Mapped[list[VolunteerLanguage]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="VolunteerLanguage.code"
     )
 
     @property
@@ -119,6 +124,16 @@ class Volunteer(Base):
     @skills.setter
     def skills(self, codes: list[str]) -> None:
         self.skills_rows = [VolunteerSkill(code=code) for code in dict.fromkeys(codes)]
+
+    @property
+    def languages(self) -> list[str]:
+        """Spoken languages, ISO 639-1 codes sorted alphabetically (bot.domain.languages
+        orders them for showing)."""
+        return [row.code for row in self.languages_rows]
+
+    @languages.setter
+    def languages(self, codes: list[str]) -> None:
+        self.languages_rows = [VolunteerLanguage(code=code) for code in dict.fromkeys(codes)]
 
     @property
     def is_registered(self) -> bool:
@@ -150,6 +165,17 @@ class VolunteerSkill(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
 
     __table_args__ = (Index("ix_volunteer_skills_code", "code", "volunteer_id"),)
+
+
+class VolunteerLanguage(Base):
+    """One row per (volunteer, spoken language): callers are chosen by language."""
+
+    __tablename__ = "volunteer_languages"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)  # ISO 639-1 where there is one
+
+    __table_args__ = (Index("ix_volunteer_languages_code", "code", "volunteer_id"),)
 
 
 class Role(Base):
@@ -392,6 +418,7 @@ __all__ = [
     "UtcDateTime",
     "Volunteer",
     "VolunteerDirection",
+    "VolunteerLanguage",
     "VolunteerSkill",
     "VolunteerStatus",
 ]

@@ -1,5 +1,9 @@
 """Helpers for the registration end-to-end tests: drive the dialog step by step over the
-fake Bot API, always waiting for the bot's answer before the next action."""
+fake Bot API, always waiting for the bot's answer before the next action.
+
+The dialog's order: language, consent, name, phone, year of birth, [a minor's guardian:
+consent, name, phone], region, city, directions, skills, availability, spoken languages,
+summary."""
 
 from __future__ import annotations
 
@@ -26,12 +30,23 @@ CONSENT = (
 )
 ASK_NAME = "What is your full name? Please type your first and last name."
 ASK_PHONE = "What is your phone number? Press “Share my contact” below, or type it, for example +7 701 234 56 78."
-ASK_YEAR = "What year were you born? Type four digits, for example 1995."
+ASK_YEAR = "What year were you born? For example 1995. You can also type your age."
 ASK_REGION = "Which region do you live in?"
 ASK_CITY = "Which city, town or district? Type it, or press Skip."
 ASK_DIRECTIONS = "Which directions interest you? Tick one or more, then press Done."
 ASK_SKILLS = "What skills do you have? Tick any that apply (or none), then press Done."
 ASK_AVAILABILITY = "When can you help? Tick one or more, then press Done."
+ASK_LANGUAGES = (
+    "Which languages do you speak? Tick them, type the names of any others (for example: Uzbek, German), "
+    "then press Done."
+)
+ASK_GUARDIAN_NAME = (
+    "What is the name of your parent or guardian who agrees? Please type their first name and surname."
+)
+ASK_GUARDIAN_PHONE = (
+    "What is their phone number? For example +7 701 234 56 78. The coordinators of the tasks you sign up for "
+    "will see it, to reach them if needed."
+)
 SUMMARY = "Please check your details:"
 MENU = "What would you like to do?"
 STALE = "This button is no longer active. Send /start to see the menu."
@@ -80,6 +95,13 @@ class Dialog:
             return None
         return await self.expect(then, locale=locale)
 
+    async def reply_button(self, label: str, then: str | None = None) -> FakeMessage | None:
+        """Press a button of the reply keyboard shown now (it sends its text)."""
+        keyboard = self.user.reply_keyboard
+        assert keyboard is not None and label in keyboard.button_texts(), (label, keyboard)
+        await self.user.send_text(label)
+        return None if then is None else await self.expect(then)
+
     async def tick(self, msgid: str) -> None:
         """Toggle a multi-select choice and wait until the keyboard shows the tick change."""
         label = self.t(msgid)
@@ -109,7 +131,6 @@ class Dialog:
     async def to_phone(self, name: str = "Aigerim Nurlanovna") -> None:
         await self.to_name()
         await self.say(name, ASK_PHONE)
-        await self.expect("Or go back, or cancel:")
 
     async def to_year(self, phone: str = "+7 701 234 56 78") -> None:
         await self.to_phone()
@@ -136,7 +157,8 @@ class Dialog:
         await self.tick("IT")
         await self.tap(self.t("Done ➡️"), ASK_AVAILABILITY)
         await self.tick("Weekends")
-        await self.tap(self.t("Done ➡️"), SUMMARY)
+        await self.tap(self.t("Done ➡️"), ASK_LANGUAGES)
+        await self.tap(self.t("Done ➡️"), SUMMARY)  # the interface language is ticked already
 
     async def confirm(self) -> FakeMessage:
         await self.user.press("✅ " + self.t("Confirm"))

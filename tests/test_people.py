@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.catalog import DIRECTIONS, REGIONS, keep_known
-from bot.domain.people import normalize_phone, parse_birth_year, parse_city, parse_full_name
+from bot.domain.people import format_phone, name_words, normalize_phone, parse_city, parse_full_name
 
 
 @pytest.mark.parametrize(
@@ -46,10 +46,45 @@ def test_full_name(raw: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("2000", 2000), ("2019", 2019), ("2020", None), ("1926", 1926), ("1925", None), ("abc", None), ("20 00", None)],
+    [
+        ("Айгүл Нұрланқызы", "Айгүл Нұрланқызы"),
+        ("Aigerim Nurlanovna", "Aigerim Nurlanovna"),
+        ("Әлия Қ.", "Әлия Қ."),
+        ("Анна-Мария Ли", "Анна-Мария Ли"),
+        ("Ержан Ахметов Серікұлы", "Ержан Ахметов Серікұлы"),
+        ("<b>& Co", "<b>& Co"),
+        ("Айгүл", None),  # one word: a surname is needed too
+        ("Aigerim", None),
+        ("Анна-Мария", None),
+        ("Айгүл 7", None),  # the second word has no letter
+        ("x", None),
+        ("a" * 5000, None),
+    ],
 )
-def test_birth_year_gives_age_7_to_100(raw: str, expected: int | None) -> None:
-    assert parse_birth_year(raw, current_year=2026) == expected
+def test_full_name_needs_two_words(raw: str, expected: str | None) -> None:
+    assert parse_full_name(raw, min_words=2) == expected
+
+
+def test_name_words() -> None:
+    assert [name_words(n) for n in ("Айгүл", "Айгүл Нұрланқызы", "  A  B  C ", "7 7", "")] == [1, 2, 3, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+77010610001", "+7 701 061 00 01"),
+        ("+77771234567", "+7 777 123 45 67"),
+        ("+77272500000", "+7 7272 50 00 00"),
+        ("+79161234567", "+7 916 123 45 67"),
+        ("+442079460958", "+44 20 7946 0958"),
+        (None, ""),
+        ("not a phone", "not a phone"),
+    ],
+)
+def test_phones_are_shown_grouped(stored: str | None, shown: str) -> None:
+    assert format_phone(stored) == shown
+    if stored and stored.startswith("+"):
+        assert normalize_phone(shown) == stored  # what is shown reads back to what is stored
 
 
 def test_city() -> None:

@@ -23,6 +23,22 @@ from tests.registration_support import ASK_NAME, ASK_PHONE, ASK_REGION, ASK_YEAR
 
 USER = 7_001
 OTHER = 7_002
+YEAR_QUESTION = "What year were you born? For example 1995. You can also type your age."
+GUARDIAN_NAME_QUESTION = (
+    "What is the name of your parent or guardian who agrees? Please type their first name and surname."
+)
+GUARDIAN_PHONE_QUESTION = (
+    "What is their phone number? For example +7 701 234 56 78. The coordinators of the tasks you sign up for "
+    "will see it, to reach them if needed."
+)
+LANGUAGES_QUESTION = (
+    "Which languages do you speak? Tick them, type the names of any others (for example: Uzbek, German), "
+    "then press Done."
+)
+
+
+def PHONE_QUESTION(bot: RunningBot) -> str:  # noqa: N802 - reads as the constant it stands for
+    return t(bot, "What is your phone number? Press “Share my contact” below, or type it, for example +7 701 234 56 78.")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -77,9 +93,11 @@ async def register(
     await bot.services.users.set_locale(user_id, locale)
 
 
-def is_card(bot: RunningBot, locale: str = "ru") -> Callable[[FakeMessage], bool]:
+def is_card(bot: RunningBot, locale: str = "ru", *, saved: bool = False) -> Callable[[FakeMessage], bool]:
+    """The profile card (`saved`: with "✅ Saved." on top, as after an edit)."""
     title = "👤 " + t(bot, "My profile", locale)
-    return lambda m: (m.text or "").startswith(title) and bool(m.buttons())
+    top = "✅ " + t(bot, "Saved.", locale) + "\n\n" if saved else ""
+    return lambda m: (m.text or "").startswith(top + title) and bool(m.buttons())
 
 
 def has(text: str) -> Callable[[FakeMessage], bool]:
@@ -128,7 +146,7 @@ async def test_profile_in_russian_shows_every_field_html_escaped(bot: RunningBot
     text = txt(card)
     assert text.startswith("👤 Мой профиль")
     assert "<b>& Co" in text  # shown as typed, not parsed as HTML
-    assert "+77011234567" in text and "1990" in text and "Медеу" in text
+    assert "+7 701 123 45 67" in text and "1990" in text and "Медеу" in text
     assert "Алматы" in text  # KZ-75, translated
     assert "Здравоохранение, Экология" in text  # catalog order, translated
     assert t(bot, "IT") in text and t(bot, "Weekends") in text
@@ -195,9 +213,11 @@ async def test_edit_the_name_rejects_bad_input_and_saves_a_good_one(bot: Running
     assert (await row(bot)).full_name == "Айгерім Нұрланқызы"
     await user.send_sticker()
     await user.wait_for_message(has(t(bot, "I can only read text here. Please type your answer.")))
+    await user.send_text("Нұрсұлтан")  # one word: a surname is needed too
+    await user.wait_for_message(has(t(bot, "Please type your first name and your surname, for example “Aigerim "
+                                           "Nurlanovna”: the coordinators need both to tell volunteers apart.")))
     await user.send_text("  Нұрсұлтан   <Әбішұлы> & Co ")
-    await user.wait_for_message(has("✅ " + t(bot, "Saved.")))
-    card = await user.wait_for_message(is_card(bot))
+    card = await user.wait_for_message(is_card(bot, saved=True))  # one message: "Saved." and the card
     assert "Нұрсұлтан <Әбішұлы> & Co" in txt(card)
     assert (await row(bot)).full_name == "Нұрсұлтан <Әбішұлы> & Co"
     # The dialog is over: more text is not taken as a name.
@@ -213,11 +233,13 @@ async def test_edit_the_phone_typed_invalid_taken_and_valid(bot: RunningBot, fak
     user = fake.user(USER)
     await open_profile(bot, fake)
     await user.press("✏️ " + t(bot, "Phone"))
-    await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
-    assert user.reply_keyboard is not None  # "Share my contact"
+    question = await user.wait_for_message(has(PHONE_QUESTION(bot)))
+    # One message: the question, with Share my contact, Back and Cancel on its reply keyboard.
+    assert user.reply_keyboard is question
+    assert question.button_texts() == ["📱 " + t(bot, "Share my contact"), "⬅️ Назад", "✖️ " + t(bot, "Cancel")]
 
     await user.send_text("12345")
-    await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
+    await user.wait_for_message(has(PHONE_QUESTION(bot)))
     assert (await row(bot)).phone == "+77011234567"
 
     await user.send_text("8 701 765 43 21")  # the other volunteer's number
@@ -230,7 +252,7 @@ async def test_edit_the_phone_typed_invalid_taken_and_valid(bot: RunningBot, fak
     await user.send_text("8 (701) 555-44-33")
     await user.wait_for_message(has("✅ " + t(bot, "Saved.")))
     card = await user.wait_for_message(is_card(bot))
-    assert "+77015554433" in txt(card)
+    assert "+7 701 555 44 33" in txt(card)
     assert (await row(bot)).phone == "+77015554433"
     assert main_keyboard_shown(bot, user)  # the contact keyboard gave way to the main one
     await assert_clean(fake)
@@ -241,9 +263,9 @@ async def test_edit_the_phone_with_a_shared_contact(bot: RunningBot, fake: FakeT
     user = fake.user(USER)
     await open_profile(bot, fake)
     await user.press("✏️ " + t(bot, "Phone"))
-    await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
+    await user.wait_for_message(has(PHONE_QUESTION(bot)))
     await user.send_contact("+7 702 111 22 33", user_id=OTHER)  # someone else's card: refused
-    await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
+    await user.wait_for_message(has(PHONE_QUESTION(bot)))
     assert (await row(bot)).phone == "+77011234567"
     await user.send_contact("77021112233")
     await user.wait_for_message(is_card(bot))
@@ -251,18 +273,40 @@ async def test_edit_the_phone_with_a_shared_contact(bot: RunningBot, fake: FakeT
     await assert_clean(fake)
 
 
-async def test_edit_the_region(bot: RunningBot, fake: FakeTelegram) -> None:
+async def test_edit_the_region_typed_or_tapped(bot: RunningBot, fake: FakeTelegram) -> None:
     await register(bot)
     user = fake.user(USER)
-    await open_profile(bot, fake)
+    card = await open_profile(bot, fake)
     await user.press("✏️ " + t(bot, "Region"))
-    await user.wait_for_message(has(t(bot, "Which region do you live in?")))
-    await user.send_text("Шымкент")  # typing where buttons are expected: re-asked
-    await user.wait_for_message(has(t(bot, "Please choose with the buttons below.")))
-    await user.press("Шымкент")
-    card = await user.wait_for_message(is_card(bot))
+    question = await user.wait_for_message(has(t(bot, "Which region do you live in?")))
+    assert question.message_id == card.message_id  # the card became the question
+    await user.send_text("Шымкент")  # typed: understood
+    card = await user.wait_for_message(is_card(bot, saved=True))
     assert "Шымкент" in txt(card)
     assert (await row(bot)).region == "KZ-79"
+
+    # "Алматы" is the city or the region around it: asked with buttons.
+    await user.press("✏️ " + t(bot, "Region"))
+    await user.wait_for_message(has(t(bot, "Which region do you live in?")))
+    await user.send_text("алматы")
+    confirm = await user.wait_for_message(has(t(bot, "{typed} can mean more than one region. Which one?").format(
+        typed="«алматы»")))
+    assert confirm.button_texts()[:3] == ["Алматы", "Алматинская область", "🗺 " + t(bot, "All regions")]
+    assert (await row(bot)).region == "KZ-79"  # nothing saved before the choice
+    await user.press("Алматинская область")
+    card = await user.wait_for_message(is_card(bot, saved=True))
+    assert card.message_id == confirm.message_id and "Алматинская область" in txt(card)
+    assert (await row(bot)).region == "KZ-19"
+
+    # A place that is no region: said so, nothing changes; then a tap still works.
+    await user.press("✏️ " + t(bot, "Region"))
+    await user.wait_for_message(has(t(bot, "Which region do you live in?")))
+    await user.send_text("Москва <b>")
+    refusal = await user.wait_for_message(has(t(bot, "Which region do you live in?")))
+    assert "«Москва <b>»" in txt(refusal) and "«Москва &lt;b&gt;»" in refusal.source
+    await user.press("Астана")
+    await user.wait_for_message(is_card(bot, saved=True))
+    assert (await row(bot)).region == "KZ-71"
     await assert_clean(fake)
 
 
@@ -289,9 +333,21 @@ async def test_edit_directions_multi_select(bot: RunningBot, fake: FakeTelegram)
     await user.press("Уход за пожилыми" if "Уход за пожилыми" in user.button_texts() else t(bot, "Elderly care"))
     await user.wait_for_message(lambda m: "✅ " + t(bot, "Elderly care") in m.button_texts())
     await user.press(t(bot, "Done ➡️"))
-    card = await user.wait_for_message(is_card(bot))
+    card = await user.wait_for_message(is_card(bot, saved=True))
+    assert card.message_id == question.message_id  # the question became the card again
     assert f"{t(bot, 'Elderly care')}, Образование" in txt(card)
     assert sorted((await row(bot)).directions) == ["education", "elderly"]
+
+    # Typed names tick; "готово" finishes.
+    await user.press("✏️ " + t(bot, "Directions"))
+    await user.wait_for_message(has(t(bot, "Which directions interest you? Tick one or more, then press Done.")))
+    await user.send_text("здоровье, ЧС")
+    ticked = await user.wait_for_message(has("✅ " + t(bot, "Ticked: {names}.").format(names="Здравоохранение, ЧС и поиск людей")))
+    assert {"✅ Здравоохранение", "✅ ЧС и поиск людей", "✅ Образование"} <= set(ticked.button_texts())
+    assert sorted((await row(bot)).directions) == ["education", "elderly"]  # not saved yet
+    await user.send_text("Готово")
+    await user.wait_for_message(is_card(bot, saved=True))
+    assert sorted((await row(bot)).directions) == ["education", "elderly", "emergency", "health"]
     await assert_clean(fake)
 
 
@@ -300,8 +356,8 @@ async def test_back_from_an_edit_returns_to_the_profile_unchanged(bot: RunningBo
     user = fake.user(USER)
     await open_profile(bot, fake)
     await user.press("✏️ " + t(bot, "Phone"))
-    question = await user.wait_for_message(has(t(bot, "Or go back, or cancel:")))
-    await user.press("⬅️ Назад")
+    question = await user.wait_for_message(has(PHONE_QUESTION(bot)))
+    await user.send_text("⬅️ Назад")  # the reply keyboard's Back
     await user.wait_for_message(is_card(bot))
     assert main_keyboard_shown(bot, user)  # not "Share my contact" any more
     assert (await row(bot)).phone == "+77011234567"
@@ -310,7 +366,7 @@ async def test_back_from_an_edit_returns_to_the_profile_unchanged(bot: RunningBo
     await user.wait_for_message()
     assert (await row(bot)).phone == "+77011234567"
 
-    # A button of the closed question, pressed anyway: answered as stale, nothing changes.
+    # A Back button on the closed question, pressed anyway: answered as stale, nothing changes.
     pressed = await user.press_data(NavCb(action="back").pack(), question.message_id)
     assert (await answer_of(fake, pressed))["show_alert"]
     assert (await row(bot)).phone == "+77011234567"
@@ -318,7 +374,7 @@ async def test_back_from_an_edit_returns_to_the_profile_unchanged(bot: RunningBo
     await user.press("✏️ " + t(bot, "City or district"))
     await user.wait_for_message(has(t(bot, "Which city, town or district? Type it, or press Skip.")))
     await user.press(t(bot, "Skip ➡️"))
-    card = await user.wait_for_message(is_card(bot))
+    card = await user.wait_for_message(is_card(bot, saved=True))
     assert (await row(bot)).city is None
     assert f"{t(bot, 'City or district')}: —" in txt(card)
     await assert_clean(fake)
@@ -337,24 +393,72 @@ async def test_interface_language_points_to_the_language_command(bot: RunningBot
 async def test_a_birth_year_under_18_needs_a_guardian(bot: RunningBot, fake: FakeTelegram) -> None:
     await register(bot)
     user = fake.user(USER)
-    await open_profile(bot, fake)
+    card = await open_profile(bot, fake)
+    assert "✏️ " + t(bot, "Parent or guardian") not in card.button_texts()  # an adult has none
     await user.press("✏️ " + t(bot, "Year of birth"))
-    await user.wait_for_message(has(t(bot, "What year were you born? Type four digits, for example 1995.")))
+    await user.wait_for_message(has(t(bot, YEAR_QUESTION)))
     await user.send_text("2011")  # 15 in 2026
     await user.wait_for_message(lambda m: "✅ " + t(bot, "My parent/guardian agrees") in m.button_texts())
     await user.press(t(bot, "No"))
-    await user.wait_for_message(is_card(bot))
+    refused = t(bot, "Without a guardian's consent I cannot record this year of birth, so nothing was changed. "
+                     "Talk to your parent or guardian and try again.")
+    await user.wait_for_message(lambda m: txt(m).startswith(refused) and "👤 Мой профиль" in txt(m))
     volunteer = await row(bot)
     assert volunteer.birth_year == 1990 and volunteer.guardian_consent_at is None
 
     await user.press("✏️ " + t(bot, "Year of birth"))
-    await user.wait_for_message(has(t(bot, "What year were you born? Type four digits, for example 1995.")))
-    await user.send_text("2011")
+    await user.wait_for_message(has(t(bot, YEAR_QUESTION)))
+    await user.send_text("15 лет")  # an age: confirmed as a year
+    await user.wait_for_message(has(t(bot, "You are {age}, so you were born in {year}. Is that right?").format(
+        age=15, year=2011)))
+    await user.press("✅ " + t(bot, "Yes, {year}").format(year=2011))
     await user.wait_for_message(lambda m: "✅ " + t(bot, "My parent/guardian agrees") in m.button_texts())
     await user.press("✅ " + t(bot, "My parent/guardian agrees"))
-    await user.wait_for_message(is_card(bot))
+    await user.wait_for_message(has(t(bot, GUARDIAN_NAME_QUESTION)))
+    assert (await row(bot)).birth_year == 1990  # nothing stored before the guardian is complete
+    await user.send_text("Гүлнар Сәрсенова")
+    await user.wait_for_message(has(t(bot, GUARDIAN_PHONE_QUESTION)))
+    await user.send_text("+7 701 123 45 67")  # the volunteer's own number: refused
+    await user.wait_for_message(has(t(bot, GUARDIAN_PHONE_QUESTION)))
+    await user.send_text("8 777 000 11 22")
+    card = await user.wait_for_message(is_card(bot, saved=True))
+    assert f"{t(bot, 'Parent or guardian')}: Гүлнар Сәрсенова, +7 777 000 11 22" in txt(card)
     volunteer = await row(bot)
     assert volunteer.birth_year == 2011 and volunteer.guardian_consent_at is not None
+    assert (volunteer.guardian_name, volunteer.guardian_phone) == ("Гүлнар Сәрсенова", "+77770001122")
+
+    # The guardian is editable from the card.
+    await user.press("✏️ " + t(bot, "Parent or guardian"))
+    await user.wait_for_message(has(t(bot, GUARDIAN_NAME_QUESTION)))
+    await user.send_text("Ерлан Сәрсенов")
+    await user.wait_for_message(has(t(bot, GUARDIAN_PHONE_QUESTION)))
+    await user.send_text("+7 777 000 11 33")
+    await user.wait_for_message(is_card(bot, saved=True))
+    volunteer = await row(bot)
+    assert (volunteer.guardian_name, volunteer.guardian_phone) == ("Ерлан Сәрсенов", "+77770001133")
+    await assert_clean(fake)
+
+
+async def test_spoken_languages_are_edited_apart_from_the_interface_language(bot: RunningBot, fake: FakeTelegram) -> None:
+    await register(bot)  # speaks kk and ru, the interface is ru
+    user = fake.user(USER)
+    await open_profile(bot, fake)
+    await user.press("✏️ " + t(bot, "Languages"))
+    question = await user.wait_for_message(has(t(bot, LANGUAGES_QUESTION)))
+    assert {"✅ " + t(bot, "Kazakh"), "✅ " + t(bot, "Russian"), t(bot, "English")} <= set(question.button_texts())
+    await user.press("✅ " + t(bot, "Russian"))  # untick Russian
+    await user.wait_for_message(lambda m: t(bot, "Russian") in m.button_texts())
+    await user.send_text("узбекский, немецкий")  # other languages by name
+    ticked = await user.wait_for_message(has(t(bot, "Ticked: {names}.").format(names="Узбекский, Немецкий")))  # as typed
+    assert {"✅ Узбекский", "✅ Немецкий"} <= set(ticked.button_texts())
+    await user.press("✅ Немецкий")  # a typed language can be unticked like the others (its button goes)
+    await user.wait_for_message(lambda m: "✅ Немецкий" not in m.button_texts() and "✅ Узбекский" in m.button_texts())
+    await user.press(t(bot, "Done ➡️"))
+    card = await user.wait_for_message(is_card(bot, saved=True))
+    assert f"{t(bot, 'Languages')}: {t(bot, 'Kazakh')}, Узбекский" in txt(card)
+    assert f"{t(bot, 'Interface language')}: Русский" in txt(card)
+    volunteer = await row(bot)
+    assert volunteer.languages == ["kk", "uz"] and volunteer.locale == "ru"
     await assert_clean(fake)
 
 

@@ -12,6 +12,7 @@ from tests.e2e_support import RunningBot
 from tests.registration_support import (
     ASK_AVAILABILITY,
     ASK_DIRECTIONS,
+    ASK_LANGUAGES,
     ASK_NAME,
     ASK_PHONE,
     ASK_REGION,
@@ -44,13 +45,20 @@ async def test_first_start_registers_in_the_chosen_language(
     assert "✅ " + d.t("I agree") in consent.button_texts()
     assert "✖️ " + d.t("Cancel") in consent.button_texts()
     await d.tap("✅ " + d.t("I agree"), ASK_NAME)
-    await d.say("Aigerim Nurlanovna", ASK_PHONE)
-    nav = await d.expect("Or go back, or cancel:")
-    assert nav.button_texts() == ["⬅️ " + d.t("Back"), "✖️ " + d.t("Cancel")]
-    assert d.user.reply_keyboard is not None  # "Share my contact"
+    before = len(d.user.messages)
+    phone_question = await d.say("Aigerim Nurlanovna", ASK_PHONE)
+    # One message: the question with "Share my contact", Back and Cancel on its reply keyboard.
+    assert len(d.user.messages) == before + 1 and d.user.reply_keyboard is phone_question
+    assert phone_question.button_texts() == [
+        "📱 " + d.t("Share my contact"), "⬅️ " + d.t("Back"), "✖️ " + d.t("Cancel")
+    ]
     await d.user.press("📱 " + d.t("Share my contact"))  # the request_contact button: own contact
-    await d.expect(ASK_YEAR)
-    assert d.user.reply_keyboard is None  # removed after the phone step
+    year_question = await d.expect(ASK_YEAR)
+    # The phone as understood, on top of the year question; Back and Cancel stay, the contact button goes.
+    phone_shown = "+7 700 000 10 01"
+    assert year_question.text.startswith(f"✅ {d.t('Phone')}: {phone_shown}")
+    assert d.user.reply_keyboard.button_texts() == ["⬅️ " + d.t("Back"), "✖️ " + d.t("Cancel")]
+    assert len(d.user.messages) == before + 2
     await d.say("1990", ASK_REGION)
     region_buttons = d.user.last_message.button_texts()
     assert len(region_buttons) == 20 + 2
@@ -59,9 +67,19 @@ async def test_first_start_registers_in_the_chosen_language(
     summary = d.user.last_message
     assert d.t("Almaty Region") in summary.text and "Qaskeleñ" in summary.text
     assert d.t("Ecology") in summary.text and d.t("Elderly care") in summary.text
+    assert f"{d.t('Phone')}: {phone_shown}" in summary.text
+    assert f"{d.t('Languages')}: {d.t({'kk': 'Kazakh', 'ru': 'Russian', 'en': 'English'}[locale])}" in summary.text
     menu = await d.confirm()
     assert menu.text == d.t(MENU)
     assert "👤 " + d.t("My profile") in menu.button_texts()
+    # The dialog's Back/Cancel keyboard ends with it: the main keyboard takes its place.
+    assert "👤 " + d.t("My profile") in d.user.reply_keyboard.button_texts()
+    assert "⬅️ " + d.t("Back") not in d.user.reply_keyboard.button_texts()
+    # New messages for the whole dialog: the greeting, the phone, the year (after the phone),
+    # the region (after the year), the directions (after the typed city), thanks and the
+    # menu; every other question replaced the message whose button was pressed.
+    sent = [c for c in fake.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == "1001"]
+    assert len(sent) == 7, [c.params.get("text", "")[:30] for c in sent]
 
     if locale != "en":  # the catalogs really are in that language, not English fallbacks
         assert d.t(MENU) != MENU and d.t("Almaty Region") != "Almaty Region"
@@ -97,7 +115,6 @@ async def test_the_choice_wins_over_telegram_language_and_language_switches(
     assert d.user.last_message.text == d.visible(CONSENT, "kk")
     await d.tap("✅ " + d.t("I agree"), ASK_NAME)
     await d.say("Асқар Жұмабаев", ASK_PHONE)
-    await d.expect("Or go back, or cancel:")
     await d.say("87012345678", ASK_YEAR)
     await d.say("1985", ASK_REGION)
     assert d.t("Almaty") in d.user.last_message.button_texts()
@@ -130,15 +147,13 @@ async def test_the_choice_wins_over_telegram_language_and_language_switches(
 async def test_back_keeps_answers_and_edit_returns_to_the_summary(bot: RunningBot, fake: FakeTelegram) -> None:
     d = Dialog(bot, fake, 1003, "ru")
     await d.to_year()
-    # Back from the year: the phone step again, with its contact keyboard.
-    await d.tap("⬅️ " + d.t("Back"), ASK_PHONE)
-    await d.expect("Or go back, or cancel:")
-    assert d.user.reply_keyboard is not None
-    # Back from the phone: the name step, and the contact keyboard is gone.
-    await d.tap("⬅️ " + d.t("Back"), ASK_NAME)
-    assert d.user.reply_keyboard is None
+    # Back from the year (its reply keyboard's Back): the phone step again, with its contact keyboard.
+    await d.reply_button("⬅️ " + d.t("Back"), ASK_PHONE)
+    assert "📱 " + d.t("Share my contact") in d.user.reply_keyboard.button_texts()
+    # Back from the phone: the name step, and the contact button is gone.
+    await d.reply_button("⬅️ " + d.t("Back"), ASK_NAME)
+    assert "📱 " + d.t("Share my contact") not in d.user.reply_keyboard.button_texts()
     await d.say("Дана Серикова", ASK_PHONE)
-    await d.expect("Or go back, or cancel:")
     await d.say("+7 701 555 44 33", ASK_YEAR)
     await d.say("1999", ASK_REGION)
     await d.tap(d.t("Shymkent"), "Which city, town or district? Type it, or press Skip.")
@@ -151,9 +166,10 @@ async def test_back_keeps_answers_and_edit_returns_to_the_summary(bot: RunningBo
     await d.tap(d.t("Done ➡️"), ASK_SKILLS)
     await d.tap(d.t("Done ➡️"), ASK_AVAILABILITY)
     await d.tick("Weekdays")
+    await d.tap(d.t("Done ➡️"), ASK_LANGUAGES)
     await d.tap(d.t("Done ➡️"), SUMMARY)
     summary = d.user.last_message
-    assert "Дана Серикова" in summary.text and "+77015554433" in summary.text and d.t("Shymkent") in summary.text
+    assert "Дана Серикова" in summary.text and "+7 701 555 44 33" in summary.text and d.t("Shymkent") in summary.text
 
     # Edit the region: the chooser, the region step, then straight back to the summary.
     await d.tap("✏️ " + d.t("Edit"), "What would you like to change?")
@@ -169,10 +185,9 @@ async def test_back_keeps_answers_and_edit_returns_to_the_summary(bot: RunningBo
     # Edit the phone: shared contact, then the summary (not the rest of the dialog).
     await d.tap("✏️ " + d.t("Edit"), "What would you like to change?")
     await d.tap(d.t("Phone"), ASK_PHONE)
-    await d.expect("Or go back, or cancel:")
     await d.user.press("📱 " + d.t("Share my contact"))
     summary = await d.expect(SUMMARY)
-    assert d.user.phone_number in summary.text
+    assert "+7 700 000 10 03" in summary.text  # the shared number, grouped
     assert d.user.reply_keyboard is None
     await d.confirm()
     volunteer = await bot.services.volunteers.get(1003)
@@ -185,20 +200,22 @@ async def test_back_keeps_answers_and_edit_returns_to_the_summary(bot: RunningBo
 async def test_cancel_mid_dialog_saves_nothing(bot: RunningBot, fake: FakeTelegram) -> None:
     d = Dialog(bot, fake, 1004, "en")
     await d.to_phone()
-    assert d.user.reply_keyboard is not None
-    await d.say("/cancel", "Cancelled.")
+    # The phone question's own Cancel button (on its reply keyboard).
+    await d.reply_button("✖️ " + d.t("Cancel"), "Cancelled.")
     assert d.user.reply_keyboard is None  # the contact keyboard does not outlive the dialog
     assert await volunteer_count(bot) == 0
     # The next /start is a fresh start (the language is remembered: straight to consent).
     await d.say("/start", CONSENT)
     await d.tap("⬅️ " + d.t("Back"), HELLO)  # Back from the consent: the language step
     await d.tap("English", CONSENT)
+    consent_message = d.user.last_message
+    agree = consent_message.buttons()[0]["callback_data"]
     await d.tap("✅ " + d.t("I agree"), ASK_NAME)
-    await d.tap("✖️ " + d.t("Cancel"), "Cancelled.")
+    assert d.user.last_message.message_id == consent_message.message_id  # the consent became the question
+    await d.say("/cancel", "Cancelled.")
     assert await volunteer_count(bot) == 0
     # A button of the cancelled dialog changes nothing.
-    consent_message = next(m for m in d.user.messages if "✅ " + d.t("I agree") in m.button_texts())
-    callback = await d.user.press_data(consent_message.buttons()[0]["callback_data"], consent_message.message_id)
+    callback = await d.user.press_data(agree, consent_message.message_id)
     answer = await d.answer_of(callback)
     assert answer.get("text") == d.t("This button is no longer active. Send /start to see the menu.")
     assert await volunteer_count(bot) == 0
@@ -255,7 +272,6 @@ async def test_shared_contact_links_to_an_imported_record(bot: RunningBot, fake:
         imported_id = imported.id
     await d.to_name()
     await d.say("Ержан Ахметов", ASK_PHONE)
-    await d.expect("Or go back, or cancel:")
     await d.user.press("📱 " + d.t("Share my contact"))
     await d.expect(ASK_YEAR)
     await d.say("1980", ASK_REGION)
@@ -293,7 +309,6 @@ async def test_phone_of_another_account_and_someone_elses_contact_are_refused(
     await slow.user.press("✅ " + slow.t("Confirm"))
     refusal = await slow.expect(ASK_PHONE)
     assert taken in refusal.text
-    await slow.expect("Or go back, or cancel:")
     await slow.user.send_text("87012345678")  # the same number, typed differently
     assert taken in (await slow.expect(ASK_PHONE)).text
     await slow.say("+7 702 111 22 33", SUMMARY)  # editing: straight back to the summary

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
@@ -17,7 +19,7 @@ from bot.clock import ManualClock
 from bot.fsm_storage import DatabaseStorage
 from bot.volunteers import PhoneTakenError, Registration, VolunteerService
 from storage.db import Database
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 from storage.models import Base, Volunteer, VolunteerStatus
 
 
@@ -45,6 +47,7 @@ def registration(**overrides: object) -> Registration:
         "directions": ["health", "ecology"],
         "skills": ["medical"],
         "availability": ["weekends"],
+        "languages": ["kk", "ru"],
     }
     values.update(overrides)
     return Registration(**values)  # type: ignore[arg-type]
@@ -70,8 +73,6 @@ async def test_upgrade_is_idempotent(db: Database) -> None:
     async with db.engine.connect() as connection:
         version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
     from alembic.script import ScriptDirectory
-
-    from storage.migrate import alembic_config
 
     assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -99,13 +100,14 @@ async def test_register_then_update_pause_resume_delete(db: Database, clock: Man
     volunteer = await service.get(10)
     assert volunteer is not None
     assert sorted(volunteer.directions) == ["ecology", "health"]
-    assert volunteer.languages == ["kk"]
+    assert volunteer.languages == ["kk", "ru"]
     assert volunteer.consent_at == clock.now()
 
-    await service.update(10, full_name="Aigul N.", directions=["education", "bogus"])
+    await service.update(10, full_name="Aigul N.", directions=["education", "bogus"], languages=["uz", "xx", "kk"])
     volunteer = await service.get(10)
     assert volunteer.full_name == "Aigul N."
     assert volunteer.directions == ["education"]
+    assert volunteer.languages == ["kk", "uz"]  # ISO 639-1 codes only
 
     await service.pause(10, clock.now() + timedelta(days=7))
     assert (await service.get(10)).status == VolunteerStatus.PAUSED
@@ -117,6 +119,7 @@ async def test_register_then_update_pause_resume_delete(db: Database, clock: Man
     async with db.sessionmaker() as session:
         row = (await session.scalars(select(Volunteer))).one()
     assert (row.full_name, row.phone, row.telegram_id, row.city) == (None, None, None, None)
+    assert row.languages == []
     assert row.status == VolunteerStatus.DELETED
     assert row.region == "KZ-75" and row.directions == ["education"]
 
@@ -154,3 +157,60 @@ async def test_concurrent_writers_do_not_fail_with_locked_database(db: Database,
     await asyncio.gather(*(service.register(100 + i, registration(phone=f"+7701555{i:04d}")) for i in range(40)))
     async with db.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Volunteer)) == 40
+
+
+async def test_a_minors_guardian_is_stored_with_the_consent_and_erased_with_the_data(
+    db: Database, clock: ManualClock
+) -> None:
+    service = VolunteerService(db, clock)
+    await service.register(
+        20,
+        registration(birth_year=2011, guardian_consent=True, guardian_name="Сәуле Серікова", guardian_phone="+77017770011"),
+    )
+    volunteer = await service.get(20)
+    assert (volunteer.guardian_name, volunteer.guardian_phone, volunteer.guardian_consent_at) == (
+        "Сәуле Серікова", "+77017770011", clock.now()
+    )
+    await service.update(20, guardian_name="Ерлан Серіков", guardian_phone="+77017770022")
+    assert (await service.get(20)).guardian_phone == "+77017770022"
+    # An adult's registration keeps no guardian, whatever the dialog had.
+    await service.register(21, registration(phone="+77011110000", guardian_name="X Y", guardian_phone="+77011110001"))
+    assert (await service.get(21)).guardian_name is None
+    await service.delete(20)
+    async with db.sessionmaker() as session:
+        row = await session.scalar(select(Volunteer).where(Volunteer.birth_year.is_(None)))
+    assert (row.guardian_name, row.guardian_phone, row.guardian_consent_at) == (None, None, None)
+
+
+async def test_migration_0005_moves_spoken_languages_into_rows(tmp_path: Path) -> None:
+    """A database at 0004 with languages in a JSON column: after 0005 they are rows, the
+    region trigger of 0004 still works, and a downgrade puts them back."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade(database, "0004")
+        async with database.engine.begin() as connection:
+            await connection.execute(text(
+                "INSERT INTO volunteers (id, languages, availability, status, source, hours, created_at, updated_at, region) "
+                "VALUES (1, '[\"kk\", \"ru\"]', '[]', 'active', 'bot', 0, '2026-01-01', '2026-01-01', 'KZ-75'), "
+                "(2, '[]', '[]', 'active', 'bot', 0, '2026-01-01', '2026-01-01', 'KZ-71')"
+            ))
+            await connection.execute(text("INSERT INTO volunteer_directions (volunteer_id, code) VALUES (1, 'health')"))
+        await upgrade(database)
+        async with database.engine.begin() as connection:
+            rows = (await connection.execute(text("SELECT volunteer_id, code FROM volunteer_languages ORDER BY 1, 2"))).all()
+            assert [tuple(r) for r in rows] == [(1, "kk"), (1, "ru")]
+            await connection.execute(text("UPDATE volunteers SET region = 'KZ-79' WHERE id = 1"))
+            region = (await connection.execute(text("SELECT region FROM volunteer_directions"))).scalar()
+            assert region == "KZ-79"  # the 0004 trigger survived the column drop
+
+        def down(connection: object) -> None:
+            config = alembic_config(database.url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0004")
+
+        async with database.engine.begin() as connection:
+            await connection.run_sync(down)
+            languages = (await connection.execute(text("SELECT languages FROM volunteers WHERE id = 1"))).scalar()
+            assert sorted(json.loads(languages)) == ["kk", "ru"]
+    finally:
+        await database.close()

@@ -33,10 +33,10 @@ def test_a_long_roster_fits_one_message(english) -> None:  # noqa: ANN001
     rows = [row(n) for n in range(1, 481)] + [row(n, "waitlisted") for n in range(481, 521)]
     text = _roster_text(task, rows, phones=True)
     assert len(text) < 4096
-    assert "1. &lt;Volunteer&gt; &amp; 001 — +77010000001" in text  # HTML source: escaped
+    assert "1. &lt;Volunteer&gt; &amp; 001 — +7 701 000 00 01" in text  # HTML source: escaped
     assert text.splitlines()[-1].startswith("…and ") and text.splitlines()[-1].endswith(" more entries")
     hidden = _roster_text(task, rows[:3] + rows[-2:], phones=False)
-    assert "+7701" not in hidden and "&lt;Volunteer&gt; &amp; 520" in hidden
+    assert "+7 701" not in hidden and "+7701" not in hidden and "&lt;Volunteer&gt; &amp; 520" in hidden
 
 
 @dataclass

@@ -33,11 +33,11 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.domain.catalog import DIRECTIONS, REGIONS, SKILLS
-from bot.i18n import make_i18n
-from bot.importer import COLUMNS, Vocabulary, VolunteerImporter
+from bot.i18n import make_i18n, make_vocabulary
+from bot.importer import VolunteerImporter
 
 BAD_EVERY = 100
-HEADER = list(COLUMNS)
+HEADER = ["full_name", "phone", "telegram_id", "birth_year", "region", "city", "directions", "skills", "locale"]
 
 KAZAKH_FIRST = ["Айгүл", "Нұрсұлтан", "Әсел", "Ерлан", "Гүлнар", "Дәурен", "Жансая", "Қайрат", "Мөлдір", "Ұлан",
                 "Айбек", "Бекзат", "Дана", "Нұрлан", "Сәуле", "Тимур", "Жұлдыз", "Арман", "Ақерке", "Ғалым"]
@@ -155,7 +155,7 @@ async def _import(database_url: str, path: Path, verbose: bool) -> dict[str, obj
     db = Database(database_url)
     try:
         await upgrade(db)
-        importer = VolunteerImporter(db, Clock(), Vocabulary.from_i18n(make_i18n("kk")))
+        importer = VolunteerImporter(db, Clock(), make_vocabulary(make_i18n("kk")))
 
         def progress(done: int, total: int | None) -> None:
             if verbose:

@@ -70,7 +70,7 @@ def seed(path: Path, count: int, rng: random.Random) -> None:
     conn.execute("PRAGMA synchronous=OFF")
     now_text = _ts(NOW)
     for start in range(1, count + 1, BATCH):
-        volunteers, telegram_users, vdirs, vskills = [], [], [], []
+        volunteers, telegram_users, vdirs, vskills, vlangs = [], [], [], [], []
         for vid in range(start, min(count, start + BATCH - 1) + 1):
             status = rng.choice(statuses)
             updated = _ts(NOW - timedelta(minutes=rng.randrange(60 * 24 * 365)))
@@ -80,7 +80,7 @@ def seed(path: Path, count: int, rng: random.Random) -> None:
             volunteers.append({
                 "id": vid, "telegram_id": 10_000_000 + vid, "full_name": f"Volunteer {vid}",
                 "phone": f"+7701{vid:07d}", "birth_year": rng.randrange(1950, 2014),
-                "region": rng.choices(codes, weights)[0], "languages": '["kk", "ru"]',
+                "region": rng.choices(codes, weights)[0],
                 "availability": json.dumps(rng.sample(availability, rng.randrange(1, 4))),
                 "locale": rng.choice(("kk", "ru", "en")),
                 "consent_at": None if vid % 50 == 0 else updated, "status": status, "paused_until": paused_until,
@@ -90,10 +90,12 @@ def seed(path: Path, count: int, rng: random.Random) -> None:
                                    "last_seen_at": _ts(NOW - timedelta(minutes=rng.randrange(60 * 24 * 90)))})
             vdirs += [{"volunteer_id": vid, "code": c} for c in rng.sample(directions, rng.randrange(1, 4))]
             vskills += [{"volunteer_id": vid, "code": c} for c in rng.sample(skills, rng.randrange(0, 4))]
+            vlangs += [{"volunteer_id": vid, "code": c} for c in ("kk", "ru")]
         _insert(conn, "volunteers", volunteers)
         _insert(conn, "telegram_users", telegram_users)
         _insert(conn, "volunteer_directions", vdirs)  # the trigger copies the region
         _insert(conn, "volunteer_skills", vskills)
+        _insert(conn, "volunteer_languages", vlangs)
     tasks = []
     for tid in range(1, 2001):
         starts = NOW - timedelta(days=rng.randrange(1, 365), hours=rng.randrange(24))

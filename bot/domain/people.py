@@ -33,14 +33,22 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def parse_full_name(text: str) -> str | None:
-    """A full name: 2..MAX_NAME_LENGTH characters with at least one letter, else None."""
+def parse_full_name(text: str, *, min_words: int = 1) -> str | None:
+    """A full name: 2..MAX_NAME_LENGTH characters with at least one letter and at least
+    `min_words` words that have a letter ("Айгерім Нұрланқызы" is two), else None."""
     name = clean_text(text)
     if not (2 <= len(name) <= MAX_NAME_LENGTH):
         return None
     if not any(ch.isalpha() for ch in name):
         return None
+    if name_words(name) < min_words:
+        return None
     return name
+
+
+def name_words(name: str) -> int:
+    """How many words of a name have a letter ("Әлия Қ." has two; "А.-Б. Ли" two)."""
+    return sum(1 for word in clean_text(name).split(" ") if any(ch.isalpha() for ch in word))
 
 
 def parse_city(text: str) -> str | None:
@@ -73,15 +81,23 @@ def normalize_phone(raw: str, default_region: str = DEFAULT_PHONE_REGION) -> str
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def parse_birth_year(text: str, current_year: int) -> int | None:
-    """A birth year giving an age between MIN_AGE and MAX_AGE this year, else None."""
-    text = clean_text(text)
-    if not re.fullmatch(r"\d{4}", text):
-        return None
-    year = int(text)
-    if not (MIN_AGE <= current_year - year <= MAX_AGE):
-        return None
-    return year
+def format_phone(phone: str | None) -> str:
+    """A stored (E.164) phone as people read it: "+7 701 061 00 01".
+
+    phonenumbers' international format, with the last four digits of a +7 number split
+    in two pairs and its dashes made spaces, as numbers are written in Kazakhstan.
+    Anything that does not parse is shown as stored ("" for None)."""
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return phone
+    text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if number.country_code == 7:
+        text = text.replace("-", " ")
+        text = re.sub(r" (\d\d)(\d\d)$", r" \1 \2", text)
+    return text
 
 
 def age_in(year_of_birth: int, current_year: int) -> int:

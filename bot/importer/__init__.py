@@ -3,7 +3,8 @@
 The file
     `.csv` (UTF-8, with or without BOM; comma or semicolon, whichever the header row uses
     more) or `.xlsx` (first sheet). Row 1 is the header: any of the columns
-    full_name, phone, telegram_id, birth_year, region, city, directions, skills, locale
+    full_name, phone, telegram_id, birth_year, region, city, directions, skills,
+    availability, languages (spoken), locale
     in any order and case ("Full Name" works too); other columns are ignored and named in
     the summary. The header needs a `phone` or a `telegram_id` column, else the file is
     refused (exit status 2) before anything is written. Completely empty rows are skipped.
@@ -15,14 +16,18 @@ written) when
     full_name is missing or invalid (bot.domain.people.parse_full_name); it has neither
     phone nor telegram_id; the phone is not a valid number (normalize_phone: +7 assumed,
     8 7xx... accepted); telegram_id is not a positive number; birth_year gives an age
-    outside 7..100; region, a direction or a skill is unknown; locale is not kk/ru/en;
-    city is invalid; it repeats a phone or telegram_id of an earlier row of the same file
+    outside 7..100; region, a direction, a skill, an availability or a language is
+    unknown; locale is not kk/ru/en; city is invalid; it repeats a phone or telegram_id of an earlier row of the same file
     ("duplicate of row N"); it matches the same volunteer as an earlier row; or its phone
     belongs to one stored volunteer and its telegram_id to another.
-    Region: an ISO code (KZ-75, kz-75, KZ75) or its name in kk, ru or en (from the gettext
-    catalogs; case, extra spaces, ё/е and dash variants ignored; "Akmola" for
-    "Akmola Region", but "Almaty" is the city KZ-75). Directions and skills: codes or names
-    in any of the three languages, separated by `;` or `,`.
+    Names are read by bot.domain.vocabulary, exactly as the registration dialog reads a
+    typed answer: case, punctuation, Kazakh/Russian letters, Kazakh Latin, plural or
+    singular and a small typo do not matter. Region: an ISO code (KZ-75, kz-75, KZ75),
+    its name in kk, ru or en, or its centre ("Караганда", "Өскемен"); a name two regions
+    share counts as the likelier ("Алматы": the city KZ-75; "Алматы облысы" is KZ-19), and
+    a typo that fits two regions is refused. Directions, skills, availability and spoken
+    languages: codes or names in any of the three languages ("emergencies", "ЧС",
+    "поисково-спасательные", "elderly care"; "казахский", "Uzbek"), separated by `;` or `,`.
 
 Matching and updating
     A row updates the volunteer with its phone, else the one with its telegram_id, else a
@@ -52,7 +57,7 @@ the first 50; a clean run removes a stale error list of an earlier run.
 from bot.importer.reader import COLUMNS, ImportFileError
 from bot.importer.rows import VolunteerRow, parse_row
 from bot.importer.service import BATCH_SIZE, BadRow, ImportReport, VolunteerImporter, write_errors
-from bot.importer.vocabulary import Vocabulary, fold
+from bot.domain.vocabulary import Vocabulary
 
 __all__ = [
     "BATCH_SIZE",
@@ -63,7 +68,6 @@ __all__ = [
     "Vocabulary",
     "VolunteerImporter",
     "VolunteerRow",
-    "fold",
     "parse_row",
     "write_errors",
 ]

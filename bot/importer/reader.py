@@ -12,7 +12,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-COLUMNS = ("full_name", "phone", "telegram_id", "birth_year", "region", "city", "directions", "skills", "locale")
+COLUMNS = (
+    "full_name", "phone", "telegram_id", "birth_year", "region", "city", "directions", "skills", "availability",
+    "languages", "locale",
+)
 KEY_COLUMNS = ("phone", "telegram_id")
 EXTENSIONS = (".csv", ".xlsx")
 

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 import phonenumbers
 
 from bot.config import SUPPORTED_LOCALES
-from bot.domain.people import MAX_AGE, MIN_AGE, clean_text, normalize_phone, parse_birth_year, parse_city, parse_full_name
-from bot.importer.vocabulary import Vocabulary
+from bot.domain.people import MAX_AGE, MIN_AGE, clean_text, normalize_phone, parse_city, parse_full_name
+from bot.domain.birth_year import parse_birth_year
+from bot.domain.vocabulary import Vocabulary
 
 # Telegram user ids are positive and fit in 52 bits today; anything beyond int64 is garbage.
 MAX_TELEGRAM_ID = 2**63 - 1
+# Columns holding lists of codes, read by name with bot.domain.vocabulary.
+LIST_COLUMNS = ("directions", "skills", "availability", "languages")
+LIST_ITEM = {"directions": "direction", "skills": "skill", "languages": "language"}
 _SHOWN = 40
 
 
@@ -30,6 +34,8 @@ class VolunteerRow:
     locale: str | None = None
     directions: list[str] | None = None
     skills: list[str] | None = None
+    availability: list[str] | None = None
+    languages: list[str] | None = None
 
 
 _PLAIN_PHONE = re.compile(r"\+?[0-9 ()\-]{10,30}")
@@ -100,8 +106,11 @@ def parse_row(number: int, cells: dict[str, str], vocabulary: Vocabulary, curren
 
     raw_region = cells.get("region", "").strip()
     if raw_region:
-        row.region = vocabulary.region(raw_region)
-        if row.region is None:
+        match = vocabulary.region(raw_region)
+        row.region = match.preferred
+        if row.region is None and match.codes:
+            problems.append(f"unclear region {shown(raw_region)} (could be {' or '.join(match.codes)})")
+        elif row.region is None:
             problems.append(f"unknown region {shown(raw_region)}")
 
     raw_city = cells.get("city", "").strip()
@@ -118,14 +127,15 @@ def parse_row(number: int, cells: dict[str, str], vocabulary: Vocabulary, curren
         else:
             problems.append(f"unknown locale {shown(raw_locale)} (kk, ru, en or empty)")
 
-    for name, table in (("directions", vocabulary.directions), ("skills", vocabulary.skills)):
+    for name in LIST_COLUMNS:
         raw = cells.get(name, "")
         if not raw.strip():
             continue
-        codes, unknown = vocabulary.codes(raw, table)
+        picked = vocabulary.pick(name, raw)
+        codes, unknown = picked.codes, picked.unknown
         if unknown:
-            singular = name[:-1]
-            problems.append(f"unknown {singular if len(unknown) == 1 else name} {_items(unknown)}")
+            what = LIST_ITEM.get(name, name) if len(unknown) == 1 else name
+            problems.append(f"unknown {what} {_items(unknown)}")
         elif codes:
             setattr(row, name, codes)
 

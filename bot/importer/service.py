@@ -9,15 +9,27 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.domain.catalog import DIRECTIONS, SKILLS, keep_known
+from bot.domain.catalog import AVAILABILITY, DIRECTIONS, SKILLS, keep_known
+from bot.domain.languages import keep_languages
 from bot.importer.reader import COLUMNS, open_sheet
 from bot.importer.rows import VolunteerRow, parse_row
-from bot.importer.vocabulary import Vocabulary
+from bot.domain.vocabulary import Vocabulary
 from storage.db import Database
 from storage.models import VolunteerStatus
-from storage.repositories.volunteer_import import IMPORT_COLUMNS, StoredVolunteer, VolunteerImportRepository
+from storage.repositories.volunteer_import import (
+    CODE_TABLES,
+    IMPORT_COLUMNS,
+    StoredVolunteer,
+    VolunteerImportRepository,
+)
 
 BATCH_SIZE = 2_000
+# How each list is cleaned before it is stored (known codes, once each, in order).
+CLEAN_CODES = {
+    "directions": lambda codes: keep_known(codes, DIRECTIONS),
+    "skills": lambda codes: keep_known(codes, SKILLS),
+    "languages": keep_languages,
+}
 PROGRESS_EVERY = 5_000
 
 Progress = Callable[[int, int | None], None]
@@ -127,7 +139,7 @@ class VolunteerImporter:
             index = _KeyIndex(stored)
             new: list[tuple[VolunteerRow, StoredVolunteer]] = []
             changed: list[StoredVolunteer] = []
-            changed_codes: dict[str, dict[int, list[str]]] = {"directions": {}, "skills": {}}
+            changed_codes: dict[str, dict[int, list[str]]] = {kind: {} for kind in CODE_TABLES}
             touched: dict[int, int] = {}  # volunteer id -> row, within this batch
             for row in batch:
                 by_phone = index.phone.get(row.phone) if row.phone else None
@@ -176,7 +188,7 @@ class VolunteerImporter:
             for (row, volunteer), volunteer_id in zip(new, ids, strict=True):
                 volunteer.id = volunteer_id
                 touched[volunteer_id] = row.row
-            for kind in ("directions", "skills"):
+            for kind in CODE_TABLES:
                 await repo.replace_codes(
                     kind,
                     {v.id: getattr(v, kind) for _row, v in new if getattr(v, kind)},  # type: ignore[misc]
@@ -247,16 +259,16 @@ def _new_volunteer(row: VolunteerRow) -> StoredVolunteer:
         region=row.region,
         city=row.city,
         locale=row.locale,
-        directions=keep_known(row.directions or [], DIRECTIONS),
-        skills=keep_known(row.skills or [], SKILLS),
+        availability=keep_known(row.availability or [], AVAILABILITY),
+        directions=CLEAN_CODES["directions"](row.directions or []),
+        skills=CLEAN_CODES["skills"](row.skills or []),
+        languages=CLEAN_CODES["languages"](row.languages or []),
     )
 
 
 def _insert_values(volunteer: StoredVolunteer, now: object) -> dict[str, object]:
     return {
         **{name: getattr(volunteer, name) for name in IMPORT_COLUMNS},
-        "languages": [volunteer.locale] if volunteer.locale else [],
-        "availability": [],
         # consent_at, guardian_consent_at, paused_until and deleted_at stay NULL: the
         # person has not consented in the bot yet.
         "status": VolunteerStatus.ACTIVE,
@@ -274,21 +286,23 @@ def _merge(target: StoredVolunteer, row: VolunteerRow, index: _KeyIndex) -> tupl
     fields_changed = False
     for name in IMPORT_COLUMNS:
         value = getattr(row, name)
-        if value is None or value == "":
+        if name == "availability" and value is not None:
+            value = keep_known(value, AVAILABILITY)
+        if value is None or value == "" or value == []:
             continue
         current = getattr(target, name)
-        if current == value or (registered and current not in (None, "")):
+        if current == value or (registered and current not in (None, "", [])):
             continue
         if name in ("phone", "telegram_id"):
             index.move(target, name, current, value)
         setattr(target, name, value)
         fields_changed = True
     codes_changed = []
-    for kind, catalog in (("directions", DIRECTIONS), ("skills", SKILLS)):
+    for kind, clean in CLEAN_CODES.items():
         codes = getattr(row, kind)
         if codes is None:
             continue
-        wanted = keep_known(codes, catalog)
+        wanted = clean(codes)
         current = getattr(target, kind)
         if set(wanted) == set(current) or (registered and current):
             continue

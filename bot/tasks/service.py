@@ -9,7 +9,7 @@ Rights are not decided here: handlers check them with `can_manage` / `can_see_ph
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aiogram import html
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import UserRoles
 from bot.clock import Clock
 from bot.delivery import DeliveryService, OutgoingMessage
+from bot.domain.people import needs_guardian
 from bot.i18n import LocalTime
 from bot.tasks.drafts import TaskDraft
 from storage.db import Database
@@ -97,8 +98,17 @@ class TaskService:
             return await CoordinatorTaskRepository(session).counts(task_id)
 
     async def roster(self, task_id: int) -> list[RosterRow]:
+        """Everyone signed up or waitlisted. The guardian fields stay filled only for
+        volunteers who are minors this year (an adult's old guardian is nobody's business);
+        who may see phones at all is the handler's check (`can_see_phones`)."""
+        year = self.local_time.local(self.clock.now()).year
         async with self.db.sessionmaker() as session:
-            return await CoordinatorTaskRepository(session).roster(task_id)
+            rows = await CoordinatorTaskRepository(session).roster(task_id)
+        return [
+            row if row.birth_year is not None and needs_guardian(row.birth_year, year)
+            else replace(row, guardian_name=None, guardian_phone=None, guardian_consent_at=None)
+            for row in rows
+        ]
 
     # --- writing ------------------------------------------------------------------------
 

@@ -40,6 +40,10 @@ class RosterRow:
     phone: str | None
     status: str
     signed_up_at: datetime
+    birth_year: int | None = None
+    guardian_name: str | None = None  # a minor's parent or guardian (see TaskService.roster)
+    guardian_phone: str | None = None
+    guardian_consent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,10 @@ class CoordinatorTaskRepository:
         """Everyone signed up or waitlisted: going/offered first, then the waitlist, each
         in the order they signed up."""
         rows = await self.session.execute(
-            select(Volunteer.id, Volunteer.full_name, Volunteer.phone, Signup.status, Signup.created_at)
+            select(
+                Volunteer.id, Volunteer.full_name, Volunteer.phone, Signup.status, Signup.created_at,
+                Volunteer.birth_year, Volunteer.guardian_name, Volunteer.guardian_phone, Volunteer.guardian_consent_at,
+            )
             .join(Volunteer, Volunteer.id == Signup.volunteer_id)
             .where(Signup.task_id == task_id, Signup.status.in_(SignupStatus.ACTIVE))
             .order_by(case((Signup.status == SignupStatus.WAITLISTED, 1), else_=0), Signup.created_at, Signup.id)

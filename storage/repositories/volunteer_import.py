@@ -14,11 +14,14 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Volunteer, VolunteerDirection, VolunteerSkill, VolunteerStatus
+from storage.models import Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill, VolunteerStatus
 
 VOLUNTEERS: Table = Volunteer.__table__  # type: ignore[assignment]
 DIRECTIONS: Table = VolunteerDirection.__table__  # type: ignore[assignment]
 SKILLS: Table = VolunteerSkill.__table__  # type: ignore[assignment]
+LANGUAGES: Table = VolunteerLanguage.__table__  # type: ignore[assignment]
+# Lists kept as one row per code, by the attribute name of StoredVolunteer.
+CODE_TABLES: dict[str, Table] = {"directions": DIRECTIONS, "skills": SKILLS, "languages": LANGUAGES}
 
 # Keep every IN (...) list well below SQLite's bound-parameter limit.
 _IN_CHUNK = 900
@@ -29,7 +32,7 @@ _IN_CHUNK = 900
 SQLITE_IMPORT_CACHE_KIB = 64 * 1024
 
 # Columns an import may write on an existing volunteer.
-IMPORT_COLUMNS = ("full_name", "phone", "telegram_id", "birth_year", "region", "city", "locale")
+IMPORT_COLUMNS = ("full_name", "phone", "telegram_id", "birth_year", "region", "city", "locale", "availability")
 
 
 @dataclass(slots=True)
@@ -44,9 +47,11 @@ class StoredVolunteer:
     region: str | None = None
     city: str | None = None
     locale: str | None = None
+    availability: list[str] = field(default_factory=list)
     consent_at: datetime | None = None
     directions: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
 
 
 def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -82,7 +87,7 @@ class VolunteerImportRepository:
                 found[row["id"]] = StoredVolunteer(**row)
         if found:
             ids = list(found)
-            for table, attribute in ((DIRECTIONS, "directions"), (SKILLS, "skills")):
+            for attribute, table in CODE_TABLES.items():
                 for chunk in _chunks(ids):
                     query = (
                         select(table.c.volunteer_id, table.c.code)
@@ -140,8 +145,9 @@ class VolunteerImportRepository:
         await self.session.execute(statement, params)
 
     async def replace_codes(self, kind: str, codes_by_volunteer: dict[int, list[str]], *, fresh: bool = False) -> None:
-        """Set the direction or skill codes of these volunteers (`fresh`: they have none yet)."""
-        table = DIRECTIONS if kind == "directions" else SKILLS
+        """Set the direction, skill or language codes of these volunteers (`fresh`: they
+        have none yet)."""
+        table = CODE_TABLES[kind]
         if not codes_by_volunteer:
             return
         if not fresh:

@@ -38,6 +38,9 @@ class VolunteerRepository:
         volunteer.city = None
         volunteer.birth_year = None
         volunteer.languages = []
+        volunteer.guardian_name = None
+        volunteer.guardian_phone = None
+        volunteer.guardian_consent_at = None
         volunteer.locale = None
         volunteer.paused_until = None
         volunteer.status = VolunteerStatus.DELETED
