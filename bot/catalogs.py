@@ -31,6 +31,7 @@ KEYWORDS = {
     "N_": None,
     "__": None,
     "lazy_gettext": None,
+    "_t": None,  # TaskService._t: notices rendered outside an update, in the recipient's language
 }
 
 

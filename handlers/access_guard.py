@@ -135,7 +135,7 @@ async def refuse(
     if user_id is None:
         sender = getattr(event, "from_user", None)
         user_id = sender.id if sender is not None else None
-    text = message or _("Sorry, you do not have the rights to do this.")
+    text = message or _("Sorry, you do not have permission to do this.")
     audit_details = dict(details or {})
     if isinstance(event, CallbackQuery):
         audit_details.setdefault("callback_data", (event.data or "")[:64])

@@ -115,11 +115,11 @@ def _name(spec: FieldSpec, text: str) -> Answer:
         if spec.name == "guardian_name":
             return Invalid(_("Please type both the first name and the surname of your parent or guardian."))
         return Invalid(
-            _("Please type your first name and your surname, for example “Aigerim Nurlanovna”: the coordinators "
+            _("Please type your first name and your surname, for example “Aigerim Nurlanova”: the coordinators "
               "need both to tell volunteers apart.")
         )
     return Invalid(
-        _("Please type your full name: 2 to {max_length} characters, with letters.").format(max_length=MAX_NAME_LENGTH)
+        _("Please type your full name in letters (2 to {max_length} characters).").format(max_length=MAX_NAME_LENGTH)
     )
 
 
@@ -191,7 +191,7 @@ def year_problem_text(problem: YearProblem | None, year: int | None, context: An
     if level == 1:
         reason += " " + _("Type the year with four digits, for example 1987, or your age, for example 38.")
     elif level == 2:
-        reason += " " + _("For example: “1987”, “1987 г.” or “38 жас”. To stop, send /cancel.")
+        reason += " " + _("For example: “1987” or “38 years old”. To stop, send /cancel.")
     return reason
 
 

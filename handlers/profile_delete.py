@@ -88,7 +88,7 @@ async def _ask(target: AnyMessage, user_id: int, state: FSMContext, volunteers: 
     volunteer = await volunteers.get(user_id)
     if volunteer is None:
         await target.answer(
-            _("You have no registration with us, so there is nothing to delete. Send /start to register.")
+            _("You are not registered, so there is nothing to delete. Send /start to register.")
         )
         return
     if await state.get_state() is not None:
@@ -98,8 +98,8 @@ async def _ask(target: AnyMessage, user_id: int, state: FSMContext, volunteers: 
             "<b>Delete your data?</b>\n\n"
             "I will erase your name, phone number, birth year, city, spoken languages, "
             "your Telegram id and anything you wrote yourself.\n\n"
-            "Kept without your name, for the volunteer statistics: your region, your "
-            "directions and skills, and the hours you volunteered.\n\n"
+            "For volunteering statistics I keep, without your name: your region, "
+            "directions, skills and the hours you volunteered.\n\n"
             "This cannot be undone."
         )
         + "\n\n"

@@ -105,7 +105,7 @@ def build_pause_router() -> Router:
             end = parse_end_date(message.text or "", today)
         except BadDate as bad:
             if bad.reason == "past":
-                hint = _("That date has already come: please choose a later one.")
+                hint = _("That date has already passed. Please type a later one.")
             elif bad.reason == "too_far":
                 hint = _("A pause can last at most a year, until {date}.").format(
                     date=latest_end(today).strftime(DATE_FORMAT)

@@ -105,7 +105,7 @@ async def test_the_keyboard_follows_the_language_and_old_buttons_still_work(bot:
     await user.send_text("/language")
     await user.wait_for_message(lambda m: "Русский" in m.button_texts())
     await user.press("Русский")
-    changed = await user.wait_for_message(lambda m: (m.text or "").startswith("Теперь язык"))
+    changed = await user.wait_for_message(lambda m: (m.text or "").startswith("Язык интерфейса изменён"))
     assert changed.button_texts() == volunteer_keyboard(bot, "ru")  # sent with the news
     await user.send_text(old_tasks)  # an English button from before, e.g. on another device
     await user.wait_for_message(text_is(t(bot, NO_TASKS, "ru")))

@@ -215,7 +215,7 @@ async def test_edit_the_name_rejects_bad_input_and_saves_a_good_one(bot: Running
     await user.wait_for_message(has(t(bot, "I can only read text here. Please type your answer.")))
     await user.send_text("Нұрсұлтан")  # one word: a surname is needed too
     await user.wait_for_message(has(t(bot, "Please type your first name and your surname, for example “Aigerim "
-                                           "Nurlanovna”: the coordinators need both to tell volunteers apart.")))
+                                           "Nurlanova”: the coordinators need both to tell volunteers apart.")))
     await user.send_text("  Нұрсұлтан   <Әбішұлы> & Co ")
     card = await user.wait_for_message(is_card(bot, saved=True))  # one message: "Saved." and the card
     assert "Нұрсұлтан <Әбішұлы> & Co" in txt(card)
@@ -520,9 +520,9 @@ async def test_a_typed_date_in_the_past_or_a_sticker_is_asked_again(bot: Running
     await user.wait_for_message(has("16.03.2026"))  # the example in the question: two weeks from today
 
     await user.send_text("01.03.2026")
-    await user.wait_for_message(has(t(bot, "That date has already come: please choose a later one.")))
+    await user.wait_for_message(has(t(bot, "That date has already passed. Please type a later one.")))
     await user.send_text("02.03.2026")  # today is not in the future either
-    await user.wait_for_message(has(t(bot, "That date has already come: please choose a later one.")))
+    await user.wait_for_message(has(t(bot, "That date has already passed. Please type a later one.")))
     await user.send_sticker()
     await user.wait_for_message(has(t(bot, "I can only read text here. Please type your answer.")))
     await user.send_text("someday")

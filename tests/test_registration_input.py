@@ -26,7 +26,7 @@ from tests.registration_support import (
 
 TEXT_ONLY = "I can only read text here. Please type your answer."
 USE_BUTTONS = "Please choose with the buttons below."
-NAME_HINT = "Please type your full name: 2 to {max_length} characters, with letters."
+NAME_HINT = "Please type your full name in letters (2 to {max_length} characters)."
 NOT_A_YEAR = "I could not find a year of birth in that."
 TOO_OLD = "Born in {year}, you would be {age} this year: more than {max_age}. Please check the year."
 TOO_YOUNG = "Born in {year}, you would be {age} this year, and volunteers must be at least {min_age}."

@@ -38,7 +38,7 @@ GUARDIAN_14_17 = (
     "Do they agree that you volunteer with Birge?"
 )
 ONE_WORD = (
-    "Please type your first name and your surname, for example “Aigerim Nurlanovna”: the coordinators need both "
+    "Please type your first name and your surname, for example “Aigerim Nurlanova”: the coordinators need both "
     "to tell volunteers apart."
 )
 
