@@ -3,16 +3,16 @@
 Edits are not queued as rows: a progress message is state, not an event (only the
 latest numbers matter, a lost edit is replaced by the next one, and after a restart the
 reporter simply picks unfinished broadcasts up again from the database). They are made
-by the sender itself, between two queued messages, through the same rate limits (the
-overall rate, the chat's one-per-second), so they can never push the bot over a limit.
+by the sender itself, between two queued messages, through the bot's one gate (the
+overall limit, the chat's one-per-second), so they can never push the bot over a limit.
 
 An edit is made at most every `interval` by the injected clock, including the final
-one that says the broadcast has finished.
+one that says the broadcast has finished: the interval is counted from the moment the
+previous edit really went out, after any wait for its slot.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,13 +29,15 @@ from aiogram.utils.i18n import I18n
 from babel.dates import format_timedelta
 
 from bot.clock import Clock
+from bot.delivery.gate import DIRECT
+from bot.delivery.outgoing import booked
 from storage.db import Database
 from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.delivery.limits import RateLimits
+    from bot.delivery.gate import SendGate
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ class ProgressReporter:
         db: Database,
         clock: Clock,
         i18n: I18n,
-        limits: RateLimits,
+        gate: SendGate,
         *,
         rate: float,
         interval: timedelta = PROGRESS_INTERVAL,
@@ -104,7 +106,7 @@ class ProgressReporter:
         self.db = db
         self.clock = clock
         self.i18n = i18n
-        self.limits = limits
+        self.gate = gate
         self.rate = rate
         self.interval = interval
         self.accepted_counters = accepted_counters if accepted_counters is not None else {}
@@ -149,7 +151,8 @@ class ProgressReporter:
                 continue
             if not first and tracked.shown_at is not None and now - tracked.shown_at < self.interval:
                 continue
-            if self.limits.chat_free_at(tracked.chat_id) > self.limits.time():
+            limits = self.gate.limits
+            if limits.chat_free_at(tracked.chat_id, burst=True) > limits.time():
                 continue
             await self._show(bot, tracked, now)
 
@@ -176,31 +179,20 @@ class ProgressReporter:
         tracked.dirty = False
         if text == tracked.last_text and not finished:
             return
-        wait = self.limits.reserve(tracked.chat_id)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        while (wait := self.limits.window_wait()) > 0:
-            await asyncio.sleep(wait)
-        self.limits.sending(tracked.chat_id)
+        # A direct message to the coordinator (the first one answers their Send): it may
+        # use the chat's burst, and goes before the queue.
+        await self.gate.acquire(tracked.chat_id, priority=DIRECT, burst=True)
+        shown_at = self.clock.now()  # the interval counts from here, not from before the wait
         message_id = tracked.message_id
         try:
-            if message_id is None:
-                message_id = (await bot.send_message(tracked.chat_id, text)).message_id
-            else:
-                try:
-                    await bot.edit_message_text(text=text, chat_id=tracked.chat_id, message_id=message_id)
-                except TelegramBadRequest as error:
-                    reason = str(error).lower()
-                    if "not modified" in reason:
-                        pass
-                    elif "message to edit not found" in reason:
-                        # The coordinator deleted it: show the numbers in a new one.
-                        message_id = (await bot.send_message(tracked.chat_id, text)).message_id
-                    else:
-                        raise
+            with booked():
+                if message_id is None:
+                    message_id = (await bot.send_message(tracked.chat_id, text)).message_id
+                else:
+                    message_id = await self._edit(bot, tracked, message_id, text)
             self.edits += 1
         except TelegramRetryAfter as error:
-            self.limits.pause(error.retry_after)
+            self.gate.pause(error.retry_after)
             tracked.dirty = True
             return
         except (TelegramForbiddenError, TelegramBadRequest) as error:
@@ -210,14 +202,29 @@ class ProgressReporter:
             log.warning("progress of broadcast %s not updated: %s", tracked.id, error)
             tracked.dirty = True
             return
-        tracked.message_id, tracked.shown_at, tracked.last_text = message_id, now, text
+        tracked.message_id, tracked.shown_at, tracked.last_text = message_id, shown_at, text
         async with self.db.session() as session:
             repo = DeliveryRepository(session)
-            await repo.set_progress_message(tracked.id, message_id, now)
+            await repo.set_progress_message(tracked.id, message_id, shown_at)
             if finished:
-                await repo.finish(tracked.id, now)
+                await repo.finish(tracked.id, shown_at)
         if finished:
             del self._tracked[tracked.id]
+
+    async def _edit(self, bot: Bot, tracked: _Tracked, message_id: int, text: str) -> int:
+        """Edit the progress message; returns the id of the message now showing it."""
+        try:
+            await bot.edit_message_text(text=text, chat_id=tracked.chat_id, message_id=message_id)
+        except TelegramBadRequest as error:
+            reason = str(error).lower()
+            if "not modified" in reason:
+                return message_id
+            if "message to edit not found" not in reason:
+                raise
+            # The coordinator deleted it: show the numbers in a new one (a slot of its own).
+            await self.gate.acquire(tracked.chat_id, priority=DIRECT, burst=True)
+            return (await bot.send_message(tracked.chat_id, text)).message_id
+        return message_id
 
     async def _accepted(self, tracked: _Tracked) -> int | None:
         counter = self.accepted_counters.get(tracked.kind)
