@@ -92,7 +92,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     config = delivery_config or DeliveryConfig.from_settings(settings)
     gate = config.gate()  # the bot's one limiter: the sender and every direct reply
     delivery = DeliveryService(db, clock, i18n, config, allow_paid_broadcast=settings.allow_paid_broadcast,
-                               on_unreachable=unreachable, gate=gate)
+                               on_unreachable=unreachable, gate=gate, local_time=local_time)
     matching = MatchingService(db, clock, settings.tz)
     cards = CardRenderer(i18n, local_time)
     offers = OfferService(db, clock, i18n, delivery, matching, cards, settings.tz,

@@ -42,6 +42,8 @@ from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 if TYPE_CHECKING:
     from aiogram import Bot
 
+    from bot.i18n import LocalTime
+
 __all__ = [
     "BroadcastCounts",
     "DeliveryConfig",
@@ -67,6 +69,7 @@ class DeliveryService:
         allow_paid_broadcast: bool = False,
         on_unreachable: OnUnreachable | None = None,
         gate: SendGate | None = None,
+        local_time: LocalTime | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -75,6 +78,7 @@ class DeliveryService:
         self.on_unreachable = on_unreachable
         # The bot's one gate: pass the one the OutgoingLimiter of the bot's session uses.
         self.gate = gate if gate is not None else config.gate()
+        self.local_time = local_time  # to show when held messages go out (UTC without it)
         self.accepted_counters: dict[str, AcceptedCounter] = {}
         self.outbox = Outbox(db, clock, allow_paid_broadcast=allow_paid_broadcast, on_enqueue=self.wake)
         self.sender: DeliverySender | None = None
@@ -96,7 +100,7 @@ class DeliveryService:
             return self.sender
         self.sender = DeliverySender(self.db, self.clock, bot, self.i18n, self.config,
                                      on_unreachable=self.on_unreachable, accepted_counters=self.accepted_counters,
-                                     gate=self.gate)
+                                     gate=self.gate, local_time=self.local_time)
         await self.sender.start()
         return self.sender
 

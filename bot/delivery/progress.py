@@ -9,6 +9,9 @@ overall limit, the chat's one-per-second), so they can never push the bot over a
 An edit is made at most every `interval` by the injected clock, including the final
 one that says the broadcast has finished: the interval is counted from the moment the
 previous edit really went out, after any wait for its slot.
+
+Messages held back (a `not_before` such as the quiet hours) are shown as such: the
+progress says when sending starts and how long it will take from then.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from aiogram import Bot
 
     from bot.delivery.gate import SendGate
+    from bot.i18n import LocalTime
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +74,11 @@ def progress_text(
     eta: timedelta | None = None,
     accepted: int | None = None,
     finished: bool = False,
+    starts_at: str | None = None,
 ) -> str:
-    """The progress message (HTML). `accepted` is shown when a counter exists for the kind."""
+    """The progress message (HTML). `accepted` is shown when a counter exists for the kind.
+    `starts_at` (a local time, already formatted): nothing goes out before it, and `eta`
+    is the time sending takes from then."""
     def _(text: str) -> str:
         return i18n.gettext(text, locale=locale)
 
@@ -85,7 +92,11 @@ def progress_text(
         lines.append(_("Remaining: {remaining}").format(remaining=counts.remaining))
         if eta is not None and counts.remaining:
             duration = format_timedelta(max(eta, timedelta(seconds=1)), locale=locale, threshold=1.1)
-            lines.append(_("Time left: about {duration}").format(duration=duration))
+            if starts_at is not None:
+                lines.append(_("⏸ Sending starts at {time} and takes about {duration}.").format(
+                    time=html.quote(starts_at), duration=duration))
+            else:
+                lines.append(_("Time left: about {duration}").format(duration=duration))
     if accepted is not None:
         lines.append(_("Accepted so far: {accepted}").format(accepted=accepted))
     return "\n".join(lines)
@@ -100,6 +111,7 @@ class ProgressReporter:
         gate: SendGate,
         *,
         rate: float,
+        local_time: LocalTime | None = None,
         interval: timedelta = PROGRESS_INTERVAL,
         accepted_counters: dict[str, AcceptedCounter] | None = None,
     ) -> None:
@@ -107,6 +119,7 @@ class ProgressReporter:
         self.clock = clock
         self.i18n = i18n
         self.gate = gate
+        self.local_time = local_time
         self.rate = rate
         self.interval = interval
         self.accepted_counters = accepted_counters if accepted_counters is not None else {}
@@ -171,11 +184,15 @@ class ProgressReporter:
 
     async def _show(self, bot: Bot, tracked: _Tracked, now: datetime) -> None:
         async with self.db.sessionmaker() as session:
-            counts = await DeliveryRepository(session).counts(tracked.id)
+            repo = DeliveryRepository(session)
+            counts = await repo.counts(tracked.id)
+            first_sent, next_due = await repo.timing(tracked.id)
         finished = counts.remaining == 0
         accepted = await self._accepted(tracked)
+        held = first_sent is None and next_due is not None and next_due > now
         text = progress_text(self.i18n, tracked.locale, counts, title=tracked.title,
-                             eta=self._eta(tracked, counts, now), accepted=accepted, finished=finished)
+                             eta=self._eta(counts, first_sent, now), accepted=accepted, finished=finished,
+                             starts_at=self._local(next_due, tracked.locale) if held and next_due else None)
         tracked.dirty = False
         if text == tracked.last_text and not finished:
             return
@@ -226,6 +243,11 @@ class ProgressReporter:
             return (await bot.send_message(tracked.chat_id, text)).message_id
         return message_id
 
+    def _local(self, moment: datetime, locale: str) -> str:
+        if self.local_time is None:
+            return moment.strftime("%d.%m.%Y %H:%M UTC")
+        return self.local_time.datetime(moment, locale, fmt="short")
+
     async def _accepted(self, tracked: _Tracked) -> int | None:
         counter = self.accepted_counters.get(tracked.kind)
         if counter is None:
@@ -236,7 +258,9 @@ class ProgressReporter:
             log.exception("accepted counter for %s failed", tracked.kind)
             return None
 
-    def _eta(self, tracked: _Tracked, counts: BroadcastCounts, now: datetime) -> timedelta:
-        elapsed = (now - tracked.started_at).total_seconds()
+    def _eta(self, counts: BroadcastCounts, first_sent: datetime | None, now: datetime) -> timedelta:
+        """Time the remaining messages take: at the rate seen since the first one was
+        sent, or at the configured rate before that (held messages count from their start)."""
+        elapsed = (now - first_sent).total_seconds() if first_sent is not None else 0.0
         rate = counts.done / elapsed if counts.done and elapsed >= 1 else self.rate
         return timedelta(seconds=counts.remaining / max(rate, 0.001))

@@ -70,6 +70,8 @@ from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
 if TYPE_CHECKING:
     from aiogram import Bot
 
+    from bot.i18n import LocalTime
+
 log = logging.getLogger(__name__)
 
 PICK_BATCH = 64  # candidate rows read at a time, in priority order
@@ -118,6 +120,7 @@ class DeliverySender:
         on_unreachable: OnUnreachable | None = None,
         accepted_counters: dict[str, AcceptedCounter] | None = None,
         gate: SendGate | None = None,
+        local_time: LocalTime | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -127,7 +130,7 @@ class DeliverySender:
         # The bot's one gate, shared with direct replies; a sender of its own otherwise.
         self.gate = gate if gate is not None else config.gate()
         self.limits = self.gate.limits
-        self.progress = ProgressReporter(db, clock, i18n, self.gate, rate=config.rate,
+        self.progress = ProgressReporter(db, clock, i18n, self.gate, rate=config.rate, local_time=local_time,
                                          interval=config.progress_interval, accepted_counters=accepted_counters)
         self.stats = SenderStats()
         self._wake = asyncio.Event()
