@@ -22,7 +22,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import TelegramObject
+from aiogram.types import LinkPreviewOptions, TelegramObject
 from aiogram.utils.i18n import I18n
 
 from bot.access import AccessService
@@ -176,7 +176,9 @@ def build_bot(settings: Settings, outgoing: OutgoingLimiter) -> Bot:
     return Bot(
         token=settings.require_token(),
         session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+        # link_preview_options only: link_preview_is_disabled would make aiogram send the
+        # deprecated disable_web_page_preview field as well.
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)),
     )
 
 
