@@ -15,9 +15,10 @@ same request is sent again, at most MAX_ATTEMPTS times and MAX_RETRY_WAIT second
 waiting in all; then TelegramRetryAfter reaches the caller. Never recursive.
 
 Not counted: answerCallbackQuery (not a chat message: never waits for a chat slot or a
-pause), deleteMessage (removes rather than adds; Telegram does not count it among a
-chat's messages), and everything else (getUpdates, getMe, setMyCommands, getFile,
-sendChatAction ...). The first two are still retried after a 429 of their own.
+pause), deleteMessage (it takes a message away rather than adding one, so it is not
+held behind the chat's pace), and everything else (getUpdates, getMe, setMyCommands, getFile,
+sendChatAction ...). The first two, and the command menu and description setters, are
+still retried after a 429 of their own.
 Callback queries answered are remembered (`answered`), so the error handler never
 answers a query twice.
 
@@ -57,7 +58,12 @@ COUNTED = frozenset({
     "forwardMessages", "editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup",
     "editMessageLiveLocation", "stopMessageLiveLocation", "stopPoll",
 })
-RETRIED = frozenset({"answerCallbackQuery", "deleteMessage", "deleteMessages"})
+# Not chat messages, but worth a retry after their own 429 (no slot, no bot-wide pause):
+# a callback answer, a deletion, the per-person command menus and the bot's descriptions.
+RETRIED = frozenset({
+    "answerCallbackQuery", "deleteMessage", "deleteMessages", "setMyCommands", "deleteMyCommands",
+    "setChatMenuButton", "setMyDescription", "setMyShortDescription",
+})
 MAX_ATTEMPTS = 5
 MAX_RETRY_WAIT = 60.0  # s of retry_after one request waits out before giving up
 REMEMBERED_ANSWERS = 10_000
