@@ -630,7 +630,7 @@ def test_send_rate_above_telegrams_limit_needs_paid_broadcast() -> None:
         load_settings(_env_file=None, paid_broadcast_rate=5000)
     settings = load_settings(_env_file=None)
     config = DeliveryConfig.from_settings(settings)
-    assert (config.rate, config.paid_rate, config.concurrency) == (25.0, None, settings.send_concurrency)
+    assert (config.rate, config.paid_rate, config.concurrency) == (30.0, None, settings.send_concurrency)
 
 
 async def register(volunteers: VolunteerService, telegram_id: int) -> Any:
