@@ -58,7 +58,6 @@ class _Tracked:
     chat_id: int
     locale: str
     title: str | None
-    started_at: datetime
     message_id: int | None
     shown_at: datetime | None
     last_text: str | None = None
@@ -178,7 +177,7 @@ class ProgressReporter:
             self._tracked[broadcast.id] = _Tracked(
                 id=broadcast.id, kind=broadcast.kind, chat_id=broadcast.progress_chat_id,
                 locale=broadcast.progress_locale or self.i18n.default_locale, title=broadcast.title,
-                started_at=broadcast.created_at, message_id=broadcast.progress_message_id,
+                message_id=broadcast.progress_message_id,
                 shown_at=broadcast.progress_at,
             )
 
