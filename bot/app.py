@@ -1,7 +1,9 @@
 """Wiring: services, the dispatcher, the bot, and the running application.
 
 `Application` is exactly what `birge run` starts; end-to-end tests start the same
-object against the fake Bot API, so what is tested is what runs.
+object against the fake Bot API, so what is tested is what runs. That includes the one
+limiter for all outgoing traffic: `build_bot` puts the OutgoingLimiter of the services
+(over the same gate as the delivery sender) in front of every request.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import TelegramObject
+from aiogram.types import LinkPreviewOptions, TelegramObject
 from aiogram.utils.i18n import I18n
 
 from bot.access import AccessService
 from bot.clock import Clock
 from bot.bot_profile import publish_bot_profile
 from bot.config import Settings
-from bot.delivery import DeliveryConfig, DeliveryService
+from bot.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
 from bot.delivery.reachability import ReachabilityMiddleware
 from bot.fsm_storage import DatabaseStorage
 from bot.domain.vocabulary import Vocabulary
@@ -66,6 +68,7 @@ class Services:
     volunteers: VolunteerService
     access: AccessService
     delivery: DeliveryService
+    outgoing: OutgoingLimiter
     tasks: TaskService
     matching: MatchingService
     offers: OfferService
@@ -77,7 +80,10 @@ class Services:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
 
 
-def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
+def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None,
+                   delivery_config: DeliveryConfig | None = None) -> Services:
+    """`delivery_config` replaces the one from the settings (tests that do not need
+    Telegram's per-chat pace loosen it; everything else stays as `birge run` has it)."""
     clock = clock or Clock()
     db = db or Database(settings.database_url)
     i18n = make_i18n(settings.default_locale)
@@ -88,8 +94,10 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
             await volunteers.mark_unreachable(volunteer_id, telegram_id=chat_id if volunteer_id is None else None)
 
     local_time = LocalTime(settings.tz)
-    delivery = DeliveryService(db, clock, i18n, DeliveryConfig.from_settings(settings),
-                               allow_paid_broadcast=settings.allow_paid_broadcast, on_unreachable=unreachable)
+    config = delivery_config or DeliveryConfig.from_settings(settings)
+    gate = config.gate()  # the bot's one limiter: the sender and every direct reply
+    delivery = DeliveryService(db, clock, i18n, config, allow_paid_broadcast=settings.allow_paid_broadcast,
+                               on_unreachable=unreachable, gate=gate, local_time=local_time)
     matching = MatchingService(db, clock, settings.tz)
     cards = CardRenderer(i18n, local_time)
     offers = OfferService(db, clock, i18n, delivery, matching, cards, settings.tz,
@@ -110,6 +118,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         volunteers=volunteers,
         access=AccessService(db, clock, settings.admin_ids, timedelta(hours=settings.invite_ttl_hours)),
         delivery=delivery,
+        outgoing=OutgoingLimiter(gate),
         tasks=TaskService(db, clock, i18n, local_time, delivery),
         matching=matching,
         offers=offers,
@@ -172,12 +181,17 @@ def build_dispatcher(services: Services) -> Dispatcher:
     return dispatcher
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, outgoing: OutgoingLimiter) -> Bot:
+    """The Bot every request goes out through, paced by `outgoing` (share its gate with
+    the delivery sender: `Services.outgoing`)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    session.middleware(outgoing)
     return Bot(
         token=settings.require_token(),
         session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+        # link_preview_options only: link_preview_is_disabled would make aiogram send the
+        # deprecated disable_web_page_preview field as well.
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)),
     )
 
 
@@ -185,10 +199,12 @@ class Application:
     """The bot as `birge run` runs it: migrate, compile catalogs, publish the default menus
     and descriptions, poll."""
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, polling_timeout: int = 30) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, polling_timeout: int = 30,
+                 delivery_config: DeliveryConfig | None = None) -> None:
         self.settings = settings
         self.clock = clock or Clock()
         self.polling_timeout = polling_timeout
+        self.delivery_config = delivery_config
         self.services: Services | None = None
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
@@ -199,11 +215,11 @@ class Application:
         assert token_check
         db = Database(self.settings.database_url)
         await upgrade(db)
-        self.services = build_services(self.settings, self.clock, db)
+        self.services = build_services(self.settings, self.clock, db, self.delivery_config)
         self.dispatcher = build_dispatcher(self.services)
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
-        self.bot = build_bot(self.settings)
+        self.bot = build_bot(self.settings, self.services.outgoing)
         me = await self.bot.get_me()
         await publish_bot_profile(self.bot, self.services.i18n)
         log.info("Birge is running as @%s (id %s)", me.username, me.id)

@@ -33,10 +33,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # How long an admin's coordinator invite link stays valid.
     invite_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
-    # Delivery engine (bot/delivery). Telegram allows a bot about 30 messages a second;
+    # Outgoing messages (bot/delivery): at most send_rate in any sliding second, counting
+    # every message the bot sends or edits (direct replies and the delivery queue share it;
+    # the engine keeps a 2 % margin on the second itself). Telegram allows a bot about 30;
     # allow_paid_broadcast (a paid Telegram option) lifts that to 1000 for broadcasts.
     allow_paid_broadcast: bool = False
-    send_rate: float = Field(default=25.0, gt=0, le=1000)
+    send_rate: float = Field(default=30.0, gt=0, le=1000)
     paid_broadcast_rate: float = Field(default=1000.0, gt=0, le=1000)
     # Messages in flight at once (claimed, not yet recorded as sent); after a crash at most
     # this many can reach someone twice (only those already on the wire, in fact). 12 is the

@@ -38,7 +38,7 @@ from handlers.fields import buttons_expected_hint, text_expected_hint
 from handlers.people_text import roster_contact
 from handlers.keyboards import nav_buttons
 from handlers.newtask import step_question, time_hint
-from handlers.tasks_keyboards import TaskCb, drop_keyboard, show, stale_text, task_summary, task_values
+from handlers.tasks_keyboards import TaskCb, drop_keyboard, replace, show, stale_text, task_summary, task_values
 from storage.models import SignupStatus, Task, TaskStatus
 from storage.repositories.coordinator_tasks import LIVE
 
@@ -197,11 +197,11 @@ def build_mytasks_router() -> Router:
         if task is None or not isinstance(query.message, Message):
             return
         await query.answer()
-        await drop_keyboard(query.message)
         await state.set_state(TaskEdit.start)
         await state.set_data({"task_id": task.id, "page": callback_data.page})
         current = html.quote(format_when(data["local_time"], task.starts_at, task.ends_at, data["locale"]))
-        await _ask(query.message, state, "start", data, lead=_("Current time: {when}").format(when=current))
+        await _ask(query.message, state, "start", data, lead=_("Current time: {when}").format(when=current),
+                   in_place=True)
 
     @router.callback_query(TaskCb.filter(F.action == "place"), flags={"action": "task.edit"})
     async def place_start(query: CallbackQuery, callback_data: TaskCb, state: FSMContext, **data: Any) -> None:
@@ -209,10 +209,9 @@ def build_mytasks_router() -> Router:
         if task is None or not isinstance(query.message, Message):
             return
         await query.answer()
-        await drop_keyboard(query.message)
         await state.set_state(TaskEdit.place)
         await state.set_data({"task_id": task.id, "page": callback_data.page})
-        await _ask(query.message, state, "place", data)
+        await _ask(query.message, state, "place", data, in_place=True)
 
     @router.message(StateFilter(TaskEdit.start, TaskEdit.end, TaskEdit.place), F.text, NOT_A_COMMAND,
                     flags={"action": "task.edit"})
@@ -289,10 +288,9 @@ def build_mytasks_router() -> Router:
         if task is None or not isinstance(query.message, Message):
             return
         await query.answer()
-        await drop_keyboard(query.message)
         await state.set_state(TaskEdit.message)
         await state.set_data({"task_id": task.id, "page": callback_data.page})
-        await _ask(query.message, state, "message", data)
+        await _ask(query.message, state, "message", data, in_place=True)
 
     @router.message(TaskEdit.message, F.text, NOT_A_COMMAND, flags={"action": "task.message"})
     async def message_typed(message: Message, state: FSMContext, tasks: TaskService, roles: UserRoles,
@@ -356,24 +354,25 @@ def build_mytasks_router() -> Router:
         if not _is_live(query, stored) or not isinstance(query.message, Message):
             await query.answer(stale_text(), show_alert=True)
             return
-        await drop_keyboard(query.message)
         if raw_state == TaskEdit.end.state:
             await query.answer()
+            await drop_keyboard(query.message)
             await state.set_state(TaskEdit.start)
             await _ask(query.message, state, "start", data)
             return
         if raw_state == TaskEdit.message_confirm.state:
             await query.answer()
+            await drop_keyboard(query.message)
             await state.set_state(TaskEdit.message)
             await _ask(query.message, state, "message", data)
             return
-        await state.clear()
+        await state.clear()  # first: a second tap finds no dialog
         fake_cb = TaskCb(action="open", task_id=int(stored.get("task_id") or 0), page=int(stored.get("page") or 0))
         task = await _load(query, fake_cb, data, "task.open")
         if task is None:
             return
         await query.answer()
-        await _show_task(query, task, fake_cb.page, data, new_message=True)
+        await _show_task(query, task, fake_cb.page, data)  # the question turns back into the card
 
     @router.message(StateFilter(TaskEdit), NOT_A_COMMAND, flags={"action": "task.edit"})
     async def unexpected(message: Message, state: FSMContext, raw_state: str | None, **data: Any) -> None:
@@ -484,14 +483,17 @@ async def _drop_live(message: Message, state: FSMContext) -> None:
 
 
 async def _ask(message: Message, state: FSMContext, step: str, data: dict[str, Any], *, hint: str | None = None,
-               lead: str | None = None, starts_at: Any = None) -> None:
+               lead: str | None = None, starts_at: Any = None, in_place: bool = False) -> None:
+    """Ask a step's question: a new message, or (`in_place`) the pressed card itself
+    turned into the question (one edit instead of a new message and an edit)."""
     if step == "message":
         question = _("Type the message for everyone signed up (up to {max} characters). "
                      "They will get it with the task's title.").format(max=drafts.MAX_MESSAGE)
     else:
         question = step_question(step, TaskDraft(starts_at=starts_at), data)
-    parts = [part for part in (hint, lead, question) if part]
-    sent = await message.answer("\n\n".join(parts), reply_markup=InlineKeyboardMarkup(inline_keyboard=[nav_buttons()]))
+    text = "\n\n".join(part for part in (hint, lead, question) if part)
+    markup = InlineKeyboardMarkup(inline_keyboard=[nav_buttons()])
+    sent = await replace(message, text, markup) if in_place else await message.answer(text, reply_markup=markup)
     await state.update_data(msg=sent.message_id)
 
 
@@ -592,13 +594,8 @@ def _back_to_task(task_id: int, page: int) -> InlineKeyboardMarkup:
         text="⬅️ " + _("Back"), callback_data=TaskCb(action="open", task_id=task_id, page=page).pack())]])
 
 
-async def _show_task(query: CallbackQuery, task: Task, page: int, data: dict[str, Any], *,
-                     new_message: bool = False) -> None:
-    text = await _task_text(task, data)
-    if new_message and isinstance(query.message, Message):
-        await query.message.answer(text, reply_markup=_task_keyboard(task, page))
-    else:
-        await show(query, text, _task_keyboard(task, page))
+async def _show_task(query: CallbackQuery, task: Task, page: int, data: dict[str, Any]) -> None:
+    await show(query, await _task_text(task, data), _task_keyboard(task, page))
 
 
 def _roster_text(task: Task, rows: list[Any], phones: bool) -> str:

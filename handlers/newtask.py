@@ -40,7 +40,7 @@ from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb, PickCb
 from handlers.fields import buttons_expected_hint, text_expected_hint
 from handlers.keyboards import choices_keyboard, nav_buttons
-from handlers.tasks_keyboards import NewTaskCb, TaskCb, drop_keyboard, show, stale_text, task_summary
+from handlers.tasks_keyboards import NewTaskCb, TaskCb, drop_keyboard, replace, show, stale_text, task_summary
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,9 @@ def build_newtask_router() -> Router:
                 await message.edit_reply_markup(reply_markup=_keyboard("skills", draft, await state.get_data()))
                 return
         await _keep_draft(state, draft)
-        await drop_keyboard(message)
-        await _after(message, state, step, draft, data)
+        # The question turns into the next one: its buttons name their step, so a second
+        # tap on an old choice is still recognised as stale.
+        await _after(message, state, step, draft, data, in_place=True)
 
     @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(NewTask), flags={"action": "task.create"})
     async def back(query: CallbackQuery, state: FSMContext, raw_state: str | None, **data: Any) -> None:
@@ -361,9 +362,9 @@ async def _start(message: Message, state: FSMContext, roles: UserRoles, data: di
     if len(regions) == 1:
         draft.region = regions[0]
     await state.set_data({"draft": draft.to_data(), "regions": regions, "editing": False})
-    await message.answer("➕ <b>" + _("New task") + "</b>\n" + _("Answer a few questions; you will see a preview "
-                                                               "before anything is published."))
-    await _ask(message, state, "region" if len(regions) > 1 else "title", data)
+    lead = "➕ <b>" + _("New task") + "</b>\n" + _("Answer a few questions; you will see a preview "
+                                                  "before anything is published.")
+    await _ask(message, state, "region" if len(regions) > 1 else "title", data, lead=lead)  # one message
 
 
 def _step_of(raw_state: str | None) -> str | None:
@@ -412,38 +413,42 @@ def _toggle(selected: list[str], code: str) -> list[str] | None:
     return keep_known(list(chosen), SKILLS)
 
 
-async def _after(message: Message, state: FSMContext, step: str, draft: TaskDraft, data: dict[str, Any]) -> None:
-    """Go on from a finished step: the next step, or the preview."""
+async def _after(message: Message, state: FSMContext, step: str, draft: TaskDraft, data: dict[str, Any], *,
+                 in_place: bool = False) -> None:
+    """Go on from a finished step: the next step, or the preview (`in_place`: shown in
+    the bot's `message` itself, the question whose button was pressed)."""
     stored = await state.get_data()
     if stored.get("editing") or step in ("min_age", "organisation"):
         if step == "start" and (draft.ends_at is None or draft.ends_at <= draft.starts_at):
-            await _ask(message, state, "end", data, editing=True)
+            await _ask(message, state, "end", data, editing=True, in_place=in_place)
             return
-        await _preview(message, state, draft, data)
+        await _preview(message, state, draft, data, in_place=in_place)
         return
     index = FLOW.index(step)
     if index + 1 < len(FLOW):
-        await _ask(message, state, FLOW[index + 1], data)
+        await _ask(message, state, FLOW[index + 1], data, in_place=in_place)
     else:
-        await _preview(message, state, draft, data)
+        await _preview(message, state, draft, data, in_place=in_place)
 
 
 async def _ask(message: Message, state: FSMContext, step: str, data: dict[str, Any], *, hint: str | None = None,
-               editing: bool | None = None) -> None:
+               editing: bool | None = None, lead: str | None = None, in_place: bool = False) -> None:
+    """Ask a step's question: a new message, or (`in_place`) the bot's `message` edited."""
     await state.set_state(getattr(NewTask, step))
     if editing is not None:
         await state.update_data(editing=editing)
     draft = await _draft(state)
-    question = step_question(step, draft, data)
-    text = question if hint is None else f"{hint}\n\n{question}"
-    sent = await message.answer(text, reply_markup=_keyboard(step, draft, await state.get_data()))
+    text = "\n\n".join(part for part in (lead, hint, step_question(step, draft, data)) if part)
+    markup = _keyboard(step, draft, await state.get_data())
+    sent = await replace(message, text, markup) if in_place else await message.answer(text, reply_markup=markup)
     await state.update_data(msg=sent.message_id)
 
 
-async def _preview(message: Message, state: FSMContext, draft: TaskDraft, data: dict[str, Any]) -> None:
+async def _preview(message: Message, state: FSMContext, draft: TaskDraft, data: dict[str, Any], *,
+                   in_place: bool = False) -> None:
     missing = draft.missing()
     if missing:  # e.g. the start was changed to after the end: ask what is missing
-        await _ask(message, state, _flow_name(missing[0]), data)
+        await _ask(message, state, _flow_name(missing[0]), data, in_place=in_place)
         return
     await state.set_state(NewTask.preview)
     await state.update_data(editing=False)
@@ -454,7 +459,8 @@ async def _preview(message: Message, state: FSMContext, draft: TaskDraft, data: 
     builder.button(text="✏️ " + _("Edit"), callback_data=NewTaskCb(action="edit"))
     builder.adjust(2)
     builder.row(*nav_buttons(back=True))
-    sent = await message.answer(text, reply_markup=builder.as_markup())
+    markup = builder.as_markup()
+    sent = await replace(message, text, markup) if in_place else await message.answer(text, reply_markup=markup)
     await state.update_data(msg=sent.message_id)
 
 

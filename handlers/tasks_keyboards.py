@@ -109,16 +109,24 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
     edited); returns the message now carrying the buttons."""
     message = query.message
     if isinstance(message, Message):
-        try:
-            edited = await message.edit_text(text, reply_markup=markup)
-            return edited if isinstance(edited, Message) else message
-        except TelegramBadRequest as error:
-            if "not modified" in str(error):
-                return message
-            log.info("could not edit message %s: %s", message.message_id, error)
+        return await replace(message, text, markup)
     if query.bot is None:
         return None
     return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def replace(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+    """Turn the bot's `message` into the next screen: one edit, where a new message plus
+    taking the old buttons off would be two (Telegram counts both against the chat's
+    pace). A new message if it can no longer be edited; returns the message shown."""
+    try:
+        edited = await message.edit_text(text, reply_markup=markup)
+        return edited if isinstance(edited, Message) else message
+    except TelegramBadRequest as error:
+        if "not modified" in str(error).lower():
+            return message
+        log.info("could not edit message %s: %s", message.message_id, error)
+    return await message.answer(text, reply_markup=markup)
 
 
 async def drop_keyboard(message: Message | None) -> None:
@@ -136,6 +144,7 @@ __all__ = [
     "TaskCb",
     "drop_keyboard",
     "region_name",
+    "replace",
     "show",
     "stale_text",
     "task_summary",

@@ -41,3 +41,16 @@ async def bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIte
         yield running
     finally:
         await running.stop()
+
+
+@pytest.fixture
+async def paced_bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
+    """The bot at Telegram's pace, against a fake that enforces Telegram's flood limits
+    (about 1 message a second per chat after a short burst, 30 a second overall)."""
+    fake.enforce_telegram_limits()
+    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock, telegram_pace=True)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()

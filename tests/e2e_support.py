@@ -1,12 +1,20 @@
-"""Start the real application (as `birge run` wires it) against the fake Bot API."""
+"""Start the real application (as `birge run` wires it) against the fake Bot API.
+
+The bot keeps every Telegram limit, except that by default it does not pace one chat
+to about a message a second: the fake does not enforce that unless a test turns it on,
+and at a second a message every dialog test would take minutes. Tests about speed and
+limits use `telegram_pace=True` with `fake.enforce_telegram_limits()` (see the
+`paced_bot` fixture): then the bot runs exactly as `birge run` does."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from bot.app import Application
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.delivery import DeliveryConfig
 from bot.fakeapi import FakeTelegram
 
 
@@ -25,13 +33,16 @@ class RunningBot:
     """The application polling the fake server; `restart()` is a process restart
     (a new Application on the same database, nothing kept in memory)."""
 
-    def __init__(self, settings: Settings, clock: ManualClock) -> None:
+    def __init__(self, settings: Settings, clock: ManualClock, *, telegram_pace: bool = False) -> None:
         self.settings = settings
         self.clock = clock
         self.app: Application | None = None
+        config = DeliveryConfig.from_settings(settings)
+        self.delivery_config = config if telegram_pace else dataclasses.replace(config, chat_interval=0.0)
 
     async def start(self) -> RunningBot:
-        self.app = Application(self.settings, clock=self.clock, polling_timeout=1)
+        self.app = Application(self.settings, clock=self.clock, polling_timeout=1,
+                               delivery_config=self.delivery_config)
         await self.app.start()
         return self
 

@@ -21,6 +21,17 @@ async def test_unknown_text_from_a_stranger_gets_a_hint(bot: RunningBot, fake: F
     assert "/start" in reply.text
 
 
+async def test_link_previews_are_disabled_with_link_preview_options_only(bot: RunningBot, fake: FakeTelegram) -> None:
+    user = fake.user(503, language_code="en")
+    await user.send_text("/help")
+    await user.wait_for_message()
+    await user.send_text("/start")
+    await user.wait_for_message()
+    sends = fake.calls_of("sendMessage")
+    assert sends and all(call.params.get("link_preview_options") == {"is_disabled": True} for call in sends)
+    assert [call.method for call in fake.calls if "disable_web_page_preview" in call.params] == []
+
+
 async def test_a_sigterm_stops_the_real_process_cleanly(fake: FakeTelegram, tmp_path: Path) -> None:
     env = {
         key: value

@@ -69,7 +69,8 @@ async def test_a_changed_or_missing_text_is_set_again(bot: RunningBot, fake: Fak
 async def test_a_refused_description_does_not_stop_the_bot(fake: FakeTelegram, db_path, clock) -> None:  # noqa: ANN001
     from tests.e2e_support import make_settings
 
-    fake.inject("setMyDescription", error_code=429, retry_after=30, times=4)
+    # A 429 would be waited out and retried (the outgoing limiter); a refusal is not.
+    fake.inject("setMyDescription", error_code=400, description="Bad Request: description is invalid", times=4)
     running = RunningBot(make_settings(fake, db_path), clock)
     await running.start()
     try:

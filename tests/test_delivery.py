@@ -559,6 +559,41 @@ async def _seven(broadcast_id: int) -> int:
     return 7
 
 
+class SlowSlots:
+    """The sender's gate, but every slot takes two seconds of the (manual) clock to come:
+    the progress reporter waits for its slot as it would behind a full second."""
+
+    def __init__(self, gate: Any, clock: ManualClock) -> None:
+        self.gate, self.clock, self.limits = gate, clock, gate.limits
+
+    async def acquire(self, *args: Any, **kwargs: Any) -> None:
+        self.clock.advance(seconds=2)
+        await self.gate.acquire(*args, **kwargs)
+
+
+async def test_progress_edits_are_three_seconds_apart_counted_from_when_they_went_out(
+        engine: Engine, fake: FakeTelegram, tg: Bot, clock: ManualClock) -> None:
+    coordinator = fake.user(COORDINATOR)
+    chats = users(fake, *range(300, 310))
+    await engine.service.enqueue_broadcast(
+        "task_offer", DeliveryLane.ROUTINE, COORDINATOR, [OutgoingMessage(chat, "offer") for chat in chats],
+        progress_chat_id=COORDINATOR, progress_locale="en")
+    sender = await engine.start(tg)
+    sender.progress.gate = SlowSlots(sender.gate, clock)  # type: ignore[assignment]
+    await coordinator.wait_for_message(timeout=5)  # asked for at t0, went out at t0 + 2 s
+    await engine.sender.wait_drained()
+    clock.advance(seconds=1.5)  # 3.5 s after it was asked for, 1.5 s after it went out
+    engine.service.wake()
+    await engine.sender.wait_drained()  # would wait for an edit that is due
+    await fake.wait_idle()
+    assert fake.calls_of("editMessageText") == []
+    clock.advance(seconds=1.5)  # now 3 s after it went out
+    engine.service.wake()
+    final = await coordinator.wait_for_message(lambda m: "finished" in (m.text or ""), timeout=5)
+    assert "Sent: 10 of 10" in (final.text or "")
+    assert len(fake.calls_of("editMessageText")) == 1
+
+
 async def test_progress_while_sending_shows_remaining_and_time_left(
         make_engine: Any, db: Database, clock: ManualClock, fake: FakeTelegram, tg: Bot) -> None:
     engine = make_engine(rate=20.0)
@@ -595,7 +630,7 @@ def test_send_rate_above_telegrams_limit_needs_paid_broadcast() -> None:
         load_settings(_env_file=None, paid_broadcast_rate=5000)
     settings = load_settings(_env_file=None)
     config = DeliveryConfig.from_settings(settings)
-    assert (config.rate, config.paid_rate, config.concurrency) == (25.0, None, settings.send_concurrency)
+    assert (config.rate, config.paid_rate, config.concurrency) == (30.0, None, settings.send_concurrency)
 
 
 async def register(volunteers: VolunteerService, telegram_id: int) -> Any:

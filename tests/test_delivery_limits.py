@@ -4,69 +4,102 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery.limits import Bucket, RateLimits
+from bot.delivery.limits import WINDOW, Pacer, RateLimits
 from bot.delivery.sender import DeliveryConfig, classify
 
 
-def slots(bucket: Bucket, count: int, now: float = 0.0) -> list[float]:
-    return [bucket.reserve(now, now) for _ in range(count)]
+def send_times(limits: RateLimits, count: int, chats: list[int] | None = None, *, burst: bool = False,
+               start: float = 0.0) -> list[float]:
+    """Send `count` messages as fast as the limits allow (to `chats` in turn, default all
+    different); returns the moments they went."""
+    now, times = start, []
+    for n in range(count):
+        chat = chats[n % len(chats)] if chats else 10_000 + n
+        while (wait := limits.wait(chat, burst=burst, now=now)) > 0:
+            now += wait
+        limits.record(chat, now=now)
+        times.append(now)
+    return times
 
 
-def test_the_bucket_spaces_sends_evenly_after_a_small_burst() -> None:
-    bucket = Bucket(25.0)  # 1 + 25 x 0.01 -> no burst at 25/s
-    assert slots(bucket, 3) == pytest.approx([0.0, 0.04, 0.08])
-    fast = Bucket(300.0)  # 1 + 3 = 4 may go back to back
-    times = slots(fast, 6)
-    assert times[:4] == [0.0, 0.0, 0.0, 0.0]
-    assert times[4:] == pytest.approx([1 / 300, 2 / 300])
+def test_the_pacer_spaces_sends_evenly_and_a_late_sender_catches_up_a_little() -> None:
+    pacer = Pacer(10.0, catch_up=2)
+    assert pacer.wait(0.0) == 0.0
+    for _ in range(3):  # after a quiet moment: three may go at once (catching up two intervals)
+        assert pacer.wait(0.0) == 0.0
+        pacer.record(0.0)
+    assert pacer.wait(0.0) == pytest.approx(0.1)
+    pacer.record(0.1)
+    pacer.record(0.2)
+    assert pacer.next == pytest.approx(0.3)
+    # The process stalls 0.15 s: the slots of 0.3 and 0.4 are made up at once, then on schedule.
+    assert pacer.wait(0.45) == 0.0
+    pacer.record(0.45)
+    assert pacer.wait(0.45) == 0.0
+    pacer.record(0.45)
+    assert pacer.wait(0.45) == pytest.approx(0.05)
+    # A long stall is not made up beyond two intervals.
+    pacer.record(10.0)
+    assert pacer.next == pytest.approx(10.0 - 0.2 + 0.1)
 
 
-@pytest.mark.parametrize("rate", [25.0, 29.0, 291.0, 1000.0])
-def test_no_one_second_window_holds_more_than_rate_plus_one_percent(rate: float) -> None:
-    bucket = Bucket(rate)
-    times = slots(bucket, int(rate * 3))
-    worst = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
-    assert worst <= rate * 1.01 + 1
+@pytest.mark.parametrize("rate", [25.0, 30.0, 300.0, 1000.0])
+def test_no_sliding_window_ever_holds_more_than_the_rate(rate: float) -> None:
+    limits = RateLimits(rate, time_source=lambda: 0.0)
+    times = send_times(limits, int(rate * 4))
+    worst = max(sum(1 for t in times if start <= t < start + WINDOW - 1e-9) for start in times)
+    assert worst <= int(rate)
+    # ... and they are not far below it: evenly spread at rate / WINDOW.
+    span = times[-1] - times[0]
+    assert (len(times) - 1) / span >= 0.97 * rate / WINDOW
 
 
-def test_a_late_sender_does_not_burst_to_catch_up() -> None:
-    bucket = Bucket(10.0)
-    assert bucket.reserve(0.0, 0.0) == 0.0
-    assert bucket.reserve(5.0, 5.0) == 5.0  # idle for a while
-    assert bucket.reserve(5.0, 5.0) == pytest.approx(5.1)
+def test_sends_bunched_by_a_stall_never_exceed_the_window() -> None:
+    limits = RateLimits(10.0, time_source=lambda: 0.0)
+    send_times(limits, 10, start=0.0)  # ten in the first second
+    # The process stalled; everyone wakes at 1.0 s: the window, not the pacer, decides.
+    limits.free.pacer.next = float("-inf")
+    assert limits.overall_wait(now=1.0) > 0  # the first one left at 0.0: not before 0.0 + WINDOW
+    assert limits.overall_wait(now=WINDOW) == 0.0
 
 
-def test_one_chat_gets_one_message_a_second_and_a_group_twenty_a_minute() -> None:
+def test_a_private_chat_takes_a_burst_of_two_direct_replies_then_one_a_second() -> None:
     limits = RateLimits(1000.0, time_source=lambda: 0.0)
-    assert limits.reserve(7, now=0.0) == 0.0
-    assert 7 in limits.busy_chats(now=0.5)
-    assert limits.reserve(7, now=0.5) == pytest.approx(0.55)  # 1.05 s after the first
-    assert limits.busy_chats(now=3.0) == set()
-    group = -100
-    sends: list[float] = []
-    now = 0.0
-    for _ in range(21):
-        now += limits.reserve(group, now=now)
-        sends.append(now)
-    # 20 go out about a second apart; the 21st waits until the first has left the minute.
+    times = send_times(limits, 5, [7], burst=True)
+    assert times[:2] == [0.0, 0.0]
+    assert [b - a for a, b in zip(times[1:], times[2:])] == pytest.approx([1.05, 1.05, 1.05])
+    # Queued messages never use the burst: a full interval from the last one.
+    assert limits.wait(7, now=times[-1]) == pytest.approx(1.05 * 2)
+    assert 7 in limits.busy_chats(now=times[-1] + 1.0)
+    assert limits.busy_chats(now=100.0) == set()
+    queued = send_times(RateLimits(1000.0, time_source=lambda: 0.0), 3, [8])
+    assert queued == pytest.approx([0.0, 1.05, 2.1])
+
+
+def test_a_group_gets_one_a_second_and_twenty_a_minute() -> None:
+    limits = RateLimits(1000.0, time_source=lambda: 0.0)
+    sends = send_times(limits, 21, [-100], burst=True)  # no burst in groups
+    assert sends[1] == pytest.approx(1.05)
     assert sends[19] < 21.0
-    assert sends[20] >= 61.0
+    assert sends[20] >= 61.0  # the 21st waits until the first has left the minute
 
 
 def test_a_429_pauses_every_chat() -> None:
     limits = RateLimits(1000.0, time_source=lambda: 0.0)
     end = limits.pause(3, now=10.0)
     assert end == 13.0
-    assert limits.reserve(1, now=10.5) == pytest.approx(2.5)
-    assert limits.reserve(2, now=10.5) >= 2.5
+    assert limits.wait(1, now=10.5) == pytest.approx(2.5)
+    assert limits.wait(2, burst=True, now=10.5) == pytest.approx(2.5)
     assert limits.pause_left(now=12.0) == pytest.approx(1.0)
+    limits.record(1, now=13.0)
+    assert limits.wait(2, now=13.0) > 0  # no catching up right after a pause
 
 
-def test_paid_broadcasts_have_their_own_bucket() -> None:
+def test_paid_broadcasts_have_their_own_window() -> None:
     limits = RateLimits(1.0, 1000.0, time_source=lambda: 0.0)
-    assert limits.reserve(1, now=0.0) == 0.0
-    assert limits.reserve(2, now=0.0) == pytest.approx(1.0)  # free: one a second
-    assert limits.reserve(3, paid=True, now=0.0) == 0.0  # paid: not behind the free ones
+    limits.record(1, now=0.0)
+    assert limits.wait(2, now=0.0) == pytest.approx(WINDOW)  # free: one a second
+    assert limits.wait(3, paid=True, now=0.0) == 0.0  # paid: not behind the free ones
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
@@ -94,14 +127,3 @@ def test_errors_are_classified_as_telegram_means_them() -> None:
     assert classify(TimeoutError()) == "retry"
     assert classify(TelegramEntityTooLarge(method, "Request Entity Too Large")) == "failed"
     assert classify(KeyError("bug")) == "bug"
-
-
-def test_late_sends_never_put_more_than_the_rate_into_one_window() -> None:
-    limits = RateLimits(10.0, time_source=lambda: 0.0)
-    for chat in range(10):  # ten slots, 0.1 s apart ...
-        limits.reserve(chat, now=0.0)
-    for chat in range(10):  # ... but the process stalled and all wake at 1.0 s
-        assert limits.window_wait(now=1.0) == 0.0
-        limits.sending(chat, now=1.0)
-    assert limits.window_wait(now=1.0) == pytest.approx(1.02)  # the 11th waits for the window
-    assert 3 in limits.busy_chats(now=1.5)  # and a chat is closed from its real send

@@ -270,6 +270,49 @@ async def test_the_global_rate_limit_answers_429_with_retry_after() -> None:
         await close_quickly(bot)
 
 
+async def test_telegram_limits_take_a_short_burst_per_chat_then_one_a_second_and_count_edits() -> None:
+    now = [100.0]
+    async with FakeTelegram(clock=lambda: now[0]) as fake:
+        bot = make_bot(fake)
+        fake.user(1), fake.user(2)
+        for n in range(5):  # off by default: anything goes
+            await bot.send_message(1, f"free {n}")
+        now[0] += 10.0
+        fake.enforce_telegram_limits()
+        first = await bot.send_message(1, "a")
+        await bot.send_message(1, "b")
+        await bot.edit_message_text("a, edited", chat_id=1, message_id=first.message_id)  # the third of the burst
+        with pytest.raises(TelegramRetryAfter) as refused:
+            await bot.edit_message_reply_markup(chat_id=1, message_id=first.message_id, reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="x", callback_data="x")]]))
+        assert refused.value.retry_after == 1
+        await bot.send_message(2, "another chat is not held")
+        now[0] += 1.0  # then about one a second
+        await bot.send_message(1, "c")
+        with pytest.raises(TelegramRetryAfter):
+            await bot.send_message(1, "d")
+        assert fake.stats.rate_limited == 2
+        assert fake.chat_state(1).messages[first.message_id].text == "a, edited"
+        await close_quickly(bot)
+
+
+async def test_telegram_limits_allow_twenty_messages_a_minute_into_a_group() -> None:
+    now = [100.0]
+    async with FakeTelegram(clock=lambda: now[0]) as fake:
+        bot = make_bot(fake)
+        fake.add_group(-100)
+        fake.enforce_telegram_limits()
+        for n in range(20):
+            await bot.send_message(-100, f"group {n}")
+            now[0] += 1.5
+        with pytest.raises(TelegramRetryAfter) as refused:
+            await bot.send_message(-100, "the 21st within the minute")
+        assert refused.value.retry_after == 30  # the first leaves the minute at +60 s
+        now[0] += 30.0
+        await bot.send_message(-100, "now it fits")
+        await close_quickly(bot)
+
+
 async def test_uploaded_documents_keep_their_bytes_and_users_files_can_be_downloaded(tg: Bot, fake: FakeTelegram) -> None:
     user = fake.user(USER_ID)
     await tg.send_document(USER_ID, BufferedInputFile(b"name,phone\n", filename="export.csv"), caption="<b>Export</b>")

@@ -229,9 +229,18 @@ async def test_cards_broadcast_at_night_arrive_at_eight(bot: RunningBot, fake: F
     plan = await bot.services.offers.broadcast_task(task.id, COORDINATOR, "en")
     assert plan.held and plan.queued == 1
     bot.services.delivery.wake()  # the sender looks at the queue now: nothing is due
+    coordinator = fake.user(COORDINATOR)
+    # The coordinator's progress says when the cards go out, and counts the time from then.
+    progress = await coordinator.wait_for_message(lambda m: "Sending starts at" in (m.text or ""))
+    assert "⏸ Sending starts at 03.03.2026, 08:00 and takes about 1 second." in progress.text
+    assert "Time left" not in progress.text and "Remaining: 1" in progress.text
     await fake.wait_idle()
     assert user.messages == []
     clock.set(plan.send_at)  # 08:00 local
     shown = await card(user)
     assert "Places left: 5 of 5" in shown.text
+    clock.advance(seconds=3)
+    bot.services.delivery.wake()
+    done = await coordinator.wait_for_message(lambda m: "Sending finished" in (m.text or ""))
+    assert done.message_id == progress.message_id and "Sent: 1 of 1" in done.text
     await everything_accepted(fake)

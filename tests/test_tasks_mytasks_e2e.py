@@ -153,14 +153,17 @@ async def test_changing_the_time_and_place_tells_those_signed_up(bot: RunningBot
     await open_task(user, t, task.title)
     end_question = t("When does it end? Type the time, for example {example}, or the date and time if it ends "
                      "on another day.", example="XX").split("XX")[0]
+    card = user.last_message
     await user.press("🕒 " + t("Change the time"))
-    await wait_text(user, "Asia/Almaty")
+    start_q = await wait_text(user, "Asia/Almaty")
+    assert start_q.message_id == card.message_id  # the card turned into the question: one edit
     # Back from the end returns to the start, Back from the start to the task's card.
     await answer(user, "06.03 12:00", end_question)
     await user.press("⬅️ " + t("Back"))
-    await wait_text(user, "Asia/Almaty")
+    again = await wait_text(user, "Asia/Almaty")
     await user.press("⬅️ " + t("Back"))
-    await user.wait_for_message(lambda m: "🕒 " + t("Change the time") in m.button_texts())
+    card = await user.wait_for_message(lambda m: "🕒 " + t("Change the time") in m.button_texts())
+    assert card.message_id == again.message_id  # and back into the card
     await user.press("🕒 " + t("Change the time"))
     await wait_text(user, "Asia/Almaty")
     assert t("This moment has already passed. Please type a date and time in the future.") in \

@@ -40,9 +40,9 @@ async def test_newtask_happy_path_in_russian(bot: RunningBot, fake: FakeTelegram
     user = await coordinator(bot, fake)
 
     await user.send_text("/newtask")
-    await wait_text(user, t("New task"))
     title_q = await wait_text(user, t("What is the task? Type a short title ({min} to {max} characters).",
                                       min=3, max=200))
+    assert t("New task") in title_q.text  # the heading and the first question: one message
     assert user.button_texts(title_q) == ["✖️ " + t("Cancel")]  # the first step: no Back
     await user.send_text("Уборка <b>& парка")
     await wait_text(user, t("Describe the task: what volunteers will do, what to bring, whom to ask for "
@@ -51,7 +51,8 @@ async def test_newtask_happy_path_in_russian(bot: RunningBot, fake: FakeTelegram
     direction_q = await wait_text(user, t("Which direction does the task belong to?"))
     assert user.button_texts(direction_q)[-2:] == ["⬅️ " + t("Back"), "✖️ " + t("Cancel")]
     await user.press(t("Ecology"))
-    await wait_text(user, t("Where? Type the address or a landmark, or send a location pin (📎 → Location)."))
+    place_q = await wait_text(user, t("Where? Type the address or a landmark, or send a location pin (📎 → Location)."))
+    assert place_q.message_id == direction_q.message_id  # a pressed question turns into the next one
     await user.send_location(43.2389, 76.8897)
     start_q = await wait_text(user, "Asia/Almaty")
     assert "03.03.2026 10:00" in start_q.text and "03.03 10:00" in start_q.text  # examples: tomorrow

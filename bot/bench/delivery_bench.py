@@ -1,20 +1,23 @@
 """Benchmark of the delivery engine against the fake Bot API enforcing a global limit L.
 
+    python -m bot.bench.delivery_bench --limit 30               # the defaults against Telegram's 30/s
     python -m bot.bench.delivery_bench                          # L = 30 and L = 300, 10,000 recipients
     python -m bot.bench.delivery_bench --limit 300 --recipients 2000
     python -m bot.bench.delivery_bench --limit 30 --concurrency 2
 
 For each L: a fresh SQLite database; one broadcast to N distinct chats (plus the
 coordinator's progress message) enqueued in one transaction; the real sender with the
-real aiogram Bot drains it. The fake runs in its own process (as Telegram would be
-elsewhere) with a sliding one-second window of L messages; above it, it answers 429.
+real aiogram Bot, built as the application builds it (build_bot, with the one limiter
+for all outgoing traffic), drains it. The fake runs in its own process (as Telegram
+would be elsewhere) with Telegram's limits: at most L messages in any sliding second
+(above it, it answers 429) and about one a second per chat.
 
-The sender's rate is `--rate-factor` x L (default 0.97: Telegram's limit is a limit,
-not a target); above 30/s that is the paid-broadcast rate (allow_paid_broadcast), as it
-would have to be on real Telegram.
+The engine runs at its defaults: SEND_RATE = L up to Telegram's 30 (its default is
+30); above 30/s the paid-broadcast rate is L (allow_paid_broadcast), as it would have to
+be on real Telegram. `--rate-factor` scales that rate for experiments.
 
 Reported per L: throughput (delivered messages per second, first to last delivery, as the
-fake saw them; must be >= 0.9 L), 429 answers as a share of sends (must be < 1%),
+fake saw them; must be >= 0.95 L), 429 answers as a share of sends (must be < 1%),
 duplicates and losses (both must be 0), enqueue time, and the sender's own counters.
 """
 
@@ -33,6 +36,7 @@ from typing import Any
 
 COORDINATOR = 900_000_001
 FIRST_CHAT = 1_000_000
+TELEGRAM_RATE = 30.0
 
 
 # --- the fake, in its own process ---------------------------------------------------------
@@ -45,7 +49,8 @@ def _fake_process(conn: Connection, limit: float, recipients: int) -> None:
 async def _serve_fake(conn: Connection, limit: float, recipients: int) -> None:
     from bot.fakeapi import FakeTelegram
 
-    async with FakeTelegram(global_rate_limit=limit) as fake:
+    async with FakeTelegram() as fake:
+        fake.enforce_telegram_limits(overall=limit)
         for offset in range(recipients):
             fake.user(FIRST_CHAT + offset)
         fake.user(COORDINATOR)
@@ -62,6 +67,9 @@ async def _serve_fake(conn: Connection, limit: float, recipients: int) -> None:
                     "rejected": fake.stats.rejected,
                     "send_calls": len(fake.calls_of("sendMessage")),
                     "edits": len(fake.calls_of("editMessageText")),
+                    "progress_gap": min_gap([call.at for call in fake.calls
+                                             if call.ok and call.method in ("sendMessage", "editMessageText")
+                                             and int(call.params.get("chat_id", 0)) == COORDINATOR]),
                     "first": min((call.at for call in sends), default=0.0),
                     "last": max((call.at for call in sends), default=0.0),
                     "progress": (fake.messages_in(COORDINATOR) or [None])[-1].text
@@ -70,6 +78,15 @@ async def _serve_fake(conn: Connection, limit: float, recipients: int) -> None:
             elif command == "stop":
                 conn.send("stopped")
                 return
+
+
+def min_gap(moments: list[float]) -> float | None:
+    ordered = sorted(moments)
+    return min((b - a for a, b in zip(ordered, ordered[1:])), default=None)
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 # --- one run --------------------------------------------------------------------------------
@@ -90,6 +107,7 @@ class Result:
     losses: int
     rejected_other: int
     progress_edits: int
+    progress_gap: float | None  # s, the shortest time between two progress messages/edits
     final_progress: str | None
 
     @property
@@ -98,20 +116,18 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return (self.throughput >= 0.9 * self.limit and self.share_429 < 0.01
+        return (self.throughput >= 0.95 * self.limit and self.share_429 <= 0.01
                 and self.duplicates == 0 and self.losses == 0)
 
 
 async def run_once(limit: float, recipients: int, *, rate_factor: float, concurrency: int,
                    workdir: Path) -> Result:
-    from aiogram import Bot
-    from aiogram.client.default import DefaultBotProperties
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-    from aiogram.enums import ParseMode
+    import dataclasses
 
+    from bot.app import build_bot
     from bot.clock import Clock
-    from bot.delivery import DeliveryConfig, DeliveryLane, DeliveryService, OutgoingMessage
+    from bot.config import Settings
+    from bot.delivery import DeliveryConfig, DeliveryLane, DeliveryService, OutgoingLimiter, OutgoingMessage
     from bot.i18n import make_i18n
     from storage.db import Database
     from storage.migrate import upgrade
@@ -129,12 +145,14 @@ async def run_once(limit: float, recipients: int, *, rate_factor: float, concurr
     db = Database(f"sqlite+aiosqlite:///{db_path}")
     await upgrade(db)
     rate = rate_factor * limit
-    paid = rate > 30
-    config = DeliveryConfig(rate=min(rate, 30.0) if not paid else 30.0, paid_rate=rate if paid else None,
-                            concurrency=concurrency)
-    service = DeliveryService(db, Clock(), make_i18n("en"), config, allow_paid_broadcast=paid)
-    bot = Bot(hello["token"], session=AiohttpSession(api=TelegramAPIServer.from_base(hello["base_url"])),
-              default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True))
+    paid = limit > TELEGRAM_RATE
+    settings = Settings(_env_file=None, bot_token=hello["token"], bot_api_url=hello["base_url"],  # type: ignore[call-arg]
+                        send_rate=min(rate, TELEGRAM_RATE), allow_paid_broadcast=paid,
+                        paid_broadcast_rate=rate if paid else Settings.model_fields["paid_broadcast_rate"].default)
+    config = dataclasses.replace(DeliveryConfig.from_settings(settings), concurrency=concurrency)
+    gate = config.gate()
+    service = DeliveryService(db, Clock(), make_i18n("en"), config, allow_paid_broadcast=paid, gate=gate)
+    bot = build_bot(settings, OutgoingLimiter(gate))
     try:
         messages = [
             OutgoingMessage(FIRST_CHAT + offset, f"<b>Task</b> #{offset}: help at the food bank, Saturday 10:00")
@@ -172,21 +190,21 @@ async def run_once(limit: float, recipients: int, *, rate_factor: float, concurr
         throughput=(delivered - 1) / span if span > 0 else 0.0,
         sends=stats["send_calls"], rate_limited=stats["rate_limited"], duplicates=duplicates,
         losses=recipients - delivered, rejected_other=stats["rejected"] - stats["rate_limited"],
-        progress_edits=stats["edits"], final_progress=stats["progress"],
+        progress_edits=stats["edits"], progress_gap=stats["progress_gap"], final_progress=stats["progress"],
     )
 
 
 def print_table(results: list[Result]) -> None:
     header = (f"{'L/s':>6} {'rate/s':>7} {'conc':>4} {'recipients':>10} {'enqueue s':>9} {'drain s':>8} "
               f"{'msg/s':>7} {'x L':>5} {'sends':>6} {'429':>5} {'429 %':>6} {'dupl':>4} {'lost':>4} "
-              f"{'edits':>5} {'ok':>3}")
+              f"{'edits':>5} {'min gap s':>9} {'ok':>3}")
     print(header)
     print("-" * len(header))
     for r in results:
         print(f"{r.limit:>6.0f} {r.rate:>7.1f} {r.concurrency:>4} {r.recipients:>10} {r.enqueue_seconds:>9.2f} "
               f"{r.drain_seconds:>8.1f} {r.throughput:>7.1f} {r.throughput / r.limit:>5.2f} {r.sends:>6} "
               f"{r.rate_limited:>5} {100 * r.share_429:>5.2f}% {r.duplicates:>4} {r.losses:>4} "
-              f"{r.progress_edits:>5} {'yes' if r.ok else 'NO':>3}")
+              f"{r.progress_edits:>5} {_seconds(r.progress_gap):>9} {'yes' if r.ok else 'NO':>3}")
 
 
 async def main_async(args: argparse.Namespace) -> list[Result]:
@@ -206,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, action="append",
                         help="the fake's global limit L per second (repeatable; default 30 and 300)")
     parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--rate-factor", type=float, default=0.97, help="sender rate as a share of L")
+    parser.add_argument("--rate-factor", type=float, default=1.0,
+                        help="engine rate as a share of L (default 1: SEND_RATE = L, the default at L = 30)")
     parser.add_argument("--concurrency", type=int, default=None,
                         help="messages in flight (default: SEND_CONCURRENCY's default)")
     args = parser.parse_args(argv)

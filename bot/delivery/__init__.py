@@ -16,6 +16,10 @@ Features render each recipient's text (in the recipient's language) and hand it 
 The sender (started with the bot, stopped before the database closes) does the rest:
 priority lanes, Telegram's limits, retries, unreachable recipients, the coordinator's
 progress message. See bot/delivery/sender.py for the guarantees.
+
+The limits are kept by one SendGate per bot (bot/delivery/gate.py), shared by the sender
+and, through the OutgoingLimiter session middleware (bot/delivery/outgoing.py), by every
+direct reply a handler makes: one limiter for all outgoing traffic.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ from typing import TYPE_CHECKING
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
+from bot.delivery.config import DeliveryConfig
+from bot.delivery.gate import SendGate
 from bot.delivery.outbox import OutgoingMessage, Outbox
+from bot.delivery.outgoing import OutgoingLimiter
 from bot.delivery.progress import AcceptedCounter
-from bot.delivery.sender import DeliveryConfig, DeliverySender, OnUnreachable
+from bot.delivery.sender import DeliverySender, OnUnreachable
 from storage.db import Database
 from storage.models import DeliveryLane, DeliveryStatus
 from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
@@ -35,13 +42,17 @@ from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 if TYPE_CHECKING:
     from aiogram import Bot
 
+    from bot.i18n import LocalTime
+
 __all__ = [
     "BroadcastCounts",
     "DeliveryConfig",
     "DeliveryLane",
     "DeliveryService",
     "DeliveryStatus",
+    "OutgoingLimiter",
     "OutgoingMessage",
+    "SendGate",
 ]
 
 
@@ -57,12 +68,17 @@ class DeliveryService:
         *,
         allow_paid_broadcast: bool = False,
         on_unreachable: OnUnreachable | None = None,
+        gate: SendGate | None = None,
+        local_time: LocalTime | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.i18n = i18n
         self.config = config
         self.on_unreachable = on_unreachable
+        # The bot's one gate: pass the one the OutgoingLimiter of the bot's session uses.
+        self.gate = gate if gate is not None else config.gate()
+        self.local_time = local_time  # to show when held messages go out (UTC without it)
         self.accepted_counters: dict[str, AcceptedCounter] = {}
         self.outbox = Outbox(db, clock, allow_paid_broadcast=allow_paid_broadcast, on_enqueue=self.wake)
         self.sender: DeliverySender | None = None
@@ -83,7 +99,8 @@ class DeliveryService:
         if self.sender is not None and self.sender.running:
             return self.sender
         self.sender = DeliverySender(self.db, self.clock, bot, self.i18n, self.config,
-                                     on_unreachable=self.on_unreachable, accepted_counters=self.accepted_counters)
+                                     on_unreachable=self.on_unreachable, accepted_counters=self.accepted_counters,
+                                     gate=self.gate, local_time=self.local_time)
         await self.sender.start()
         return self.sender
 

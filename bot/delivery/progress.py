@@ -3,16 +3,19 @@
 Edits are not queued as rows: a progress message is state, not an event (only the
 latest numbers matter, a lost edit is replaced by the next one, and after a restart the
 reporter simply picks unfinished broadcasts up again from the database). They are made
-by the sender itself, between two queued messages, through the same rate limits (the
-overall rate, the chat's one-per-second), so they can never push the bot over a limit.
+by the sender itself, between two queued messages, through the bot's one gate (the
+overall limit, the chat's one-per-second), so they can never push the bot over a limit.
 
 An edit is made at most every `interval` by the injected clock, including the final
-one that says the broadcast has finished.
+one that says the broadcast has finished: the interval is counted from the moment the
+previous edit really went out, after any wait for its slot.
+
+Messages held back (a `not_before` such as the quiet hours) are shown as such: the
+progress says when sending starts and how long it will take from then.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,13 +32,16 @@ from aiogram.utils.i18n import I18n
 from babel.dates import format_timedelta
 
 from bot.clock import Clock
+from bot.delivery.gate import DIRECT
+from bot.delivery.outgoing import booked
 from storage.db import Database
 from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.delivery.limits import RateLimits
+    from bot.delivery.gate import SendGate
+    from bot.i18n import LocalTime
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +58,6 @@ class _Tracked:
     chat_id: int
     locale: str
     title: str | None
-    started_at: datetime
     message_id: int | None
     shown_at: datetime | None
     last_text: str | None = None
@@ -68,8 +73,11 @@ def progress_text(
     eta: timedelta | None = None,
     accepted: int | None = None,
     finished: bool = False,
+    starts_at: str | None = None,
 ) -> str:
-    """The progress message (HTML). `accepted` is shown when a counter exists for the kind."""
+    """The progress message (HTML). `accepted` is shown when a counter exists for the kind.
+    `starts_at` (a local time, already formatted): nothing goes out before it, and `eta`
+    is the time sending takes from then."""
     def _(text: str) -> str:
         return i18n.gettext(text, locale=locale)
 
@@ -83,7 +91,11 @@ def progress_text(
         lines.append(_("Remaining: {remaining}").format(remaining=counts.remaining))
         if eta is not None and counts.remaining:
             duration = format_timedelta(max(eta, timedelta(seconds=1)), locale=locale, threshold=1.1)
-            lines.append(_("Time left: about {duration}").format(duration=duration))
+            if starts_at is not None:
+                lines.append(_("⏸ Sending starts at {time} and takes about {duration}.").format(
+                    time=html.quote(starts_at), duration=duration))
+            else:
+                lines.append(_("Time left: about {duration}").format(duration=duration))
     if accepted is not None:
         lines.append(_("Accepted so far: {accepted}").format(accepted=accepted))
     return "\n".join(lines)
@@ -95,16 +107,18 @@ class ProgressReporter:
         db: Database,
         clock: Clock,
         i18n: I18n,
-        limits: RateLimits,
+        gate: SendGate,
         *,
         rate: float,
+        local_time: LocalTime | None = None,
         interval: timedelta = PROGRESS_INTERVAL,
         accepted_counters: dict[str, AcceptedCounter] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.i18n = i18n
-        self.limits = limits
+        self.gate = gate
+        self.local_time = local_time
         self.rate = rate
         self.interval = interval
         self.accepted_counters = accepted_counters if accepted_counters is not None else {}
@@ -149,7 +163,8 @@ class ProgressReporter:
                 continue
             if not first and tracked.shown_at is not None and now - tracked.shown_at < self.interval:
                 continue
-            if self.limits.chat_free_at(tracked.chat_id) > self.limits.time():
+            limits = self.gate.limits
+            if limits.chat_free_at(tracked.chat_id, burst=True) > limits.time():
                 continue
             await self._show(bot, tracked, now)
 
@@ -162,45 +177,38 @@ class ProgressReporter:
             self._tracked[broadcast.id] = _Tracked(
                 id=broadcast.id, kind=broadcast.kind, chat_id=broadcast.progress_chat_id,
                 locale=broadcast.progress_locale or self.i18n.default_locale, title=broadcast.title,
-                started_at=broadcast.created_at, message_id=broadcast.progress_message_id,
+                message_id=broadcast.progress_message_id,
                 shown_at=broadcast.progress_at,
             )
 
     async def _show(self, bot: Bot, tracked: _Tracked, now: datetime) -> None:
         async with self.db.sessionmaker() as session:
-            counts = await DeliveryRepository(session).counts(tracked.id)
+            repo = DeliveryRepository(session)
+            counts = await repo.counts(tracked.id)
+            first_sent, next_due = await repo.timing(tracked.id)
         finished = counts.remaining == 0
         accepted = await self._accepted(tracked)
+        held = first_sent is None and next_due is not None and next_due > now
         text = progress_text(self.i18n, tracked.locale, counts, title=tracked.title,
-                             eta=self._eta(tracked, counts, now), accepted=accepted, finished=finished)
+                             eta=self._eta(counts, first_sent, now), accepted=accepted, finished=finished,
+                             starts_at=self._local(next_due, tracked.locale) if held and next_due else None)
         tracked.dirty = False
         if text == tracked.last_text and not finished:
             return
-        wait = self.limits.reserve(tracked.chat_id)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        while (wait := self.limits.window_wait()) > 0:
-            await asyncio.sleep(wait)
-        self.limits.sending(tracked.chat_id)
+        # A direct message to the coordinator (the first one answers their Send): it may
+        # use the chat's burst, and goes before the queue.
+        await self.gate.acquire(tracked.chat_id, priority=DIRECT, burst=True)
+        shown_at = self.clock.now()  # the interval counts from here, not from before the wait
         message_id = tracked.message_id
         try:
-            if message_id is None:
-                message_id = (await bot.send_message(tracked.chat_id, text)).message_id
-            else:
-                try:
-                    await bot.edit_message_text(text=text, chat_id=tracked.chat_id, message_id=message_id)
-                except TelegramBadRequest as error:
-                    reason = str(error).lower()
-                    if "not modified" in reason:
-                        pass
-                    elif "message to edit not found" in reason:
-                        # The coordinator deleted it: show the numbers in a new one.
-                        message_id = (await bot.send_message(tracked.chat_id, text)).message_id
-                    else:
-                        raise
+            with booked():
+                if message_id is None:
+                    message_id = (await bot.send_message(tracked.chat_id, text)).message_id
+                else:
+                    message_id = await self._edit(bot, tracked, message_id, text)
             self.edits += 1
         except TelegramRetryAfter as error:
-            self.limits.pause(error.retry_after)
+            self.gate.pause(error.retry_after)
             tracked.dirty = True
             return
         except (TelegramForbiddenError, TelegramBadRequest) as error:
@@ -210,14 +218,34 @@ class ProgressReporter:
             log.warning("progress of broadcast %s not updated: %s", tracked.id, error)
             tracked.dirty = True
             return
-        tracked.message_id, tracked.shown_at, tracked.last_text = message_id, now, text
+        tracked.message_id, tracked.shown_at, tracked.last_text = message_id, shown_at, text
         async with self.db.session() as session:
             repo = DeliveryRepository(session)
-            await repo.set_progress_message(tracked.id, message_id, now)
+            await repo.set_progress_message(tracked.id, message_id, shown_at)
             if finished:
-                await repo.finish(tracked.id, now)
+                await repo.finish(tracked.id, shown_at)
         if finished:
             del self._tracked[tracked.id]
+
+    async def _edit(self, bot: Bot, tracked: _Tracked, message_id: int, text: str) -> int:
+        """Edit the progress message; returns the id of the message now showing it."""
+        try:
+            await bot.edit_message_text(text=text, chat_id=tracked.chat_id, message_id=message_id)
+        except TelegramBadRequest as error:
+            reason = str(error).lower()
+            if "not modified" in reason:
+                return message_id
+            if "message to edit not found" not in reason:
+                raise
+            # The coordinator deleted it: show the numbers in a new one (a slot of its own).
+            await self.gate.acquire(tracked.chat_id, priority=DIRECT, burst=True)
+            return (await bot.send_message(tracked.chat_id, text)).message_id
+        return message_id
+
+    def _local(self, moment: datetime, locale: str) -> str:
+        if self.local_time is None:
+            return moment.strftime("%d.%m.%Y %H:%M UTC")
+        return self.local_time.datetime(moment, locale, fmt="short")
 
     async def _accepted(self, tracked: _Tracked) -> int | None:
         counter = self.accepted_counters.get(tracked.kind)
@@ -229,7 +257,9 @@ class ProgressReporter:
             log.exception("accepted counter for %s failed", tracked.kind)
             return None
 
-    def _eta(self, tracked: _Tracked, counts: BroadcastCounts, now: datetime) -> timedelta:
-        elapsed = (now - tracked.started_at).total_seconds()
+    def _eta(self, counts: BroadcastCounts, first_sent: datetime | None, now: datetime) -> timedelta:
+        """Time the remaining messages take: at the rate seen since the first one was
+        sent, or at the configured rate before that (held messages count from their start)."""
+        elapsed = (now - first_sent).total_seconds() if first_sent is not None else 0.0
         rate = counts.done / elapsed if counts.done and elapsed >= 1 else self.rate
         return timedelta(seconds=counts.remaining / max(rate, 0.001))

@@ -6,7 +6,10 @@ committed before Telegram is called, a crash leaves exactly the in-flight rows i
 "sending"; the next start queues them once more. So nothing is lost, and only rows in
 flight at the moment of a crash can reach a recipient twice.
 
-One loop claims; each claimed row is sent by its own task at its rate-limited moment.
+One loop claims; each claimed row is sent by its own task at its rate-limited moment,
+which it waits for at the bot's one SendGate (shared with direct replies, which go
+first; bot/delivery/gate.py). Its request is marked `booked()`, so the bot's
+OutgoingLimiter middleware does not book a second slot for it.
 At most SEND_CONCURRENCY rows are in flight (claimed and not yet committed as done), so
 several sends can overlap while Telegram answers, and a crash repeats at most that many.
 The loop's single write transaction does three things at once: commits the "sent" marks
@@ -21,7 +24,8 @@ moment when something of a higher lane is enqueued goes back to the queue instea
 out, so an emergency waits only for the messages already on the wire (one at a time
 unless Telegram answers slower than the send interval).
 
-Errors: a 429 pauses the whole sender for retry_after and retries the same message;
+Errors: a 429 pauses the whole bot (the gate: queue and direct replies alike) for
+retry_after and retries the same message;
 5xx, network errors and timeouts retry with exponential backoff (by the injected clock)
 up to SEND_MAX_ATTEMPTS, then fail with the reason; 403 and 400 "chat not found" make
 the recipient unreachable (their other queued rows too) and are never retried; any other
@@ -33,10 +37,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -56,16 +59,18 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.delivery.limits import CHAT_INTERVAL, GROUP_PER_MINUTE, GROUP_WINDOW, RateLimits
+from bot.delivery.config import DeliveryConfig
+from bot.delivery.gate import SendGate, queue_priority
 from bot.delivery.outbox import LANES, restore_markup
-from bot.delivery.progress import PROGRESS_INTERVAL, AcceptedCounter, ProgressReporter
+from bot.delivery.outgoing import booked
+from bot.delivery.progress import AcceptedCounter, ProgressReporter
 from storage.db import Database
 from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.config import Settings
+    from bot.i18n import LocalTime
 
 log = logging.getLogger(__name__)
 
@@ -75,35 +80,6 @@ CANDIDATES_MAX_AGE = 0.5  # s; rows due after a backoff are seen at least this o
 UNREACHABLE_400 = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated", "bot was blocked")
 
 OnUnreachable = Callable[[int | None, int], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryConfig:
-    rate: float = 25.0  # messages per second, all chats together
-    paid_rate: float | None = None  # rate of allow_paid_broadcast messages (None: same bucket)
-    concurrency: int = 12  # rows in flight at once (= at most this many can repeat after a crash)
-    max_attempts: int = 5  # for 5xx and network errors
-    backoff_base: timedelta = timedelta(seconds=2)
-    backoff_cap: timedelta = timedelta(minutes=5)
-    poll_interval: float = 2.0  # s; the sender also wakes at once when something is enqueued
-    progress_interval: timedelta = PROGRESS_INTERVAL
-    chat_interval: float = CHAT_INTERVAL
-    group_per_minute: int = GROUP_PER_MINUTE
-    group_window: float = GROUP_WINDOW
-    stop_grace: float = 5.0  # s a stopping sender lets in-flight sends finish
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DeliveryConfig:
-        return cls(
-            rate=settings.send_rate,
-            paid_rate=settings.paid_broadcast_rate if settings.allow_paid_broadcast else None,
-            concurrency=settings.send_concurrency,
-            max_attempts=settings.send_max_attempts,
-        )
-
-    def backoff(self, attempt: int) -> timedelta:
-        """Wait before retry number `attempt` (1, 2, ...): base, 2x base, 4x base ... capped."""
-        return min(self.backoff_base * (2 ** max(0, attempt - 1)), self.backoff_cap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,22 +119,23 @@ class DeliverySender:
         *,
         on_unreachable: OnUnreachable | None = None,
         accepted_counters: dict[str, AcceptedCounter] | None = None,
-        time_source: Callable[[], float] = time.monotonic,
+        gate: SendGate | None = None,
+        local_time: LocalTime | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.bot = bot
         self.config = config
         self.on_unreachable = on_unreachable
-        self.limits = RateLimits(
-            config.rate, config.paid_rate, chat_interval=config.chat_interval,
-            group_per_minute=config.group_per_minute, group_window=config.group_window, time_source=time_source,
-        )
-        self.progress = ProgressReporter(db, clock, i18n, self.limits, rate=config.rate,
+        # The bot's one gate, shared with direct replies; a sender of its own otherwise.
+        self.gate = gate if gate is not None else config.gate()
+        self.limits = self.gate.limits
+        self.progress = ProgressReporter(db, clock, i18n, self.gate, rate=config.rate, local_time=local_time,
                                          interval=config.progress_interval, accepted_counters=accepted_counters)
         self.stats = SenderStats()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._news = asyncio.Event()  # replaced at every enqueue and at stop: rows at the gate look up
         self._in_flight: dict[int, QueuedMessage] = {}  # claimed, outcome not committed yet
         self._sending: dict[int, asyncio.Task[None]] = {}  # row id -> its send task
         self._results: list[tuple[QueuedMessage, _Sent | str]] = []  # finished sends to commit
@@ -189,6 +166,7 @@ class DeliverySender:
         their outcome, put claimed-but-unsent rows back; cancel if that takes too long."""
         self._stopping.set()
         self._wake.set()
+        self._announce()
         task, self._task = self._task, None
         if task is None:
             return
@@ -206,6 +184,12 @@ class DeliverySender:
         self.progress.reload()
         self._stale = True
         self._wake.set()
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the rows waiting at the gate that something changed (enqueue, stop)."""
+        self._news.set()
+        self._news = asyncio.Event()
 
     @property
     def running(self) -> bool:
@@ -381,6 +365,29 @@ class DeliverySender:
         """Was something of a higher lane enqueued since this row was claimed?"""
         return any(self._enqueued_at[lane] > generation for lane in range(row.lane))
 
+    async def _book(self, row: QueuedMessage, chat_id: int, generation: int) -> bool:
+        """Wait at the shared gate for this row's moment. False if it gave way instead:
+        something more urgent was enqueued meanwhile (the next claim takes that first),
+        or the sender is stopping."""
+        ticket = self.gate.enter(chat_id, priority=queue_priority(row.lane), paid=row.paid)
+        try:
+            while not ticket.future.done():
+                if self._stopping.is_set() or self._outranked(row, generation):
+                    if self.gate.leave(ticket):
+                        if not self._stopping.is_set():
+                            self.stats.outranked += 1
+                        return False
+                    break  # let through meanwhile: the slot is counted, use it
+                news = asyncio.ensure_future(self._news.wait())
+                try:
+                    await asyncio.wait([ticket.future, news], return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    news.cancel()
+        except asyncio.CancelledError:
+            self.gate.leave(ticket)
+            raise
+        return True
+
     async def _deliver(self, row: QueuedMessage, generation: int) -> _Sent | str:
         """Send one claimed row at its rate-limited moment. Returns what to commit as
         sent, _UNSENT if it should go back to the queue unsent, or _DONE once its other
@@ -388,33 +395,19 @@ class DeliverySender:
         chat_id = row.chat_id
         markup = restore_markup(row.reply_markup)
         while True:
-            wait = self.limits.reserve(chat_id, paid=row.paid)
-            if wait > 0 and not await self._sleep(wait):
+            if not await self._book(row, chat_id, generation):
                 return _UNSENT
-            if self._outranked(row, generation):
-                self.stats.outranked += 1
-                return _UNSENT  # let the next claim take the more urgent row first
-            late = False
-            while (wait := self.limits.window_wait(paid=row.paid)) > 0:
-                late = True  # the process stalled and slots bunched up: keep the window
-                if not await self._sleep(wait):
-                    return _UNSENT
-            if late and self._outranked(row, generation):
-                self.stats.outranked += 1
-                return _UNSENT
-            if self.limits.pause_left() > 0:
-                continue  # a 429 arrived while this one waited: book again
-            self.limits.sending(chat_id, paid=row.paid)
             self.stats.requests += 1
             try:
-                message = await self.bot.send_message(
-                    chat_id=chat_id, text=row.text, reply_markup=markup,
-                    allow_paid_broadcast=True if row.paid else None,
-                )
+                with booked():  # the slot is ours: the bot's request middleware lets it through
+                    message = await self.bot.send_message(
+                        chat_id=chat_id, text=row.text, reply_markup=markup,
+                        allow_paid_broadcast=True if row.paid else None,
+                    )
             except TelegramRetryAfter as error:
                 self.stats.rate_limited += 1
                 log.warning("delivery: 429, pausing everything for %s s", error.retry_after)
-                self.limits.pause(error.retry_after)
+                self.gate.pause(error.retry_after)
                 continue
             except TelegramMigrateToChat as error:
                 chat_id = error.migrate_to_chat_id

@@ -211,6 +211,7 @@ class BotApi:
         markup = check_reply_markup(params.get("reply_markup"), inline_only=True)
         if (text, entities, markup) == (message.text, message.entities, _inline(message.reply_markup)):
             raise bad_request(_NOT_MODIFIED)
+        self._admit(self.fake.chats[message.chat_id])
         message.text, message.entities, message.source = text, entities, params.get("text")
         message.parse_mode = params.get("parse_mode")
         return self._edited(message, markup)
@@ -221,6 +222,7 @@ class BotApi:
         markup = check_reply_markup(params.get("reply_markup"), inline_only=True)
         if markup == _inline(message.reply_markup):
             raise bad_request(_NOT_MODIFIED)
+        self._admit(self.fake.chats[message.chat_id])
         return self._edited(message, markup)
 
     @api("deleteMessage")
@@ -318,12 +320,17 @@ class BotApi:
             return self.fake.store_file(b"", file_name=value.rsplit("/", 1)[-1] or None)
         raise bad_request("wrong file identifier/HTTP URL specified")
 
-    def _deliver(self, chat: ChatState, params: dict[str, Any], **fields: Any) -> FakeMessage:
-        """Create a bot message in `chat` once the flood limits admit it."""
+    def _admit(self, chat: ChatState) -> None:
+        """The flood limits: a send or an edit in `chat` counts, or is refused with 429."""
         self.fake.limiter.admit(
             chat.id, is_group=chat.is_group, global_per_second=self.fake.global_rate_limit,
             per_chat_per_second=self.fake.per_chat_rate_limit, group_per_minute=self.fake.group_rate_limit_per_minute,
+            per_chat_burst=self.fake.per_chat_burst,
         )
+
+    def _deliver(self, chat: ChatState, params: dict[str, Any], **fields: Any) -> FakeMessage:
+        """Create a bot message in `chat` once the flood limits admit it."""
+        self._admit(chat)
         message = FakeMessage(chat=chat.chat, message_id=chat.new_message_id(), sender=self.fake.bot_user,
                               from_bot=True, date=int(time.time()), parse_mode=params.get("parse_mode"), **fields)
         chat.messages[message.message_id] = message

@@ -31,6 +31,11 @@ _STRING_FIELDS = frozenset({
     "message_effect_id", "secret_token", "ip_address", "document", "photo", "emoji", "name", "title",
 })
 _QUIET_SECONDS = 0.05
+# Telegram's flood limits as `enforce_telegram_limits` models them.
+TELEGRAM_OVERALL = 30.0  # messages in any second, all chats
+TELEGRAM_PER_CHAT = 1.0  # messages a second into one chat ...
+TELEGRAM_CHAT_BURST = 3  # ... after a burst of this many
+TELEGRAM_GROUP_PER_MINUTE = 20
 
 
 @dataclass
@@ -45,8 +50,10 @@ class FakeTelegram:
     """The fake Bot API server and the world behind it (users, chats, files, commands).
 
     Rate limits are off unless set: `global_rate_limit` (messages/s over all chats), and
-    the attributes `per_chat_rate_limit` (messages/s in one chat) and
-    `group_rate_limit_per_minute` (Telegram's 20/min in groups) may be set at any time."""
+    the attributes `per_chat_rate_limit` (messages/s in one chat, after a burst of
+    `per_chat_burst`) and `group_rate_limit_per_minute` (Telegram's 20/min in groups) may
+    be set at any time; `enforce_telegram_limits()` sets all of them as Telegram has them.
+    Sends and edits count alike (bot/fakeapi/ratelimit.py)."""
 
     def __init__(self, *, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
                  username: str = "birge_test_bot", global_rate_limit: float | None = None,
@@ -57,6 +64,7 @@ class FakeTelegram:
         self.clock = clock
         self.global_rate_limit = global_rate_limit
         self.per_chat_rate_limit: float | None = None
+        self.per_chat_burst = 1
         self.group_rate_limit_per_minute: int | None = None
         self.base_url = ""
         self.calls: list[Call] = []
@@ -195,6 +203,16 @@ class FakeTelegram:
         """Make the next `times` calls of `method` (to `chat_id`, or any chat) fail as
         Telegram would; the description defaults to Telegram's wording for the code."""
         self._injections.append(_Injection(method.lower(), chat_id, injected(error_code, description, retry_after), times))
+
+    def enforce_telegram_limits(self, *, overall: float = TELEGRAM_OVERALL, per_chat: float = TELEGRAM_PER_CHAT,
+                                burst: int = TELEGRAM_CHAT_BURST, group_per_minute: int = TELEGRAM_GROUP_PER_MINUTE
+                                ) -> None:
+        """Answer 429 as Telegram does: above 30 messages in any second, above about one a
+        second in one chat after a short burst, above 20 a minute in one group."""
+        self.global_rate_limit = overall
+        self.per_chat_rate_limit = per_chat
+        self.per_chat_burst = burst
+        self.group_rate_limit_per_minute = group_per_minute
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to them answers 403 until `unblock`."""

@@ -205,6 +205,15 @@ class DeliveryRepository:
         return BroadcastCounts(total=sum(by_status.values()), sent=sent, failed=failed,
                                unreachable=unreachable, remaining=remaining)
 
+    async def timing(self, broadcast_id: int) -> tuple[datetime | None, datetime | None]:
+        """(when its first message was sent, when its next queued message is due)."""
+        first_sent = await self.session.scalar(
+            select(func.min(M.sent_at)).where(M.broadcast_id == broadcast_id, M.status == DeliveryStatus.SENT))
+        next_due = await self.session.scalar(
+            select(func.min(M.next_attempt_at)).where(M.broadcast_id == broadcast_id,
+                                                      M.status == DeliveryStatus.QUEUED))
+        return first_sent, next_due
+
     async def unfinished_with_progress(self) -> list[DeliveryBroadcast]:
         rows = await self.session.scalars(
             select(DeliveryBroadcast)
