@@ -151,6 +151,10 @@ class InFlightUpdates(BaseMiddleware):
             if self._active == 0:
                 self._idle.set()
 
+    @property
+    def active(self) -> int:
+        return self._active
+
     async def wait_idle(self, timeout: float) -> bool:
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
@@ -223,6 +227,11 @@ class Application:
         me = await self.bot.get_me()
         await publish_bot_profile(self.bot, self.services.i18n)
         log.info("Birge is running as @%s (id %s)", me.username, me.id)
+
+    @property
+    def handling_updates(self) -> bool:
+        """Is any update being handled right now?"""
+        return self.dispatcher is not None and self.dispatcher["in_flight"].active > 0
 
     async def run(self, *, handle_signals: bool = True) -> None:
         """Poll until stopped (SIGINT/SIGTERM when handle_signals)."""

@@ -35,7 +35,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock)
+    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock, fake=fake)
     await running.start()
     try:
         yield running
@@ -48,7 +48,7 @@ async def paced_bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> As
     """The bot at Telegram's pace, against a fake that enforces Telegram's flood limits
     (about 1 message a second per chat after a short burst, 30 a second overall)."""
     fake.enforce_telegram_limits()
-    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock, telegram_pace=True)
+    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock, telegram_pace=True, fake=fake)
     await running.start()
     try:
         yield running

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.fakeapi import FakeTelegram, FakeUser
+from bot.fakeapi import WAIT, FakeTelegram, FakeUser
 from bot.fakeapi.state import FakeMessage
 from bot.tasks.drafts import TaskDraft
 from bot.volunteers import Registration
@@ -77,7 +77,7 @@ async def tasks_in_db(bot: RunningBot) -> list[Task]:
         return list(await session.scalars(select(Task).order_by(Task.id)))
 
 
-async def answer_of(fake: FakeTelegram, query_id: str | None, timeout: float = 5.0) -> dict:
+async def answer_of(fake: FakeTelegram, query_id: str | None, timeout: float = WAIT) -> dict:
     """The bot's answerCallbackQuery params for this press."""
     assert query_id is not None
     record = fake.callback_queries[query_id]
@@ -93,7 +93,7 @@ async def everything_accepted(fake: FakeTelegram) -> None:
     assert fake.unanswered_callbacks() == []
 
 
-async def wait_text(user: FakeUser, needle: str, timeout: float = 5.0) -> FakeMessage:
+async def wait_text(user: FakeUser, needle: str, timeout: float = WAIT) -> FakeMessage:
     """The next bot message (or edit) here containing `needle`."""
     return await user.wait_for_message(lambda m: needle in (m.text or ""), timeout=timeout)
 

@@ -33,10 +33,15 @@ class RunningBot:
     """The application polling the fake server; `restart()` is a process restart
     (a new Application on the same database, nothing kept in memory)."""
 
-    def __init__(self, settings: Settings, clock: ManualClock, *, telegram_pace: bool = False) -> None:
+    def __init__(self, settings: Settings, clock: ManualClock, *, telegram_pace: bool = False,
+                 fake: FakeTelegram | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.app: Application | None = None
+        if fake is not None:
+            # fake.wait_idle() then also waits for updates still being handled (a handler
+            # that pauses between two requests on a busy machine is not "idle").
+            fake.busy_probes.append(self.handling_updates)
         config = DeliveryConfig.from_settings(settings)
         self.delivery_config = config if telegram_pace else dataclasses.replace(config, chat_interval=0.0)
 
@@ -54,6 +59,9 @@ class RunningBot:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    def handling_updates(self) -> bool:
+        return self.app is not None and self.app.handling_updates
 
     @property
     def services(self):  # noqa: ANN201 - bot.app.Services

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.clock import ManualClock
-from bot.fakeapi import FakeTelegram, FakeUser
+from bot.fakeapi import WAIT, FakeTelegram, FakeUser
 from bot.volunteers import Registration
 from handlers.admin import AdminCb
 from handlers.callbacks import MenuCb, NavCb
@@ -49,7 +49,7 @@ async def invite_via_dialog(admin: FakeUser, region: str, organisation: str | No
     return done.text, match["code"]
 
 
-async def answer_of(fake: FakeTelegram, query_id: str | None, timeout: float = 5.0) -> dict:
+async def answer_of(fake: FakeTelegram, query_id: str | None, timeout: float = WAIT) -> dict:
     """Wait for the bot's answerCallbackQuery to this press; its params."""
     assert query_id is not None
     record = fake.callback_queries[query_id]

@@ -54,7 +54,7 @@ async def test_a_sigterm_stops_the_real_process_cleanly(fake: FakeTelegram, tmp_
                 await asyncio.sleep(0.05)
         user = fake.user(502, language_code="ru")
         await user.send_text("/help")
-        await user.wait_for_message(timeout=20)
+        await user.wait_for_message()
         process.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             output, _ = await process.communicate()

@@ -71,7 +71,7 @@ async def test_a_refused_description_does_not_stop_the_bot(fake: FakeTelegram, d
 
     # A 429 would be waited out and retried (the outgoing limiter); a refusal is not.
     fake.inject("setMyDescription", error_code=400, description="Bad Request: description is invalid", times=4)
-    running = RunningBot(make_settings(fake, db_path), clock)
+    running = RunningBot(make_settings(fake, db_path), clock, fake=fake)
     await running.start()
     try:
         user = fake.user(9901, language_code="en")

@@ -32,7 +32,7 @@ from bot.clock import ManualClock
 from bot.config import ConfigError, load_settings
 from bot.delivery import DeliveryConfig, DeliveryLane, DeliveryService, DeliveryStatus, OutgoingMessage
 from bot.delivery.sender import DeliverySender
-from bot.fakeapi import FakeTelegram
+from bot.fakeapi import WAIT, FakeTelegram
 from bot.i18n import make_i18n
 from bot.volunteers import Registration, VolunteerService
 from storage.db import Database
@@ -99,7 +99,7 @@ class Engine:
             assert row is not None
             return row
 
-    async def wait_status(self, row_id: int, status: str, timeout: float = 5.0) -> DeliveryMessage:
+    async def wait_status(self, row_id: int, status: str, timeout: float = WAIT) -> DeliveryMessage:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -141,7 +141,7 @@ def sends_to(fake: FakeTelegram, chat_id: int, *, ok: bool | None = None) -> lis
             if int(call.params["chat_id"]) == chat_id and (ok is None or call.ok == ok)]
 
 
-async def wait_until(check: Any, timeout: float = 5.0) -> None:
+async def wait_until(check: Any, timeout: float = WAIT) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not await check():
@@ -218,10 +218,10 @@ async def test_an_emergency_during_a_broadcast_waits_for_at_most_the_message_on_
         "task_offer", DeliveryLane.ROUTINE, COORDINATOR, [OutgoingMessage(chat, "routine") for chat in routine])
     await engine.start(tg)
     try:
-        await fake.notifier.wait_until(lambda: True if len(fake.calls_of("sendMessage")) >= 5 else None, 5)
+        await fake.notifier.wait_until(lambda: True if len(fake.calls_of("sendMessage")) >= 5 else None, WAIT)
         before = len(fake.calls_of("sendMessage"))
         await engine.service.enqueue_one(emergency_chat, "emergency", lane=DeliveryLane.EMERGENCY)
-        await fake.user(emergency_chat).wait_for_message(timeout=5)
+        await fake.user(emergency_chat).wait_for_message()
         texts = [call.params["text"] for call in fake.calls_of("sendMessage")]
         # Only a message already on its way when the emergency was enqueued may precede it.
         assert texts.index("emergency") - before <= 1
@@ -241,7 +241,7 @@ async def test_messages_into_one_chat_are_at_least_a_second_apart(
         await engine.service.enqueue_one(chat, f"message {n}")
     await engine.service.enqueue_one(other, "meanwhile")
     await engine.start(tg)
-    await fake.user(chat).wait_for_message(lambda m: m.text == "message 2", timeout=5)
+    await fake.user(chat).wait_for_message(lambda m: m.text == "message 2")
     times = [call.at for call in sends_to(fake, chat)]
     assert len(times) == 3
     assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[1:]))
@@ -310,7 +310,7 @@ async def test_the_sender_wakes_at_once_when_something_is_enqueued(
     try:
         await asyncio.sleep(0.1)  # let it go idle (a 30 s poll)
         await engine.service.enqueue_one(chat, "right away")
-        await fake.user(chat).wait_for_message(timeout=1.0)
+        await fake.user(chat).wait_for_message(timeout=10.0)  # well before the 30 s poll
     finally:
         await engine.service.stop()
 
@@ -468,7 +468,7 @@ async def test_a_killed_sender_resumes_and_delivers_everything_once_but_the_in_f
         cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         delivered = await fake.notifier.wait_until(
-            lambda: True if sum(fake.stats.sent.values()) >= 20 else None, timeout=20)
+            lambda: True if sum(fake.stats.sent.values()) >= 20 else None, WAIT)
         assert delivered, "the sender process did not send"
     finally:
         process.send_signal(signal.SIGKILL)  # a crash: no cleanup at all
@@ -504,7 +504,7 @@ async def test_a_graceful_stop_and_start_repeats_nothing(
     await first.service.enqueue_broadcast("x", DeliveryLane.ROUTINE, None,
                                           [OutgoingMessage(chat, "hi") for chat in chats])
     await first.start(tg)
-    await fake.notifier.wait_until(lambda: True if sum(fake.stats.sent.values()) >= 10 else None, 5)
+    await fake.notifier.wait_until(lambda: True if sum(fake.stats.sent.values()) >= 10 else None, WAIT)
     await first.service.stop()
     assert sum(fake.stats.sent.values()) < len(chats)
     assert {row.status for row in await first.rows()} <= {DeliveryStatus.SENT, DeliveryStatus.QUEUED}
@@ -531,7 +531,7 @@ async def test_the_coordinator_sees_one_progress_message_edited_at_most_every_fe
         "task_offer", DeliveryLane.ROUTINE, COORDINATOR, [OutgoingMessage(chat, "offer") for chat in chats],
         progress_chat_id=COORDINATOR, progress_locale="en", title="Food bank <Saturday>")
     await engine.start(tg)
-    first = await coordinator.wait_for_message(timeout=5)
+    first = await coordinator.wait_for_message()
     assert "Sending" in (first.text or "") and "Food bank <Saturday>" in (first.text or "")
     await engine.sender.wait_drained()
     assert (await engine.service.counts(broadcast)).remaining == 0
@@ -543,7 +543,7 @@ async def test_the_coordinator_sees_one_progress_message_edited_at_most_every_fe
     assert len(fake.calls_of("editMessageText")) == 0  # 2 s < 3 s
     clock.advance(seconds=1)
     engine.service.wake()
-    final = await coordinator.wait_for_message(lambda m: "finished" in (m.text or ""), timeout=5)
+    final = await coordinator.wait_for_message(lambda m: "finished" in (m.text or ""))
     assert final.message_id == first.message_id  # edited in place
     assert "Sent: 9 of 10" in (final.text or "")
     assert "Failed: 1" in (final.text or "")
@@ -580,7 +580,7 @@ async def test_progress_edits_are_three_seconds_apart_counted_from_when_they_wen
         progress_chat_id=COORDINATOR, progress_locale="en")
     sender = await engine.start(tg)
     sender.progress.gate = SlowSlots(sender.gate, clock)  # type: ignore[assignment]
-    await coordinator.wait_for_message(timeout=5)  # asked for at t0, went out at t0 + 2 s
+    await coordinator.wait_for_message()  # asked for at t0, went out at t0 + 2 s
     await engine.sender.wait_drained()
     clock.advance(seconds=1.5)  # 3.5 s after it was asked for, 1.5 s after it went out
     engine.service.wake()
@@ -589,7 +589,7 @@ async def test_progress_edits_are_three_seconds_apart_counted_from_when_they_wen
     assert fake.calls_of("editMessageText") == []
     clock.advance(seconds=1.5)  # now 3 s after it went out
     engine.service.wake()
-    final = await coordinator.wait_for_message(lambda m: "finished" in (m.text or ""), timeout=5)
+    final = await coordinator.wait_for_message(lambda m: "finished" in (m.text or ""))
     assert "Sent: 10 of 10" in (final.text or "")
     assert len(fake.calls_of("editMessageText")) == 1
 
@@ -604,11 +604,11 @@ async def test_progress_while_sending_shows_remaining_and_time_left(
         progress_chat_id=COORDINATOR, progress_locale="ru")
     await engine.start(tg)
     try:
-        await coordinator.wait_for_message(timeout=5)
-        await fake.notifier.wait_until(lambda: True if sum(fake.stats.sent.values()) >= 10 else None, 5)
+        await coordinator.wait_for_message()
+        await fake.notifier.wait_until(lambda: True if sum(fake.stats.sent.values()) >= 10 else None, WAIT)
         clock.advance(seconds=3)
         engine.service.wake()
-        edited = await coordinator.wait_for_message(timeout=5)
+        edited = await coordinator.wait_for_message()
     finally:
         await engine.service.stop()
     text = edited.text or ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.fakeapi import FakeTelegram
+from bot.fakeapi import WAIT, FakeTelegram
 from bot.volunteers import Registration
 from storage.models import DeliveryLane, VolunteerStatus
 from tests.e2e_support import RunningBot
@@ -17,7 +17,7 @@ async def _status(bot: RunningBot, telegram_id: int) -> str | None:
     return None if volunteer is None else volunteer.status
 
 
-async def _wait_status(bot: RunningBot, telegram_id: int, status: str, timeout: float = 5.0) -> None:
+async def _wait_status(bot: RunningBot, telegram_id: int, status: str, timeout: float = WAIT) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while await _status(bot, telegram_id) != status:

@@ -55,14 +55,14 @@ async def test_create_send_accept_until_full_waitlist_cancel_promote_confirm(
     done = await wait_text(coordinator, t.n("{count} volunteer matches this task.",
                                             "{count} volunteers match this task.", 4))
     await coordinator.press("📣 " + t("Send"), message_id=done.message_id)
-    progress = await wait_text(coordinator, TITLE, timeout=10)
+    progress = await wait_text(coordinator, TITLE)
     async with bot.services.db.sessionmaker() as session:
         task = await session.scalar(select(Task))
     assert task is not None and task.slots == 2
 
     # Everyone matching gets the card, in Russian; the outsider gets nothing.
     go = "✅ " + t("I'll go")
-    cards = await asyncio.gather(*(person.wait_for_message(lambda m: go in m.button_texts(), timeout=10)
+    cards = await asyncio.gather(*(person.wait_for_message(lambda m: go in m.button_texts())
                                    for person in volunteers))
     assert all(TITLE in card.text for card in cards)
     # Two accept at once (the places), then the third finds it full and joins the waitlist.
@@ -84,8 +84,7 @@ async def test_create_send_accept_until_full_waitlist_cancel_promote_confirm(
     # The progress message counts the accepted (edited at most every few seconds).
     clock.advance(seconds=30)
     accepted = t("Accepted so far: {accepted}", accepted=2)
-    await coordinator.wait_for_message(lambda m: m.message_id == progress.message_id and accepted in (m.text or ""),
-                                       timeout=10, after=progress.message_id - 1)
+    await coordinator.wait_for_message(lambda m: m.message_id == progress.message_id and accepted in (m.text or ""), after=progress.message_id - 1)
 
     # The first cancels in /my; the waitlisted one is offered the place and confirms.
     await first.send_text("/my")
@@ -95,7 +94,7 @@ async def test_create_send_accept_until_full_waitlist_cancel_promote_confirm(
     await first.press("✅ " + t("Yes, cancel it"))
     await wait_text(first, t("Your sign-up is cancelled. Thank you for letting us know!"))
     confirm = "✅ " + t("Confirm my place")
-    offer = await third.wait_for_message(lambda m: confirm in m.button_texts(), timeout=10)
+    offer = await third.wait_for_message(lambda m: confirm in m.button_texts())
     assert TITLE in offer.text
     confirmed = await answer_of(fake, await third.press(confirm, message_id=offer.message_id))
     assert confirmed["text"] == t("✅ Confirmed: the place is yours. See you there!")

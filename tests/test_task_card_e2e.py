@@ -39,7 +39,7 @@ async def people(bot: RunningBot, fake: FakeTelegram, count: int, first: int, **
 
 
 async def card(user: FakeUser, title: str = "Blood donation day") -> FakeMessage:
-    return await user.wait_for_message(lambda m: title in (m.text or "") and GO in m.button_texts(), timeout=10)
+    return await user.wait_for_message(lambda m: title in (m.text or "") and GO in m.button_texts())
 
 
 async def test_fifty_people_press_at_once_on_ten_places(bot: RunningBot, fake: FakeTelegram) -> None:
@@ -187,7 +187,7 @@ async def test_my_cancel_promotes_the_waitlist_who_confirms(bot: RunningBot, fak
                                                          question.message_id))  # the same button again
     assert stale["text"] == "You are not signed up for this task."
 
-    offer = await waiting.wait_for_message(has_button("✅ Confirm my place"), timeout=10)
+    offer = await waiting.wait_for_message(has_button("✅ Confirm my place"))
     assert "A place has opened up for you!" in offer.text and "13:00" in offer.text  # 11:00 + 120 min
     assert "join the waitlist" not in offer.text
     waiting_my = await waiting.ask("/my")
@@ -209,10 +209,10 @@ async def test_unconfirmed_promotion_passes_on_by_the_job(bot: RunningBot, fake:
     clock.advance(seconds=1)
     await bot.services.signups.join_waitlist(task.id, next_one.id)
     await bot.services.signups.cancel(task.id, going.id)
-    offer = await slow.wait_for_message(has_button("✅ Confirm my place"), timeout=10)
+    offer = await slow.wait_for_message(has_button("✅ Confirm my place"))
     clock.advance(minutes=121)
     assert await bot.services.signups.expire_due() == 1
-    await next_one.wait_for_message(has_button("✅ Confirm my place"), timeout=10)
+    await next_one.wait_for_message(has_button("✅ Confirm my place"))
     late = await answer_of(fake, await slow.press("✅ Confirm my place", message_id=offer.message_id))
     assert late["text"] == "Sorry, the time to confirm has passed and the place went to the next person."
     assert await signups_of(bot.services.db, task.id) == {1: "cancelled", 2: "expired", 3: "offered"}

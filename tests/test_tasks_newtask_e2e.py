@@ -137,8 +137,7 @@ async def test_confirm_then_send_reaches_the_matching_volunteers(bot: RunningBot
     assert outsider.messages == []
     bot.clock.advance(seconds=30)  # the progress message is edited at most every few seconds
     edited = await user.wait_for_message(
-        lambda m: m.message_id == progress.message_id and t("Sent: {sent} of {total}", sent=2, total=2) in (m.text or ""),
-        timeout=10, after=progress.message_id - 1)
+        lambda m: m.message_id == progress.message_id and t("Sent: {sent} of {total}", sent=2, total=2) in (m.text or ""), after=progress.message_id - 1)
     assert edited.edited
     # A second press of Send: the button is gone; a forged press sends nothing new.
     again = await answer_of(fake, await user.press_data(TaskCb(action="send", task_id=(await tasks_in_db(bot))[0].id)

@@ -9,7 +9,7 @@ users talk to the bot through it, and tests read what users see and what the bot
 
 from .errors import ApiError
 from .server import FakeTelegram
-from .state import Call, CallbackRecord, FakeMessage, FakeStats, UploadedFile
+from .state import WAIT, Call, CallbackRecord, FakeMessage, FakeStats, UploadedFile
 from .users import FakeUser
 
-__all__ = ["ApiError", "Call", "CallbackRecord", "FakeMessage", "FakeStats", "FakeTelegram", "FakeUser", "UploadedFile"]
+__all__ = ["WAIT", "ApiError", "Call", "CallbackRecord", "FakeMessage", "FakeStats", "FakeTelegram", "FakeUser", "UploadedFile"]

@@ -19,7 +19,7 @@ from aiohttp import web
 from .errors import ApiError, injected
 from .methods import BotApi, scope_key
 from .ratelimit import RateLimiter
-from .state import Call, CallbackRecord, ChatState, FakeMessage, FakeStats, Notifier, UploadedFile
+from .state import WAIT, Call, CallbackRecord, ChatState, FakeMessage, FakeStats, Notifier, UploadedFile
 from .updates import UpdateQueue
 from .users import FakeUser
 
@@ -82,6 +82,9 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.webhook_url: str | None = None
         self.last_event = 0
+        # What the bot side says about itself: "True" while it is busy (e.g. updates being
+        # handled), so wait_idle does not take a slow handler's pause for the end.
+        self.busy_probes: list[Callable[[], bool]] = []
         self._injections: list[_Injection] = []
         self._ids = itertools.count(1)
         self._in_flight = 0
@@ -221,14 +224,16 @@ class FakeTelegram:
     def unblock(self, chat_id: int) -> None:
         self.blocked.discard(chat_id)
 
-    async def wait_idle(self, timeout: float = 5.0) -> None:
+    async def wait_idle(self, timeout: float = WAIT) -> None:
         """Return once every update was fetched and confirmed, no bot request is in flight
-        (long polls aside) and none arrived for 50 ms: "nothing else happens"."""
+        (long polls aside), none arrived for 50 ms and no busy probe says the bot is still
+        at work: "nothing else happens"."""
         loop = asyncio.get_running_loop()
 
         def idle() -> bool | None:
             quiet = loop.time() - self._last_request_end >= _QUIET_SECONDS
-            return True if self.updates.settled and not self._in_flight and quiet else None
+            working = any(probe() for probe in self.busy_probes)
+            return True if self.updates.settled and not self._in_flight and quiet and not working else None
 
         deadline = loop.time() + timeout
         while idle() is None:

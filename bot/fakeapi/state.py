@@ -156,6 +156,11 @@ class ChatState:
         return [message for message in self.messages.values() if message.from_bot]
 
 
+# How long a wait for the bot gives up after. Only a hang guard: waits end as soon as their
+# condition holds, so a generous figure costs nothing and a busy machine cannot fail a test.
+WAIT = 30.0
+
+
 class Notifier:
     """Wakes every waiter whenever the fake's state changes, so waits never sleep longer
     than needed and never miss a change."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .html_check import utf16_len
-from .state import FakeMessage
+from .state import WAIT, FakeMessage
 
 if TYPE_CHECKING:
     from .server import FakeTelegram
@@ -191,7 +191,7 @@ class FakeUser:
                 if record.user_id == self.id and record.answer is not None]
 
     async def wait_for_message(self, predicate: Callable[[FakeMessage], bool] | None = None, *,
-                               timeout: float = 5.0, after: int | None = None) -> FakeMessage:
+                               timeout: float = WAIT, after: int | None = None) -> FakeMessage:
         """Wait until the bot sends or edits a message here that matches `predicate`.
 
         By default only bot activity after this user's last action (or after the message
@@ -216,7 +216,7 @@ class FakeUser:
         return found[1]
 
     async def ask(self, text: str, predicate: Callable[[FakeMessage], bool] | None = None, *,
-                  timeout: float = 5.0) -> FakeMessage:
+                  timeout: float = WAIT) -> FakeMessage:
         """Send `text` and return the bot's next message (or edit) in this chat."""
         await self.send_text(text)
         return await self.wait_for_message(predicate, timeout=timeout)
