@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from tests.support.clock import ManualClock
-from emulator import FakeTelegram, FakeUser
 from bot.volunteers import Registration
+from emulator import FakeTelegram, FakeUser
 from handlers.admin import AdminCb
 from handlers.callbacks import MenuCb, NavCb
-from tests.support.e2e import ADMIN_ID
-from tests.support.e2e import RunningBot
+from tests.support.clock import ManualClock
+from tests.support.e2e import ADMIN_ID, RunningBot
 
 LINK = re.compile(r"https://t\.me/(?P<bot>\w+)\?start=inv_(?P<code>[A-Za-z0-9_-]+)")
 REFUSED = "Sorry, only administrators can do this."

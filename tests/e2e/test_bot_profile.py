@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.bot_profile import DESCRIPTION_LIMIT, SHORT_DESCRIPTION_LIMIT, description, short_description
-from emulator import FakeTelegram
 from bot.i18n import make_i18n
+from emulator import FakeTelegram
 from tests.support.e2e import RunningBot
 from tests.support.menus import VOLUNTEER_COMMANDS, names
 

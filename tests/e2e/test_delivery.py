@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from emulator import FakeTelegram
 from bot.volunteers import Registration
+from emulator import FakeTelegram
 from storage.models import DeliveryLane, VolunteerStatus
 from tests.support.e2e import RunningBot
 

@@ -28,16 +28,16 @@ from aiogram.enums import ParseMode
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import func, select
 
-from tests.support.clock import ManualClock
 from bot.config import ConfigError, load_settings
 from bot.delivery import DeliveryConfig, DeliveryLane, DeliveryService, DeliveryStatus, OutgoingMessage
 from bot.delivery.sender import DeliverySender
-from emulator import FakeTelegram
 from bot.i18n import make_i18n
 from bot.volunteers import Registration, VolunteerService
+from emulator import FakeTelegram
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import DeliveryMessage, VolunteerStatus
+from tests.support.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parents[2]
 COORDINATOR = 500

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from emulator import FakeTelegram
 from bot.i18n import LocalTime, make_i18n
 from bot.tasks.cards import CardRenderer
 from bot.tasks.service import format_when
+from emulator import FakeTelegram
 from handlers.volunteer_tasks import my_page, tasks_page
 from storage.models import SignupStatus, Task, TaskStatus
 from tests.support.e2e import RunningBot

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from emulator import FakeTelegram
-from tests.support.e2e import ADMIN_ID
-from tests.support.e2e import RunningBot
+from tests.support.e2e import ADMIN_ID, RunningBot
 from tests.support.menus import (
     admin_keyboard,
     coordinator_keyboard,

@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from emulator import FakeTelegram
-from tests.support.e2e import ADMIN_ID
-from tests.support.e2e import RunningBot
+from tests.support.e2e import ADMIN_ID, RunningBot
 from tests.support.menus import (
     ADMIN_COMMANDS,
     COORDINATOR_COMMANDS,

@@ -12,12 +12,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from tests.support.clock import ManualClock
+from bot.volunteers import Registration
 from emulator import FakeTelegram
 from emulator.state import FakeMessage
-from bot.volunteers import Registration
 from handlers.callbacks import NavCb
 from storage.models import TelegramUser, Volunteer, VolunteerStatus
+from tests.support.clock import ManualClock
 from tests.support.e2e import RunningBot
 from tests.support.registration import ASK_NAME, ASK_PHONE, ASK_REGION, ASK_YEAR, CONSENT, Dialog
 

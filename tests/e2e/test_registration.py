@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.clock import ManualClock
 from emulator import FakeTelegram
 from storage.models import Volunteer
 from storage.repositories.volunteers import VolunteerRepository
+from tests.support.clock import ManualClock
 from tests.support.e2e import RunningBot
 from tests.support.registration import (
     ASK_AVAILABILITY,

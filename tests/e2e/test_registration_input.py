@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support.clock import ManualClock
 from bot.domain.people import MAX_NAME_LENGTH
 from emulator import FakeTelegram
 from handlers.callbacks import PickCb
+from tests.support.clock import ManualClock
 from tests.support.e2e import RunningBot
 from tests.support.registration import (
     ASK_CITY,

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support.clock import ManualClock
-from emulator import FakeTelegram
 from bot.tasks.drafts import TaskDraft
+from emulator import FakeTelegram
 from handlers.tasks_keyboards import TaskCb
 from storage.models import Volunteer
+from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer_of, register, sign_up
 from tests.support.e2e import RunningBot
 from tests.support.registration import (
+    ASK_AVAILABILITY,
     ASK_CITY,
     ASK_DIRECTIONS,
     ASK_GUARDIAN_NAME,
@@ -24,7 +25,6 @@ from tests.support.registration import (
     ASK_REGION,
     ASK_SKILLS,
     ASK_YEAR,
-    ASK_AVAILABILITY,
     SUMMARY,
     Dialog,
     assert_fake_accepted_everything,

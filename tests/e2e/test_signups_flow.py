@@ -10,9 +10,9 @@ import asyncio
 
 from sqlalchemy import select
 
-from tests.support.clock import ManualClock
 from emulator import FakeTelegram
 from storage.models import Signup, Task, TaskStatus
+from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer, answer_of, everything_accepted, register, wait_text
 from tests.support.e2e import RunningBot
 

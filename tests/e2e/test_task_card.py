@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.support.clock import ManualClock
+from bot.tasks.cards import TaskCardCb
 from emulator import FakeTelegram, FakeUser
 from emulator.state import FakeMessage
-from bot.tasks.cards import TaskCardCb
-from storage.models import Signup, SignupStatus, TaskOffer, TaskStatus
 from handlers.volunteer_tasks import MySignupCb
+from storage.models import Signup, SignupStatus, TaskOffer, TaskStatus
+from tests.support.clock import ManualClock
 from tests.support.coordinator import answer_of, everything_accepted
 from tests.support.e2e import RunningBot
 from tests.support.volunteer_tasks import SATURDAY_10, add_task, add_volunteer, signups_of, task_row

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support.clock import ManualClock
-from emulator import FakeTelegram, FakeUser
-from bot.tasks.service import format_when
-from handlers.tasks_keyboards import TaskCb
 from sqlalchemy import func, select
 
+from bot.tasks.service import format_when
+from emulator import FakeTelegram, FakeUser
+from handlers.tasks_keyboards import TaskCb
 from storage.models import DeliveryBroadcast, DeliveryMessage, Task
-from tests.support.e2e import ADMIN_ID
+from tests.support.clock import ManualClock
 from tests.support.coordinator import (
     Texts,
     answer,
@@ -27,7 +26,7 @@ from tests.support.coordinator import (
     tasks_in_db,
     wait_text,
 )
-from tests.support.e2e import RunningBot
+from tests.support.e2e import ADMIN_ID, RunningBot
 
 COORDINATOR = 840_001
 OTHER_COORDINATOR = 840_002  # Astana

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from tests.support.clock import ManualClock
 from emulator import FakeTelegram, FakeUser
 from handlers.callbacks import PickCb
 from handlers.tasks_keyboards import NewTaskCb, TaskCb
-from tests.support.e2e import ADMIN_ID
-from tests.support.e2e import RunningBot
+from tests.support.clock import ManualClock
 from tests.support.coordinator import (
     Texts,
     answer,
@@ -21,6 +19,7 @@ from tests.support.coordinator import (
     tasks_in_db,
     wait_text,
 )
+from tests.support.e2e import ADMIN_ID, RunningBot
 
 COORDINATOR = 810_001
 

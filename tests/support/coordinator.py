@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from emulator import FakeTelegram, FakeUser
-from emulator.state import FakeMessage
 from bot.tasks.drafts import TaskDraft
 from bot.volunteers import Registration
+from emulator import FakeTelegram, FakeUser
+from emulator.state import FakeMessage
 from storage.models import AuditEntry, Signup, Task
 from tests.support.e2e import RunningBot
 

@@ -17,9 +17,9 @@ from bot.access import (
     UserRoles,
     parse_organisation,
 )
-from tests.support.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.support.clock import ManualClock
 
 ENV_ADMIN = 111
 ADMIN_IDS = frozenset({ENV_ADMIN})

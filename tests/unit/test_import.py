@@ -11,7 +11,6 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from tests.support.clock import ManualClock
 from bot.domain.catalog import DIRECTIONS, REGIONS, SKILLS
 from bot.domain.people import normalize_phone
 from bot.i18n import make_i18n, make_vocabulary
@@ -21,6 +20,7 @@ from bot.volunteers import Registration, VolunteerService
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Volunteer, VolunteerDirection, VolunteerSkill, VolunteerStatus
+from tests.support.clock import ManualClock
 
 HEADER = "full_name,phone,telegram_id,birth_year,region,city,directions,skills,locale"
 

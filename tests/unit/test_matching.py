@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from tests.support.clock import ManualClock
 from bot.matching import Candidate, MatchingService, TaskFacts, ineligibility, is_available, rank, reliability
 from bot.volunteers import VolunteerService
 from storage.db import Database
@@ -25,6 +24,7 @@ from storage.models import (
     VolunteerDirection,
     VolunteerStatus,
 )
+from tests.support.clock import ManualClock
 from tests.support.volunteer_tasks import SATURDAY_10, add_signup, add_task, add_volunteer, fresh_database
 
 ALMATY = ZoneInfo("Asia/Almaty")

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.clock import ManualClock
 from bot.tasks.offers import next_send_moment, offer_key
 from bot.tasks.signups import Outcome
 from storage.db import Database
@@ -23,6 +22,7 @@ from storage.models import (
     TaskOffer,
     TaskStatus,
 )
+from tests.support.clock import ManualClock
 from tests.support.volunteer_tasks import (
     SATURDAY_10,
     Stack,
