@@ -16,6 +16,7 @@ COPY pyproject.toml README.md alembic.ini babel.cfg ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
+COPY emulator ./emulator
 COPY locales ./locales
 # Editable install keeps locales/ next to the code; catalogs are compiled at build time
 # because the running user cannot write into /app.

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     # Messages in flight at once (claimed, not yet recorded as sent); after a crash at most
     # this many can reach someone twice (only those already on the wire, in fact). 12 is the
     # smallest value that kept 0.9 x 300/s against the fake on a busy shared 2-core machine
-    # (python -m bot.bench.delivery_bench; 8 did so only when the machine was quiet).
+    # (python -m benchmarks.delivery_bench; 8 did so only when the machine was quiet).
     send_concurrency: int = Field(default=12, ge=1, le=32)
     # Attempts for a message that meets 5xx or network errors before it is failed.
     send_max_attempts: int = Field(default=5, ge=1, le=20)

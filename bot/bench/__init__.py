@@ -1,1 +1,0 @@
-"""Benchmarks: `python -m bot.bench.import_bench` (the spreadsheet import)."""

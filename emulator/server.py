@@ -1,0 +1,242 @@
+"""FakeTelegram: a local HTTP server speaking the Telegram Bot API to the real aiogram Bot.
+
+Point the bot at it with `AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))`;
+drive it with simulated users; read what they see and every request the bot made."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .errors import ApiError, injected
+from .methods import BotApi, scope_key
+from .state import WAIT, Call, ChatState, UploadedFile
+from .users import FakeUser
+from .world import World
+
+# Parameters that are plain strings on the wire; every other field is JSON (aiogram
+# json-dumps numbers, booleans and objects), so "123" as a text must stay a string.
+_STRING_FIELDS = frozenset({
+    "text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "language_code",
+    "description", "short_description", "action", "url", "file_id", "business_connection_id",
+    "message_effect_id", "secret_token", "ip_address", "document", "photo", "emoji", "name", "title",
+})
+_QUIET_SECONDS = 0.05
+
+
+@dataclass
+class _Injection:
+    method: str
+    chat_id: int | None
+    error: ApiError
+    times: int
+
+
+class FakeTelegram(World):
+    """The fake Bot API server: a `World` (chats, files, limits; see emulator/world.py)
+    served over HTTP, with simulated users and the controls tests need (injected
+    errors, waiting until the bot is idle)."""
+
+    def __init__(self, *, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
+                 username: str = "birge_test_bot", global_rate_limit: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(token=token, bot_id=bot_id, username=username,
+                         global_rate_limit=global_rate_limit, clock=clock)
+        self.base_url = ""
+        self.users: dict[int, FakeUser] = {}
+        self._injections: list[_Injection] = []
+        self._in_flight = 0
+        self._last_request_end = 0.0
+        # What the bot side says about itself: True while it is busy (e.g. updates being
+        # handled), so wait_idle does not take a slow handler's pause for the end.
+        self.busy_probes: list[Callable[[], bool]] = []
+        self._api = BotApi(self)
+        self._runner: web.AppRunner | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Listen on a free port of 127.0.0.1; return the base URL."""
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Answer parked long polls (empty) and shut the server down."""
+        self.updates.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.stop()
+
+    # --- the world ----------------------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str = "Test", last_name: str | None = None,
+             username: str | None = None, language_code: str | None = "ru") -> FakeUser:
+        """The simulated user `user_id` (created on first call; later calls return it)."""
+        if user_id not in self.users:
+            user = FakeUser(self, user_id, first_name, last_name, username, language_code)
+            self.users[user_id] = user
+            self.chats[user_id] = ChatState(user.chat_json)
+        return self.users[user_id]
+
+    def commands_for(self, scope: dict[str, Any] | None = None, language_code: str | None = None) -> list[dict[str, Any]]:
+        """Commands set for exactly this scope and language (no fallback)."""
+        return self.commands.get((scope_key(scope), language_code), [])
+
+    def menu_seen_by(self, user_id: int, language_code: str | None = None) -> list[dict[str, Any]]:
+        """The command menu a person sees in their private chat with the bot, found as
+        Telegram does: the first list set among chat+language, chat, all private
+        chats+language, all private chats, default+language, default. `language_code` is
+        the Telegram app's language (default: the simulated user's)."""
+        if language_code is None and user_id in self.users:
+            language_code = self.users[user_id].language_code
+        language = (language_code or "").split("-")[0].lower() or None
+        for scope in ({"type": "chat", "chat_id": user_id}, {"type": "all_private_chats"}, {"type": "default"}):
+            for code in ((language, None) if language else (None,)):
+                commands = self.commands.get((scope_key(scope), code))
+                if commands:
+                    return commands
+        return []
+
+    # --- test controls ------------------------------------------------------------------
+
+    def inject(self, method: str, *, chat_id: int | None = None, error_code: int,
+               description: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
+        """Make the next `times` calls of `method` (to `chat_id`, or any chat) fail as
+        Telegram would; the description defaults to Telegram's wording for the code."""
+        self._injections.append(_Injection(method.lower(), chat_id, injected(error_code, description, retry_after), times))
+
+    async def wait_idle(self, timeout: float = WAIT) -> None:
+        """Return once every update was fetched and confirmed, no bot request is in flight
+        (long polls aside), none arrived for 50 ms and no busy probe says the bot is still
+        at work: "nothing else happens"."""
+        loop = asyncio.get_running_loop()
+
+        def idle() -> bool | None:
+            quiet = loop.time() - self._last_request_end >= _QUIET_SECONDS
+            working = any(probe() for probe in self.busy_probes)
+            return True if self.updates.settled and not self._in_flight and quiet and not working else None
+
+        deadline = loop.time() + timeout
+        while idle() is None:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"The bot was still busy after {timeout} s "
+                                   f"(updates settled: {self.updates.settled}, requests in flight: {self._in_flight})")
+            await self.notifier.wait_until(idle, min(remaining, _QUIET_SECONDS))
+
+    # --- HTTP ---------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"]
+        prefix, _, rest = path.partition("/")
+        if prefix == "file":
+            return self._serve_file(rest)
+        if not prefix.startswith("bot") or not rest:
+            return self._reply(ApiError(404, "Not Found"))
+        method_name = rest
+        params = await _decode(request)
+        call = Call(method_name, params, self.clock())
+        self.calls.append(call)
+        long_poll = method_name.lower() == "getupdates"
+        self._in_flight += not long_poll
+        try:
+            try:
+                result = await self._dispatch(prefix.removeprefix("bot"), method_name, params, call)
+            except (TypeError, ValueError, KeyError) as bug:  # malformed params or a gap in the fake: loud
+                raise ApiError(500, f"Internal Server Error: the fake failed on {method_name}: {bug!r}") from bug
+        except ApiError as error:
+            call.ok, call.error_code, call.description = False, error.error_code, error.description
+            self.stats.rejected += 1
+            self.stats.rate_limited += int(error.error_code == 429)
+            return self._reply(error)
+        finally:
+            self._in_flight -= not long_poll
+            if not long_poll:
+                self._last_request_end = asyncio.get_running_loop().time()
+            self.notifier.notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _dispatch(self, token: str, method_name: str, params: dict[str, Any], call: Call) -> Any:
+        if token != self.token:
+            raise ApiError(401, "Unauthorized")
+        name, handler = self._api.handlers.get(method_name.lower(), (method_name, None))
+        call.method = name
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        self._raise_injected(name, params)
+        return await handler(params)
+
+    def _raise_injected(self, method: str, params: dict[str, Any]) -> None:
+        for injection in self._injections:
+            if injection.method != method.lower():
+                continue
+            if injection.chat_id is not None and str(params.get("chat_id")) != str(injection.chat_id):
+                continue
+            injection.times -= 1
+            if injection.times <= 0:
+                self._injections.remove(injection)
+            raise injection.error
+
+    def _serve_file(self, rest: str) -> web.StreamResponse:
+        token, _, file_path = rest.partition("/")
+        stored = next((f for f in self.files.values() if f.file_path == file_path), None)
+        if token != f"bot{self.token}" or stored is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
+
+    @staticmethod
+    def _reply(error: ApiError) -> web.Response:
+        return web.json_response(error.payload(), status=error.error_code)
+
+
+async def _decode(request: web.Request) -> dict[str, Any]:
+    """Parameters as aiogram sends them (form-urlencoded, multipart with files, or a
+    query string), with JSON-encoded fields decoded and attach:// uploads resolved."""
+    if request.content_type == "application/json":
+        body = await request.json()
+        return body if isinstance(body, dict) else {}
+    form = dict(request.query)
+    if request.method == "POST":
+        form.update(await request.post())
+    uploads = {key: value for key, value in form.items() if isinstance(value, web.FileField)}
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        if key in uploads:
+            continue
+        if isinstance(value, str) and value.startswith("attach://") and value[9:] in uploads:
+            upload = uploads[value[9:]]
+            params[key] = UploadedFile("", "", upload.filename, upload.content_type, upload.file.read())
+        elif key in _STRING_FIELDS:
+            params[key] = value
+        else:
+            params[key] = _json_or_text(value)
+    return params
+
+
+def _json_or_text(value: Any) -> Any:
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return value
