@@ -237,7 +237,8 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         body = await request.json()
         if not isinstance(body, dict):
             return {}
-        return {key: value if isinstance(value, str) else json.dumps(value) for key, value in body.items()}
+        return {key: value if isinstance(value, str) else json.dumps(value)
+                for key, value in body.items() if value is not None}  # null: not given
     form: dict[str, Any] = dict(request.query)
     if request.method == "POST":
         form.update(await request.post())
