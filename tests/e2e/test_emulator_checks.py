@@ -168,6 +168,8 @@ async def test_a_json_body_is_read_as_telegram_reads_it(http, fake) -> None:
         body = await response.json()
     assert body["ok"] and body["result"]["text"] == "42"
     assert fake.calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "7"
+    async with http.post(url, json={"chat_id": USER_ID, "text": "null is not given", "reply_markup": None}) as response:
+        assert response.status == 200 and "reply_markup" not in fake.calls[-1].params
     async with http.post(url, json={"chat_id": USER_ID, "text": "x", "message_thread_id": "one"}) as response:
         assert (response.status, (await response.json())["description"]) == (
             400, 'Bad Request: parameter "message_thread_id" must be of type Integer')
