@@ -1,5 +1,9 @@
-"""Checks on `reply_markup` that Telegram makes; the most common production surprise is
-callback_data over 64 bytes once it holds Cyrillic or Kazakh text."""
+"""Rules on `reply_markup` that Telegram applies beyond its field list: an inline button
+does exactly one thing (a button with neither callback_data nor url is refused), a URL is
+http(s) or tg://, labels are not empty, at most 100 buttons, and edits take only inline
+keyboards. Shapes, types and the 64 bytes of callback_data (the commonest production
+surprise once it holds Cyrillic or Kazakh text) are checked before, from the field list
+(emulator/request_check.py)."""
 
 from __future__ import annotations
 
@@ -22,37 +26,29 @@ _INLINE_ACTIONS = (
 _MAX_BUTTONS = 100
 
 
-def check_reply_markup(markup: Any, *, inline_only: bool = False) -> dict[str, Any] | None:
-    """Validate a decoded `reply_markup`; return it, or None when absent."""
+def check_reply_markup(markup: dict[str, Any] | None, *, inline_only: bool = False) -> dict[str, Any] | None:
+    """Apply Telegram's rules to a checked `reply_markup`; return it, or None when absent."""
     if markup is None:
         return None
-    if not isinstance(markup, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in markup:
         _check_inline(markup["inline_keyboard"])
     elif inline_only:
         raise bad_request("inline keyboard expected")
     elif "keyboard" in markup:
         _check_keyboard(markup["keyboard"])
-    elif not (markup.get("remove_keyboard") or markup.get("force_reply")):
-        raise bad_request("can't parse reply keyboard markup JSON object")
     return markup
 
 
-def _rows(rows: Any) -> list[list[Any]]:
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request("can't parse reply keyboard markup JSON object")
+def _count(rows: list[list[Any]]) -> None:
     if sum(len(row) for row in rows) > _MAX_BUTTONS:
         raise bad_request("reply markup is too long")
-    return rows
 
 
-def _check_inline(rows: Any) -> None:
-    for row in _rows(rows):
+def _check_inline(rows: list[list[dict[str, Any]]]) -> None:
+    _count(rows)
+    for row in rows:
         for button in row:
-            if not isinstance(button, dict):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
-            if not button.get("text"):
+            if not button["text"]:
                 raise bad_request("can't parse inline keyboard button: Text must be non-empty")
             actions = [name for name in _INLINE_ACTIONS if name in button]
             if not actions:
@@ -61,15 +57,13 @@ def _check_inline(rows: Any) -> None:
                 raise bad_request(
                     "can't parse inline keyboard button: exactly one of the optional fields must be used"
                 )
-            if "callback_data" in button and not 1 <= len(str(button["callback_data"]).encode()) <= 64:
-                raise bad_request("BUTTON_DATA_INVALID")
-            if "url" in button and not str(button["url"]).startswith(("http://", "https://", "tg://")):
+            if "url" in button and not button["url"].startswith(("http://", "https://", "tg://")):
                 raise bad_request("BUTTON_URL_INVALID")
 
 
-def _check_keyboard(rows: Any) -> None:
-    for row in _rows(rows):
+def _check_keyboard(rows: list[list[dict[str, Any]]]) -> None:
+    _count(rows)
+    for row in rows:
         for button in row:
-            text = button.get("text") if isinstance(button, dict) else button
-            if not isinstance(text, str) or not text:
+            if not button["text"]:
                 raise bad_request("can't parse keyboard button: Text must be non-empty")

@@ -1,5 +1,7 @@
-"""The Bot API methods the fake serves, each validating its parameters as Telegram does
-and answering with Telegram's own error wording."""
+"""The Bot API methods the fake serves. Parameters arrive decoded and checked against the
+Bot API's field list (emulator/request_check.py: presence, types, documented limits);
+each method adds the rules only it knows (text length after entity parsing, chat and
+message existence, command names) and answers with Telegram's own error wording."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from typing import Any
 from .errors import ApiError, bad_request
 from .html_check import HtmlError, parse_html, strip_text
 from .markup import check_reply_markup
+from .spec import load as load_spec
 from .state import ChatState, FakeMessage, UploadedFile
 from .world import World
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
+_SPEC = load_spec()
 
-_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+_COMMAND = re.compile(r"[a-z0-9_]+")  # the length (1-32) is the documented limit, checked before
 _CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
     "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
@@ -94,16 +98,10 @@ class BotApi:
 
     @api("setMyCommands")
     async def set_my_commands(self, params: dict[str, Any]) -> Any:
-        commands = params.get("commands")
-        if not isinstance(commands, list):
-            raise bad_request('parameter "commands" is required')
-        if len(commands) > 100:
-            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        commands = params["commands"]
         for command in commands:
-            if not isinstance(command, dict) or not _COMMAND.fullmatch(str(command.get("command", ""))):
+            if not _COMMAND.fullmatch(command["command"]):
                 raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(str(command.get("description", ""))) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         self.fake.commands[self._commands_key(params)] = commands  # an empty list clears, as in Telegram
         return True
 
@@ -118,7 +116,7 @@ class BotApi:
 
     @api("setMyDescription")
     async def set_my_description(self, params: dict[str, Any]) -> Any:
-        return self._set_text(self.fake.descriptions, params, "description", 512)
+        return self._set_text(self.fake.descriptions, params, "description")
 
     @api("getMyDescription")
     async def get_my_description(self, params: dict[str, Any]) -> Any:
@@ -126,7 +124,7 @@ class BotApi:
 
     @api("setMyShortDescription")
     async def set_my_short_description(self, params: dict[str, Any]) -> Any:
-        return self._set_text(self.fake.short_descriptions, params, "short_description", 120)
+        return self._set_text(self.fake.short_descriptions, params, "short_description")
 
     @api("getMyShortDescription")
     async def get_my_short_description(self, params: dict[str, Any]) -> Any:
@@ -137,12 +135,10 @@ class BotApi:
         return True
 
     @staticmethod
-    def _set_text(store: dict[str | None, str], params: dict[str, Any], key: str, limit: int) -> bool:
-        """A description per language; an empty one removes it, as in Telegram (which answers
-        400 above the limit: 512 characters for the description, 120 for the short one)."""
+    def _set_text(store: dict[str | None, str], params: dict[str, Any], key: str) -> bool:
+        """A description per language; an empty one removes it, as in Telegram (the length
+        limits, 512 and 120 characters, are checked before, from the field list)."""
         text = str(params.get(key) or "")
-        if len(text) > limit:
-            raise bad_request(f"{key.upper()}_INVALID")
         language = params.get("language_code") or None
         if text:
             store[language] = text
@@ -174,7 +170,7 @@ class BotApi:
     async def send_message(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params)
         self._check_reply_to(chat, params)
-        text, entities = _formatted(params, "text", limit=4096)
+        text, entities = _formatted(params, "text", limit=_SPEC.max_length("sendMessage", "text"))
         markup = check_reply_markup(params.get("reply_markup"))
         return self._deliver(chat, params, text=text, entities=entities, source=params.get("text"),
                              reply_markup=markup).to_api()
@@ -205,7 +201,7 @@ class BotApi:
         message = self._editable(params)
         if message.text is None:
             raise bad_request("there is no text in the message to edit")
-        text, entities = _formatted(params, "text", limit=4096)
+        text, entities = _formatted(params, "text", limit=_SPEC.max_length("editMessageText", "text"))
         markup = check_reply_markup(params.get("reply_markup"), inline_only=True)
         if (text, entities, markup) == (message.text, message.entities, _inline(message.reply_markup)):
             raise bad_request(_NOT_MODIFIED)
@@ -235,8 +231,6 @@ class BotApi:
 
     @api("answerCallbackQuery")
     async def answer_callback_query(self, params: dict[str, Any]) -> Any:
-        if len(params.get("text") or "") > 200:
-            raise bad_request("MESSAGE_TOO_LONG")
         record = self.fake.callback_queries.get(str(params.get("callback_query_id")))
         if record is None or record.answered:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
@@ -263,8 +257,9 @@ class BotApi:
 
     def _check_reply_to(self, chat: ChatState, params: dict[str, Any]) -> None:
         reply = params.get("reply_parameters") or {}
-        wanted = reply.get("message_id")
-        if wanted and wanted not in chat.messages and not reply.get("allow_sending_without_reply"):
+        wanted = reply.get("message_id") or params.get("reply_to_message_id")  # or the legacy field
+        allowed = reply.get("allow_sending_without_reply") or params.get("allow_sending_without_reply")
+        if wanted and wanted not in chat.messages and not allowed:
             raise bad_request("message to be replied not found")
 
     def _editable(self, params: dict[str, Any]) -> FakeMessage:
@@ -288,7 +283,7 @@ class BotApi:
     async def _send_file(self, params: dict[str, Any], kind: str) -> Any:
         chat = self._chat(params)
         self._check_reply_to(chat, params)
-        caption, entities = _formatted(params, "caption", limit=1024)
+        caption, entities = _formatted(params, "caption", limit=_SPEC.max_length(f"send{kind.title()}", "caption"))
         markup = check_reply_markup(params.get("reply_markup"))
         stored = self._file(params.get(kind), kind)
         if kind == "photo":

@@ -17,17 +17,12 @@ from aiohttp import web
 
 from .errors import ApiError, injected
 from .methods import BotApi, scope_key
+from .request_check import Checked, RequestChecker
+from .spec import load as load_spec
 from .state import WAIT, Call, ChatState, UploadedFile
 from .users import FakeUser
 from .world import World
 
-# Parameters that are plain strings on the wire; every other field is JSON (aiogram
-# json-dumps numbers, booleans and objects), so "123" as a text must stay a string.
-_STRING_FIELDS = frozenset({
-    "text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "language_code",
-    "description", "short_description", "action", "url", "file_id", "business_connection_id",
-    "message_effect_id", "secret_token", "ip_address", "document", "photo", "emoji", "name", "title",
-})
 _QUIET_SECONDS = 0.05
 
 
@@ -42,13 +37,21 @@ class _Injection:
 class FakeTelegram(World):
     """The fake Bot API server: a `World` (chats, files, limits; see emulator/world.py)
     served over HTTP, with simulated users and the controls tests need (injected
-    errors, waiting until the bot is idle)."""
+    errors, waiting until the bot is idle).
+
+    Every request is checked against the Bot API's field list first
+    (emulator/request_check.py). `strict` (the default) refuses unknown parameters and
+    fields with a 400, which Telegram would silently ignore; with `strict=False` they are
+    accepted and counted in `unknown_fields`. Legacy fields Telegram still accepts are
+    counted in `legacy_fields` either way."""
 
     def __init__(self, *, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
                  username: str = "birge_test_bot", global_rate_limit: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, strict: bool = True) -> None:
         super().__init__(token=token, bot_id=bot_id, username=username,
                          global_rate_limit=global_rate_limit, clock=clock)
+        self.spec = load_spec()
+        self.checker = RequestChecker(self.spec, strict=strict)
         self.base_url = ""
         self.users: dict[int, FakeUser] = {}
         self._injections: list[_Injection] = []
@@ -156,14 +159,14 @@ class FakeTelegram(World):
         if not prefix.startswith("bot") or not rest:
             return self._reply(ApiError(404, "Not Found"))
         method_name = rest
-        params = await _decode(request)
-        call = Call(method_name, params, self.clock())
+        raw = await _read_params(request)
+        call = Call(method_name, raw, self.clock())
         self.calls.append(call)
         long_poll = method_name.lower() == "getupdates"
         self._in_flight += not long_poll
         try:
             try:
-                result = await self._dispatch(prefix.removeprefix("bot"), method_name, params, call)
+                result = await self._dispatch(prefix.removeprefix("bot"), method_name, raw, call)
             except (TypeError, ValueError, KeyError) as bug:  # malformed params or a gap in the fake: loud
                 raise ApiError(500, f"Internal Server Error: the fake failed on {method_name}: {bug!r}") from bug
         except ApiError as error:
@@ -178,15 +181,29 @@ class FakeTelegram(World):
             self.notifier.notify()
         return web.json_response({"ok": True, "result": result})
 
-    async def _dispatch(self, token: str, method_name: str, params: dict[str, Any], call: Call) -> Any:
+    async def _dispatch(self, token: str, method_name: str, raw: dict[str, Any], call: Call) -> Any:
+        name = self.spec.method_name(method_name)
+        call.method = name or method_name
+        try:
+            checked = self._check(token, name, raw)
+        except ApiError:
+            call.params = self.checker.decode_leniently(name, raw)  # as well as it reads, for the record
+            raise
+        call.params = checked.params
+        self.legacy_fields.update(checked.legacy)
+        self.unknown_fields.update(checked.unknown)
+        self._raise_injected(checked.method, checked.params)
+        return await self._api.handlers[checked.method.lower()][1](checked.params)
+
+    def _check(self, token: str, name: str | None, raw: dict[str, Any]) -> Checked:
+        """The request as Telegram's server vets it: the token, the method, the parameters."""
         if token != self.token:
             raise ApiError(401, "Unauthorized")
-        name, handler = self._api.handlers.get(method_name.lower(), (method_name, None))
-        call.method = name
-        if handler is None:
+        if name is None:
             raise ApiError(404, "Not Found")
-        self._raise_injected(name, params)
-        return await handler(params)
+        if name.lower() not in self._api.handlers:  # a real method the emulator lacks: as loud
+            raise ApiError(404, f"Not Found: the emulator does not serve {name}")
+        return self.checker.check(name, raw)
 
     def _raise_injected(self, method: str, params: dict[str, Any]) -> None:
         for injection in self._injections:
@@ -211,32 +228,34 @@ class FakeTelegram(World):
         return web.json_response(error.payload(), status=error.error_code)
 
 
-async def _decode(request: web.Request) -> dict[str, Any]:
-    """Parameters as aiogram sends them (form-urlencoded, multipart with files, or a
-    query string), with JSON-encoded fields decoded and attach:// uploads resolved."""
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Parameters as they came over the wire: form fields (urlencoded or multipart, or a
+    query string) as text, files as `UploadedFile` (`attach://<name>` resolved, as aiogram
+    sends them). A JSON body is read as the Bot API server reads it: every value as text,
+    objects and arrays as their JSON."""
     if request.content_type == "application/json":
         body = await request.json()
-        return body if isinstance(body, dict) else {}
-    form = dict(request.query)
+        if not isinstance(body, dict):
+            return {}
+        return {key: value if isinstance(value, str) else json.dumps(value)
+                for key, value in body.items() if value is not None}  # null: not given
+    form: dict[str, Any] = dict(request.query)
     if request.method == "POST":
         form.update(await request.post())
     uploads = {key: value for key, value in form.items() if isinstance(value, web.FileField)}
+    attached = {value[9:] for value in form.values() if isinstance(value, str) and value.startswith("attach://")}
     params: dict[str, Any] = {}
     for key, value in form.items():
-        if key in uploads:
+        if key in attached and key in uploads:
             continue
-        if isinstance(value, str) and value.startswith("attach://") and value[9:] in uploads:
-            upload = uploads[value[9:]]
-            params[key] = UploadedFile("", "", upload.filename, upload.content_type, upload.file.read())
-        elif key in _STRING_FIELDS:
-            params[key] = value
+        if isinstance(value, web.FileField):
+            params[key] = _uploaded(value)
+        elif value.startswith("attach://") and value[9:] in uploads:
+            params[key] = _uploaded(uploads[value[9:]])
         else:
-            params[key] = _json_or_text(value)
+            params[key] = value
     return params
 
 
-def _json_or_text(value: Any) -> Any:
-    try:
-        return json.loads(value)
-    except (TypeError, ValueError):
-        return value
+def _uploaded(upload: web.FileField) -> UploadedFile:
+    return UploadedFile("", "", upload.filename, upload.content_type, upload.file.read())

@@ -209,7 +209,10 @@ class FakeUser:
         found = await self.fake.notifier.wait_until(match, timeout)
         if found is None:
             shown = [(m.message_id, m.text if m.text is not None else m.caption) for m in self.messages[-5:]]
-            raise AssertionError(f"No matching bot message for user {self.id} within {timeout} s; last ones: {shown}")
+            # A reply the emulator refused (say, a field the Bot API does not have) is the usual cause.
+            refused = [(c.method, c.description) for c in self.fake.calls if not c.ok and c.error_code != 429][-3:]
+            raise AssertionError(f"No matching bot message for user {self.id} within {timeout} s; last ones: {shown}"
+                                 + (f"; requests refused lately: {refused}" if refused else ""))
         self._seen = max(self._seen, found[0])
         return found[1]
 

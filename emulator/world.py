@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,10 @@ class World:
         self.per_chat_burst = 1
         self.group_rate_limit_per_minute: int | None = None
         self.calls: list[Call] = []
+        # What the request checks tolerated, by "Owner.field": fields Telegram no longer
+        # documents but accepts, and (when not strict) fields it does not know at all.
+        self.legacy_fields: Counter[str] = Counter()
+        self.unknown_fields: Counter[str] = Counter()
         self.stats = FakeStats()
         self.notifier = Notifier()
         self.updates = UpdateQueue(self.notifier)
