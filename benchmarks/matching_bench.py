@@ -27,9 +27,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS
-from bot.matching import MatchingService, TaskFacts
+from bot.infra.clock import Clock
+from bot.tasks.matching import MatchingService, TaskFacts
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import SignupStatus, TaskStatus, VolunteerStatus

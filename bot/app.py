@@ -25,24 +25,24 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import LinkPreviewOptions, TelegramObject
 from aiogram.utils.i18n import I18n
 
-from bot.access import AccessService
-from bot.clock import Clock
-from bot.bot_profile import publish_bot_profile
+from bot.access.bot_profile import publish_bot_profile
+from bot.access.menus import MenuService, MenuSyncMiddleware
+from bot.access.roles import AccessService
+from bot.access.users import UserService
 from bot.config import Settings
-from bot.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
-from bot.delivery.reachability import ReachabilityMiddleware
-from bot.fsm_storage import DatabaseStorage
 from bot.domain.vocabulary import Vocabulary
-from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
-from bot.matching import MatchingService
-from bot.menus import MenuService, MenuSyncMiddleware
-from bot.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
+from bot.infra.fsm_storage import DatabaseStorage
+from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
+from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
 from bot.tasks.cards import CardRenderer
+from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OFFER_KIND, OfferService
 from bot.tasks.service import TaskService
 from bot.tasks.signups import SignupService
-from bot.users import UserService
-from bot.volunteers import VolunteerService
+from bot.volunteers.reachability import ReachabilityMiddleware
+from bot.volunteers.service import VolunteerService
 from handlers import build_routers
 from handlers.menu_buttons import MainMenuButtons
 from storage.db import Database

@@ -12,19 +12,19 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F, Router, html
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram import html
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.access import (
+from bot.access.menus import MenuService
+from bot.access.roles import (
     ADMIN,
     INVITE_PREFIX,
     MAX_ORGANISATION_LENGTH,
@@ -33,9 +33,8 @@ from bot.access import (
 )
 from bot.config import Settings
 from bot.domain.catalog import REGION_BY_CODE, REGIONS
-from bot.i18n import LocalTime
-from bot.menus import MenuService
-from bot.volunteers import VolunteerService
+from bot.infra.i18n import LocalTime
+from bot.volunteers.service import VolunteerService
 from handlers.access_guard import RequireRole
 from handlers.callbacks import MenuCb, NavCb
 from handlers.keyboards import nav_buttons

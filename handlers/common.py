@@ -11,9 +11,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import AccessService
-from bot.menus import MenuService
-from bot.volunteers import VolunteerService
+from bot.access.menus import MenuService
+from bot.access.roles import AccessService
+from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.fields import cancel_labels
 from handlers.menu import help_text, send_main_menu

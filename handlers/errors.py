@@ -12,7 +12,7 @@ from aiogram import Router
 from aiogram.types import ErrorEvent, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery import OutgoingLimiter
+from bot.infra.delivery import OutgoingLimiter
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import SUPPORTED_LOCALES
 from bot.domain.texts import N_
-from bot.i18n import app_locale
+from bot.infra.i18n import app_locale
 
 GREETING = N_("👋 Hello! I am Birge, the volunteer bot. Please choose your language:")
 

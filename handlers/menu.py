@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import AccessService
-from bot.commands import ADMINS, COORDINATORS, Audience, CommandSpec, commands_of
+from bot.access.commands import ADMINS, COORDINATORS, Audience, CommandSpec, commands_of
+from bot.access.roles import AccessService
 from handlers.keyboards import main_menu_keyboard
 
 
@@ -16,7 +16,7 @@ async def send_main_menu(message: Message, user_id: int, access: AccessService) 
 
 
 def help_text(audience: Audience) -> str:
-    """What Birge does and every command this person may use, by role (bot/commands.py
+    """What Birge does and every command this person may use, by role (bot/access/commands.py
     decides which; the same list is their command menu)."""
     lines = [
         _(

@@ -3,7 +3,7 @@ the button's text, which this outer middleware turns into the button's command
 ("🗂 Tasks for me" -> /tasks), so a press does exactly what the command does, with the
 same rights checks and audit.
 
-Texts are recognised in any of the three languages (bot.commands.action_for_text). Inside
+Texts are recognised in any of the three languages (bot.access.commands.action_for_text). Inside
 a dialog only the exact button text counts (a typed "My tasks" may be a task's title),
 and it leaves the dialog as /cancel does — nothing half-entered is kept, the person is
 told so — and then acts. Outside a dialog the label typed without its icon works too.
@@ -20,7 +20,7 @@ from aiogram.types import Message, MessageEntity, TelegramObject
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.commands import action_for_text
+from bot.access.commands import action_for_text
 
 
 class MainMenuButtons(BaseMiddleware):

@@ -25,19 +25,19 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.access import AccessService, UserRoles
-from bot.clock import Clock
+from bot.access.roles import AccessService, UserRoles
 from bot.config import Settings
 from bot.domain.texts import N_
+from bot.infra.clock import Clock
 from bot.tasks import drafts
 from bot.tasks.drafts import TaskDraft, TimeError
 from bot.tasks.service import PAGE_SIZE, TaskService, can_manage, can_see_phones, format_when
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb
 from handlers.fields import buttons_expected_hint, text_expected_hint
-from handlers.people_text import roster_contact
 from handlers.keyboards import nav_buttons
 from handlers.newtask import step_question, time_hint
+from handlers.people_text import roster_contact
 from handlers.tasks_keyboards import TaskCb, drop_keyboard, replace, show, stale_text, task_summary, task_values
 from storage.models import SignupStatus, Task, TaskStatus
 from storage.repositories.coordinator_tasks import LIVE

@@ -28,11 +28,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.access import AccessService, UserRoles
-from bot.clock import Clock
+from bot.access.roles import AccessService, UserRoles
 from bot.config import Settings
 from bot.domain.catalog import DIRECTIONS, REGION_BY_CODE, REGIONS, SKILLS, keep_known
-from bot.i18n import LocalTime
+from bot.infra.clock import Clock
+from bot.infra.i18n import LocalTime
 from bot.tasks import drafts
 from bot.tasks.drafts import TaskDraft, TimeError
 from bot.tasks.service import TaskService

@@ -9,15 +9,22 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.access import AccessService
-from bot.i18n import LocalTime
-from bot.volunteers import VolunteerService
+from bot.access.roles import AccessService
+from bot.infra.i18n import LocalTime
+from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.menu import send_main_menu
 from handlers.profile_delete import build_delete_router
 from handlers.profile_edit import EditContext, back_to_card, build_edit_router
 from handlers.profile_pause import build_pause_router
-from handlers.profile_view import AnyMessage, ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
+from handlers.profile_view import (
+    AnyMessage,
+    ProfileCb,
+    ProfileStates,
+    close_keyboard,
+    not_registered_text,
+    send_profile,
+)
 
 
 def build_profile_router() -> Router:

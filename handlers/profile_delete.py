@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import LocalTime
-from bot.menus import MenuService
-from bot.volunteers import VolunteerService
+from bot.access.menus import MenuService
+from bot.infra.i18n import LocalTime
+from bot.volunteers.service import VolunteerService
 from handlers.profile_view import AnyMessage, ProfileCb, close_keyboard, not_registered_text, send_profile
 
 

@@ -23,14 +23,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
+from bot.access.menus import MenuService
 from bot.config import Settings
 from bot.domain.people import needs_guardian
 from bot.domain.texts import N_
 from bot.domain.vocabulary import Vocabulary
-from bot.i18n import LocalTime
-from bot.menus import MenuService
-from bot.volunteers import NotRegisteredError, PhoneTakenError, VolunteerService
+from bot.infra.clock import Clock
+from bot.infra.i18n import LocalTime
+from bot.volunteers.service import NotRegisteredError, PhoneTakenError, VolunteerService
 from handlers.callbacks import PickCb
 from handlers.field_answers import (
     ALL_REGIONS,

@@ -10,7 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
-from bot.i18n import LocalTime
+from bot.infra.i18n import LocalTime
 from handlers.fields import FIELDS, PERSON_FIELDS, show_question
 from handlers.people_text import guardian_text
 from storage.models import Volunteer, VolunteerStatus

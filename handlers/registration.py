@@ -20,12 +20,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import AccessService
-from bot.clock import Clock
+from bot.access.menus import MenuService
+from bot.access.roles import AccessService
 from bot.config import Settings
 from bot.domain.vocabulary import Vocabulary
-from bot.menus import MenuService
-from bot.volunteers import PhoneTakenError, Registration, VolunteerService
+from bot.infra.clock import Clock
+from bot.volunteers.service import PhoneTakenError, Registration, VolunteerService
 from handlers.callbacks import NavCb, PickCb
 from handlers.field_answers import (
     ALL_REGIONS,

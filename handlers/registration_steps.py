@@ -33,9 +33,9 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import GUARDIAN_REQUIRED_AGE, age_in, needs_guardian
+from bot.infra.clock import Clock
 from handlers.callbacks import PickCb
 from handlers.field_answers import Confirm
 from handlers.fields import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard, show_question

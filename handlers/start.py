@@ -27,13 +27,13 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import AccessService
-from bot.clock import Clock
+from bot.access.menus import MenuService
+from bot.access.roles import AccessService
+from bot.access.users import UserService
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.domain.catalog import INTERFACE_LANGUAGES
-from bot.menus import MenuService
-from bot.users import UserService
-from bot.volunteers import VolunteerService
+from bot.infra.clock import Clock
+from bot.volunteers.service import VolunteerService
 from handlers.callbacks import LanguageCb, MenuCb
 from handlers.greeting import greets_in_all_languages
 from handlers.keyboards import language_keyboard

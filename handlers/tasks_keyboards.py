@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
-from bot.i18n import LocalTime
+from bot.infra.i18n import LocalTime
 from bot.tasks.service import format_when
 
 log = logging.getLogger(__name__)

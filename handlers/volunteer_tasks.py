@@ -15,12 +15,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import LocalTime
-from bot.matching import MatchingService
+from bot.infra.i18n import LocalTime
 from bot.tasks.cards import TaskCardCb
+from bot.tasks.matching import MatchingService
 from bot.tasks.service import format_when
 from bot.tasks.signups import MySignup, Outcome, SignupService
-from bot.volunteers import VolunteerService
+from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb
 from handlers.task_card import card_markup_for, card_text_for, outcome_text
 from storage.models import SignupStatus, Task

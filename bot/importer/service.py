@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, SKILLS, keep_known
 from bot.domain.languages import keep_languages
+from bot.domain.vocabulary import Vocabulary
 from bot.importer.reader import COLUMNS, open_sheet
 from bot.importer.rows import VolunteerRow, parse_row
-from bot.domain.vocabulary import Vocabulary
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.models import VolunteerStatus
 from storage.repositories.volunteer_import import (

@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.domain.catalog import DIRECTION_BY_CODE, SKILL_BY_CODE
-from bot.i18n import LocalTime
+from bot.infra.i18n import LocalTime
 from bot.tasks.service import format_when
 from storage.models import Task, TaskStatus
 

@@ -23,11 +23,11 @@ from datetime import datetime, time, timedelta, timezone
 
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock
-from bot.delivery import DeliveryService, OutgoingMessage
-from bot.matching import EMERGENCY_DIRECTION, Candidate, MatchingService
+from bot.domain.quiet_hours import QUIET_END, QUIET_START, next_send_moment
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.tasks.cards import Card, CardRenderer
-from bot.tasks.quiet_hours import QUIET_END, QUIET_START, next_send_moment
+from bot.tasks.matching import EMERGENCY_DIRECTION, Candidate, MatchingService
 from bot.tasks.signups import wake_after_commit
 from storage.db import Database
 from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus

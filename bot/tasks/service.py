@@ -3,7 +3,7 @@ and tell the people signed up about it through the delivery engine (lane persona
 each in their own language.
 
 Rights are not decided here: handlers check them with `can_manage` / `can_see_phones`
-(which ask bot.access.UserRoles, the one place for roles) before calling in.
+(which ask bot.access.roles.UserRoles, the one place for roles) before calling in.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from aiogram import html
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import UserRoles
-from bot.clock import Clock
-from bot.delivery import DeliveryService, OutgoingMessage
+from bot.access.roles import UserRoles
 from bot.domain.people import needs_guardian
-from bot.i18n import LocalTime
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryService, OutgoingMessage
+from bot.infra.i18n import LocalTime
 from bot.tasks.drafts import TaskDraft
 from storage.db import Database
 from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus

@@ -31,12 +31,12 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.delivery import DeliveryService
-from bot.i18n import LocalTime
-from bot.matching import MatchingService
+from bot.domain.quiet_hours import next_send_moment
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryService
+from bot.infra.i18n import LocalTime
 from bot.tasks.cards import CardRenderer
-from bot.tasks.quiet_hours import next_send_moment
+from bot.tasks.matching import MatchingService
 from storage.db import Database
 from storage.models import DeliveryLane, Signup, SignupStatus, Task, TaskStatus, Volunteer, VolunteerStatus
 from storage.repositories.signups import SignupRepository

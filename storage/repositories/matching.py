@@ -1,4 +1,4 @@
-"""The SQL of matching (the rules themselves are explained in bot/matching.py).
+"""The SQL of matching (the rules themselves are explained in bot/tasks/matching.py).
 
 Every SQL-checkable rule is one statement that starts from one index range of
 volunteer_directions (code, region, volunteer_id) - `region` there is a trigger-kept

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.volunteers import Registration
+from bot.volunteers.service import Registration
 from emulator import FakeTelegram, FakeUser
 from handlers.admin import AdminCb
 from handlers.callbacks import MenuCb, NavCb

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.volunteers import Registration
+from bot.volunteers.service import Registration
 from emulator import FakeTelegram
 from storage.models import DeliveryLane, VolunteerStatus
 from tests.support.e2e import RunningBot

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import LocalTime, make_i18n
+from bot.infra.i18n import LocalTime, make_i18n
 from bot.tasks.cards import CardRenderer
 from bot.tasks.service import format_when
 from emulator import FakeTelegram

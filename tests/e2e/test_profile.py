@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from bot.volunteers import Registration
+from bot.volunteers.service import Registration
 from emulator import FakeTelegram
 from emulator.state import FakeMessage
 from handlers.callbacks import NavCb

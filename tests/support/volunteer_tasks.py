@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import Clock
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Signup, Task, TaskStatus, TelegramUser, Volunteer, VolunteerStatus
@@ -130,10 +130,10 @@ class Stack:
     def __init__(self, db: Database, clock: Clock, *, daily_cap: int = 5, confirm_minutes: int = 120) -> None:
         from zoneinfo import ZoneInfo
 
-        from bot.delivery import DeliveryService
-        from bot.i18n import LocalTime, make_i18n
-        from bot.matching import MatchingService
+        from bot.infra.delivery import DeliveryService
+        from bot.infra.i18n import LocalTime, make_i18n
         from bot.tasks.cards import CardRenderer
+        from bot.tasks.matching import MatchingService
         from bot.tasks.offers import OfferService
         from bot.tasks.signups import SignupService
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from bot.matching import Candidate, MatchingService, TaskFacts, ineligibility, is_available, rank, reliability
-from bot.volunteers import VolunteerService
+from bot.tasks.matching import Candidate, MatchingService, TaskFacts, ineligibility, is_available, rank, reliability
+from bot.volunteers.service import VolunteerService
 from storage.db import Database
 from storage.models import (
     Signup,

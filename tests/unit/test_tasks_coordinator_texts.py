@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import LocalTime, make_i18n
+from bot.infra.i18n import LocalTime, make_i18n
 from handlers.mytasks import _broadcast_text, _roster_text
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)

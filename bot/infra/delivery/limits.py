@@ -1,7 +1,7 @@
 """Telegram's flood limits as the bot keeps them, for everything it sends.
 
 One `RateLimits` is shared by the delivery sender and by every direct reply (see
-bot/delivery/gate.py and bot/delivery/outgoing.py), so the two never compete blindly.
+bot/infra/delivery/gate.py and bot/infra/delivery/outgoing.py), so the two never compete blindly.
 
 - Overall: at most `rate` messages in any sliding WINDOW of the moments messages really
   left (WINDOW is a little over a second: the limit is measured where the request

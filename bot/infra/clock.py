@@ -2,7 +2,7 @@
 
 Everything that needs "now" takes a `Clock`, so tests can move time instead of sleeping
 (tests/support/clock.py).
-All times are aware datetimes in UTC; showing them in local time is the job of `bot.i18n`.
+All times are aware datetimes in UTC; showing them in local time is the job of `bot.infra.i18n`.
 """
 
 from __future__ import annotations

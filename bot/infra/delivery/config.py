@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.delivery.gate import SendGate
-from bot.delivery.limits import CHAT_BURST, CHAT_INTERVAL, GROUP_PER_MINUTE, GROUP_WINDOW, RateLimits
-from bot.delivery.progress import PROGRESS_INTERVAL
+from bot.infra.delivery.gate import SendGate
+from bot.infra.delivery.limits import CHAT_BURST, CHAT_INTERVAL, GROUP_PER_MINUTE, GROUP_WINDOW, RateLimits
+from bot.infra.delivery.progress import PROGRESS_INTERVAL
 
 if TYPE_CHECKING:
     from bot.config import Settings

@@ -10,9 +10,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
 from bot.domain.catalog import REGION_BY_CODE
 from bot.domain.people import clean_text
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.models import Invite, Role
 from storage.repositories.audit import AuditRepository

@@ -15,10 +15,10 @@ Features render each recipient's text (in the recipient's language) and hand it 
 
 The sender (started with the bot, stopped before the database closes) does the rest:
 priority lanes, Telegram's limits, retries, unreachable recipients, the coordinator's
-progress message. See bot/delivery/sender.py for the guarantees.
+progress message. See bot/infra/delivery/sender.py for the guarantees.
 
-The limits are kept by one SendGate per bot (bot/delivery/gate.py), shared by the sender
-and, through the OutgoingLimiter session middleware (bot/delivery/outgoing.py), by every
+The limits are kept by one SendGate per bot (bot/infra/delivery/gate.py), shared by the sender
+and, through the OutgoingLimiter session middleware (bot/infra/delivery/outgoing.py), by every
 direct reply a handler makes: one limiter for all outgoing traffic.
 """
 
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock
-from bot.delivery.config import DeliveryConfig
-from bot.delivery.gate import SendGate
-from bot.delivery.outbox import OutgoingMessage, Outbox
-from bot.delivery.outgoing import OutgoingLimiter
-from bot.delivery.progress import AcceptedCounter
-from bot.delivery.sender import DeliverySender, OnUnreachable
+from bot.infra.clock import Clock
+from bot.infra.delivery.config import DeliveryConfig
+from bot.infra.delivery.gate import SendGate
+from bot.infra.delivery.outbox import Outbox, OutgoingMessage
+from bot.infra.delivery.outgoing import OutgoingLimiter
+from bot.infra.delivery.progress import AcceptedCounter
+from bot.infra.delivery.sender import DeliverySender, OnUnreachable
 from storage.db import Database
 from storage.models import DeliveryLane, DeliveryStatus
 from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
@@ -42,7 +42,7 @@ from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.i18n import LocalTime
+    from bot.infra.i18n import LocalTime
 
 __all__ = [
     "BroadcastCounts",

@@ -31,17 +31,17 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from babel.dates import format_timedelta
 
-from bot.clock import Clock
-from bot.delivery.gate import DIRECT
-from bot.delivery.outgoing import booked
+from bot.infra.clock import Clock
+from bot.infra.delivery.gate import DIRECT
+from bot.infra.delivery.outgoing import booked
 from storage.db import Database
 from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.delivery.gate import SendGate
-    from bot.i18n import LocalTime
+    from bot.infra.delivery.gate import SendGate
+    from bot.infra.i18n import LocalTime
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ Guarantees:
   which is what makes the language chosen with /language win. We never set chat+language
   lists, so nothing can shadow it. Strangers (no chosen language, no role, not
   registered) get no list of their own: the defaults per app language serve them
-  (bot/bot_profile.py).
+  (bot/access/bot_profile.py).
 * Telegram is called only when the menu changes: what was last set (a fingerprint of
   the language and the commands' texts, and of the keyboard's) is kept as a chat
   record of its own in the database, next to the chat's dialog state (FSM destiny
@@ -45,12 +45,12 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot.access import ADMIN as ADMIN_ROLE
-from bot.access import COORDINATOR as COORDINATOR_ROLE
-from bot.clock import Clock
-from bot.commands import ADMIN, COORDINATOR, VOLUNTEER, Audience, bot_commands, keyboard_rows, main_keyboard
+from bot.access.commands import ADMIN, COORDINATOR, VOLUNTEER, Audience, bot_commands, keyboard_rows, main_keyboard
+from bot.access.roles import ADMIN as ADMIN_ROLE
+from bot.access.roles import COORDINATOR as COORDINATOR_ROLE
 from bot.config import SUPPORTED_LOCALES
 from bot.domain.texts import N_
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.repositories.menus import MenuFacts, MenuRepository
 

@@ -17,7 +17,7 @@ import bisect
 import itertools
 from dataclasses import dataclass, field
 
-from bot.delivery.limits import ChatKey, RateLimits
+from bot.infra.delivery.limits import ChatKey, RateLimits
 
 DIRECT = 0  # a handler's reply, the error handler's apology, a progress message
 

@@ -20,7 +20,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot.commands import bot_commands
+from bot.access.commands import bot_commands
 from bot.config import SUPPORTED_LOCALES
 from bot.domain.texts import N_
 

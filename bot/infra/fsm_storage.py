@@ -8,7 +8,7 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 
-from bot.clock import Clock
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.repositories.fsm import FsmRepository
 

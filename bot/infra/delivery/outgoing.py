@@ -42,8 +42,8 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods.base import TelegramType
 
-from bot.delivery.gate import DIRECT, SendGate
-from bot.delivery.limits import ChatKey
+from bot.infra.delivery.gate import DIRECT, SendGate
+from bot.infra.delivery.limits import ChatKey
 
 if TYPE_CHECKING:
     from aiogram import Bot

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import Clock
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
 from bot.domain.languages import keep_languages
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.models import Volunteer, VolunteerStatus
 from storage.repositories.users import TelegramUserRepository

@@ -12,7 +12,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
-from bot.volunteers import VolunteerService
+from bot.volunteers.service import VolunteerService
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ flight at the moment of a crash can reach a recipient twice.
 
 One loop claims; each claimed row is sent by its own task at its rate-limited moment,
 which it waits for at the bot's one SendGate (shared with direct replies, which go
-first; bot/delivery/gate.py). Its request is marked `booked()`, so the bot's
+first; bot/infra/delivery/gate.py). Its request is marked `booked()`, so the bot's
 OutgoingLimiter middleware does not book a second slot for it.
 At most SEND_CONCURRENCY rows are in flight (claimed and not yet committed as done), so
 several sends can overlap while Telegram answers, and a crash repeats at most that many.
@@ -58,19 +58,19 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock
-from bot.delivery.config import DeliveryConfig
-from bot.delivery.gate import SendGate, queue_priority
-from bot.delivery.outbox import LANES, restore_markup
-from bot.delivery.outgoing import booked
-from bot.delivery.progress import AcceptedCounter, ProgressReporter
+from bot.infra.clock import Clock
+from bot.infra.delivery.config import DeliveryConfig
+from bot.infra.delivery.gate import SendGate, queue_priority
+from bot.infra.delivery.outbox import LANES, restore_markup
+from bot.infra.delivery.outgoing import booked
+from bot.infra.delivery.progress import AcceptedCounter, ProgressReporter
 from storage.db import Database
 from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.i18n import LocalTime
+    from bot.infra.i18n import LocalTime
 
 log = logging.getLogger(__name__)
 

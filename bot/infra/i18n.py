@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 DOMAIN = "messages"
 # The catalogs live next to the packages in a source checkout; LOCALES_DIR overrides.
-LOCALES_DIR = Path(os.environ.get("LOCALES_DIR", Path(__file__).resolve().parent.parent / "locales"))
+LOCALES_DIR = Path(os.environ.get("LOCALES_DIR", Path(__file__).resolve().parents[2] / "locales"))
 
 LocaleLookup = Callable[[int], Awaitable[str | None]]
 

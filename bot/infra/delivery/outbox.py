@@ -20,7 +20,7 @@ from aiogram.types import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.models import DeliveryBroadcast, DeliveryLane, DeliveryStatus
 from storage.repositories.deliveries import DeliveryRepository

@@ -49,11 +49,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-
-from bot.clock import Clock
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.models import SignupStatus, Task, Volunteer, VolunteerStatus
-from storage.repositories.matching import MatchQuery, MatchingRepository
+from storage.repositories.matching import MatchingRepository, MatchQuery
 
 EMERGENCY_DIRECTION = "emergency"
 NEUTRAL_RELIABILITY = 0.5

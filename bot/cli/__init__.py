@@ -79,11 +79,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             print("Database is up to date.")
             return 0
         if args.command == "roles":
-            from bot.cli_roles import run_roles_command
+            from bot.cli.roles import run_roles_command
 
             return await run_roles_command(args, settings, db)
         if args.command == "volunteers":
-            from bot.cli_import import run_import_command
+            from bot.cli.importer import run_import_command
 
             return await run_import_command(args, settings, db)
     finally:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.access import ADMIN, COORDINATOR, MAX_ORGANISATION_LENGTH, AccessError, AccessService, parse_organisation
-from bot.clock import Clock
+from bot.access.roles import ADMIN, COORDINATOR, MAX_ORGANISATION_LENGTH, AccessError, AccessService, parse_organisation
 from bot.config import Settings
+from bot.infra.clock import Clock
 from storage.db import Database
 
 

@@ -1,6 +1,6 @@
 """Who may use which command, and the main actions of the persistent reply keyboard.
 
-The one place for these rules: the command menu Telegram shows (bot/menus.py sets it
+The one place for these rules: the command menu Telegram shows (bot/access/menus.py sets it
 per person), /help, and the reply keyboard all read them, so they cannot disagree.
 
 * Everyone: /start, /language, /help, /cancel.

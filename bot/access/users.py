@@ -5,8 +5,8 @@ again continues in the language the person chose."""
 
 from __future__ import annotations
 
-from bot.clock import Clock
 from bot.config import SUPPORTED_LOCALES
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.repositories.users import TelegramUserRepository
 

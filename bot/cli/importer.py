@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import make_i18n, make_vocabulary
 from bot.importer import BATCH_SIZE, ImportFileError, ImportReport, VolunteerImporter, write_errors
 from bot.importer.service import PROGRESS_EVERY
+from bot.infra.clock import Clock
+from bot.infra.i18n import make_i18n, make_vocabulary
 from storage.db import Database
 
 SHOWN_BAD_ROWS = 50
