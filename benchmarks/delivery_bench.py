@@ -126,8 +126,9 @@ async def run_once(limit: float, recipients: int, *, rate_factor: float, concurr
 
     from bot.app import build_bot
     from bot.config import Settings
+    from bot.domain.delivery import DeliveryLane
     from bot.infra.clock import Clock
-    from bot.infra.delivery import DeliveryConfig, DeliveryLane, DeliveryService, OutgoingLimiter, OutgoingMessage
+    from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter, OutgoingMessage
     from bot.infra.i18n import make_i18n
     from storage.db import Database
     from storage.migrate import upgrade

@@ -27,6 +27,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.access.roles import AccessService, UserRoles
 from bot.config import Settings
+from bot.domain.signups import HOLDS_SLOT, SignupStatus
+from bot.domain.tasks import TaskStatus
 from bot.domain.texts import N_
 from bot.infra.clock import Clock
 from bot.tasks import drafts
@@ -39,8 +41,7 @@ from handlers.keyboards import nav_buttons
 from handlers.newtask import step_question, time_hint
 from handlers.people_text import roster_contact
 from handlers.tasks_keyboards import TaskCb, drop_keyboard, replace, show, stale_text, task_summary, task_values
-from storage.models import SignupStatus, Task, TaskStatus
-from storage.repositories.coordinator_tasks import LIVE
+from storage.models import Task
 
 log = logging.getLogger(__name__)
 
@@ -443,7 +444,7 @@ async def _load(query: CallbackQuery, callback_data: TaskCb, data: dict[str, Any
         await refuse(query, access, action, target=str(task.id),
                      message=_("Sorry, this task belongs to another region's coordinators."))
         return None
-    if live and task.status not in LIVE:
+    if live and not task.status.is_live:
         await query.answer(_("This task is no longer open for changes."), show_alert=True)
         return None
     return task
@@ -454,7 +455,7 @@ async def _task_of_dialog(message: Message, state: FSMContext, tasks: TaskServic
     """The task a typed step belongs to, re-checked (rights, still live)."""
     stored = await state.get_data()
     task = await tasks.get(int(stored.get("task_id") or 0))
-    if task is None or task.status not in LIVE:
+    if task is None or not task.status.is_live:
         await state.clear()
         await message.answer(_("This task is no longer open for changes."))
         return None
@@ -578,7 +579,7 @@ def _task_keyboard(task: Task, page: int) -> InlineKeyboardMarkup:
         return InlineKeyboardButton(text=text, callback_data=TaskCb(action=action, task_id=task.id, page=page).pack())
 
     rows = [[button("👥 " + _("Who signed up"), "roster")]]
-    if task.status in LIVE:
+    if task.status.is_live:
         rows.append([button("✉️ " + _("Message everyone signed up"), "msg")])
         rows.append([button("🕒 " + _("Change the time"), "time"), button("📍 " + _("Change the place"), "place")])
         if task.status == TaskStatus.OPEN:
@@ -600,7 +601,7 @@ async def _show_task(query: CallbackQuery, task: Task, page: int, data: dict[str
 
 def _roster_text(task: Task, rows: list[Any], phones: bool) -> str:
     head = ["👥 <b>" + html.quote(task.title) + "</b>", ""]
-    going = [row for row in rows if row.status in SignupStatus.HOLDS_SLOT]
+    going = [row for row in rows if row.status in HOLDS_SLOT]
     waiting = [row for row in rows if row.status == SignupStatus.WAITLISTED]
     items: list[str] = ["<b>" + _("Signed up: {going} of {slots}").format(going=len(going), slots=task.slots) + "</b>"]
     if not going:

@@ -12,13 +12,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.domain.pause import PAUSE_PRESETS, BadDate, end_moment, latest_end, local_today, parse_end_date, preset_end
+from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.fields import text_expected_hint
 from handlers.keyboards import nav_buttons
 from handlers.profile_view import ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
-from storage.models import VolunteerStatus
 
 DATE_FORMAT = "%d.%m.%Y"
 

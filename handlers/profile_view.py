@@ -10,10 +10,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
+from bot.domain.volunteers import VolunteerStatus
 from bot.infra.i18n import LocalTime
 from handlers.fields import FIELDS, PERSON_FIELDS, show_question
 from handlers.people_text import guardian_text
-from storage.models import Volunteer, VolunteerStatus
+from storage.models import Volunteer
 
 AnyMessage = Message | InaccessibleMessage
 

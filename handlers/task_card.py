@@ -18,10 +18,11 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.signups import ACTIVE_SIGNUPS, Outcome, SignupStatus
 from bot.tasks.cards import TaskCardCb
 from bot.tasks.offers import OfferService
-from bot.tasks.signups import Outcome, Result, SignupService
-from storage.models import SignupStatus, Task, TaskStatus
+from bot.tasks.signups import Result, SignupService
+from storage.models import Task
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def card_markup_for(task: Task, status: str | None, offers: OfferService, locale
     """The buttons a card should show to this person now."""
     details = InlineKeyboardButton(text="ℹ️ " + _("Details"),
                                    callback_data=TaskCardCb(action="info", task_id=task.id).pack())
-    if task.status not in (TaskStatus.OPEN, TaskStatus.FULL):
+    if not task.status.accepts_signups:
         return None
     if status == SignupStatus.OFFERED:
         return InlineKeyboardMarkup(inline_keyboard=[[
@@ -76,7 +77,7 @@ def card_markup_for(task: Task, status: str | None, offers: OfferService, locale
                                  callback_data=TaskCardCb(action="confirm", task_id=task.id).pack()),
             InlineKeyboardButton(text="🙅 " + _("Can't"), callback_data=TaskCardCb(action="no", task_id=task.id).pack()),
         ]])
-    if status in SignupStatus.ACTIVE:
+    if status in ACTIVE_SIGNUPS:
         return InlineKeyboardMarkup(inline_keyboard=[[details]])
     return offers.cards.offer_markup(task, locale)
 
@@ -92,7 +93,7 @@ def status_line(status: str | None) -> str | None:
 
 
 def card_text_for(task: Task, status: str | None, offers: OfferService, locale: str, *, details: bool = False) -> str:
-    text = offers.cards.text(task, locale, details=details, waitlist_hint=status not in SignupStatus.ACTIVE)
+    text = offers.cards.text(task, locale, details=details, waitlist_hint=status not in ACTIVE_SIGNUPS)
     line = status_line(status)
     return text + "\n\n" + line if line else text
 

@@ -15,15 +15,16 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.signups import ACTIVE_SIGNUPS, Outcome, SignupStatus
 from bot.infra.i18n import LocalTime
 from bot.tasks.cards import TaskCardCb
 from bot.tasks.matching import MatchingService
 from bot.tasks.service import format_when
-from bot.tasks.signups import MySignup, Outcome, SignupService
+from bot.tasks.signups import MySignup, SignupService
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb
 from handlers.task_card import card_markup_for, card_text_for, outcome_text
-from storage.models import SignupStatus, Task
+from storage.models import Task
 
 PAGE_SIZE = 5
 TITLE_IN_BUTTON = 40
@@ -165,7 +166,7 @@ def build_volunteer_tasks_router() -> Router:
     async def ask_cancel(query: CallbackQuery, callback_data: MySignupCb, signups: SignupService) -> None:
         status = await signups.status_of(callback_data.task_id, query.from_user.id)
         task = await signups.task(callback_data.task_id)
-        if task is None or status not in SignupStatus.ACTIVE:
+        if task is None or status not in ACTIVE_SIGNUPS:
             await query.answer(_("You are not signed up for this task."), show_alert=True)
             return
         await query.answer()

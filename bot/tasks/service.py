@@ -17,16 +17,18 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access.roles import UserRoles
+from bot.domain.delivery import DeliveryLane
 from bot.domain.people import needs_guardian
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
+from bot.domain.tasks import CANCELLABLE_STATUSES, TaskStatus
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.infra.i18n import LocalTime
 from bot.tasks.drafts import TaskDraft
 from storage.db import Database
-from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus
+from storage.models import Task
 from storage.repositories.audit import AuditRepository
 from storage.repositories.coordinator_tasks import (
-    LIVE,
     CoordinatorTaskRepository,
     Recipient,
     RosterRow,
@@ -166,7 +168,7 @@ class TaskService:
         async with self.db.session() as session:
             repo = CoordinatorTaskRepository(session)
             task = await repo.get_for_update(task_id)
-            if task is None or task.status not in LIVE:
+            if task is None or not task.status.is_live:
                 return None
             for name, value in values.items():
                 setattr(task, name, value)
@@ -174,7 +176,7 @@ class TaskService:
             AuditRepository(session).record(
                 at=now, actor=actor_id, action=f"task.edit.{what}", allowed=True, target=str(task_id)
             )
-            recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
+            recipients = await repo.recipients(task_id, HOLDS_SLOT)
             messages = [
                 OutgoingMessage(r.telegram_id, self._change_text(task, what, r.locale), volunteer_id=r.volunteer_id)
                 for r in recipients
@@ -192,7 +194,7 @@ class TaskService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = CoordinatorTaskRepository(session)
-            if not await repo.set_status(task_id, TaskStatus.CANCELLED, only_from=LIVE, now=now):
+            if not await repo.set_status(task_id, TaskStatus.CANCELLED, only_from=CANCELLABLE_STATUSES, now=now):
                 return None
             task = await repo.get(task_id)
             assert task is not None
@@ -203,7 +205,7 @@ class TaskService:
                 at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id),
                 details={"withdrawn_cards": withdrawn},
             )
-            recipients = await repo.recipients(task_id, SignupStatus.ACTIVE)
+            recipients = await repo.recipients(task_id, ACTIVE_SIGNUPS)
             messages = [
                 OutgoingMessage(r.telegram_id, self._cancel_text(task, r), volunteer_id=r.volunteer_id)
                 for r in recipients
@@ -220,13 +222,13 @@ class TaskService:
         async with self.db.session() as session:
             repo = CoordinatorTaskRepository(session)
             task = await repo.get(task_id)
-            if task is None or task.status not in LIVE:
+            if task is None or not task.status.is_live:
                 return None
             AuditRepository(session).record(
                 at=now, actor=actor_id, action="task.message", allowed=True, target=str(task_id),
                 details={"length": len(text)},
             )
-            recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
+            recipients = await repo.recipients(task_id, HOLDS_SLOT)
             messages = [
                 OutgoingMessage(r.telegram_id, self._message_text(task, text, r.locale), volunteer_id=r.volunteer_id)
                 for r in recipients
@@ -235,7 +237,7 @@ class TaskService:
         self._wake(messages)
         return Change(task, len(messages))
 
-    async def recipients(self, task_id: int, statuses: tuple[str, ...] = SignupStatus.HOLDS_SLOT) -> list[Recipient]:
+    async def recipients(self, task_id: int, statuses: tuple[SignupStatus, ...] = HOLDS_SLOT) -> list[Recipient]:
         async with self.db.sessionmaker() as session:
             return await CoordinatorTaskRepository(session).recipients(task_id, statuses)
 

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
 from bot.domain.languages import keep_languages
+from bot.domain.volunteers import VolunteerSource, VolunteerStatus, pause_has_lapsed
 from bot.infra.clock import Clock
 from storage.db import Database
-from storage.models import Volunteer, VolunteerStatus
+from storage.models import Volunteer
 from storage.repositories.users import TelegramUserRepository
 from storage.repositories.volunteers import VolunteerRepository
 
@@ -102,9 +103,10 @@ class VolunteerService:
                 await repo.flush()
                 volunteer = by_phone
             if volunteer is None:
-                volunteer = repo.add(Volunteer(created_at=now, source="bot", status=VolunteerStatus.ACTIVE, hours=0.0))
+                volunteer = repo.add(Volunteer(created_at=now, source=VolunteerSource.BOT, status=VolunteerStatus.ACTIVE,
+                                               hours=0.0))
             else:
-                linked = volunteer.source == "import" and volunteer.consent_at is None
+                linked = volunteer.source == VolunteerSource.IMPORT and volunteer.consent_at is None
             volunteer.telegram_id = telegram_id
             volunteer.full_name = data.full_name
             volunteer.phone = data.phone
@@ -197,7 +199,7 @@ class VolunteerService:
                 telegram_id=telegram_id, from_status=VolunteerStatus.UNREACHABLE,
                 to_status=VolunteerStatus.ACTIVE, now=self.clock.now())
 
-    async def _set_status(self, telegram_id: int, status: str, until: datetime | None) -> Volunteer:
+    async def _set_status(self, telegram_id: int, status: VolunteerStatus, until: datetime | None) -> Volunteer:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = VolunteerRepository(session)
@@ -214,11 +216,7 @@ class VolunteerService:
         return volunteer
 
     def _lift_lapsed_pause(self, volunteer: Volunteer) -> None:
-        if (
-            volunteer.status == VolunteerStatus.PAUSED
-            and volunteer.paused_until is not None
-            and volunteer.paused_until <= self.clock.now()
-        ):
+        if pause_has_lapsed(volunteer.status, volunteer.paused_until, self.clock.now()):
             volunteer.status = VolunteerStatus.ACTIVE
             volunteer.paused_until = None
             volunteer.updated_at = self.clock.now()

@@ -13,10 +13,12 @@ import logging
 
 import pytest
 
-from bot.infra.delivery import DeliveryLane, OutgoingMessage
+from bot.domain.delivery import DeliveryLane
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
+from bot.infra.delivery import OutgoingMessage
 from emulator import FakeTelegram, FakeUser
 from emulator.state import FakeMessage
-from storage.models import SignupStatus, TaskStatus
 from tests.support.coordinator import answer_of, everything_accepted
 from tests.support.e2e import RunningBot
 from tests.support.volunteer_tasks import COORDINATOR, add_task, add_volunteer, signups_of, task_row

@@ -29,14 +29,16 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
-from bot.infra.delivery import DeliveryConfig, DeliveryLane, DeliveryService, DeliveryStatus, OutgoingMessage
+from bot.domain.delivery import DeliveryLane, DeliveryStatus
+from bot.domain.volunteers import VolunteerStatus
+from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingMessage
 from bot.infra.delivery.sender import DeliverySender
 from bot.infra.i18n import make_i18n
 from bot.volunteers.service import Registration, VolunteerService
 from emulator import FakeTelegram
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import DeliveryMessage, VolunteerStatus
+from storage.models import DeliveryMessage
 from tests.support.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
 from bot.infra.i18n import LocalTime, make_i18n
 from bot.tasks.cards import CardRenderer
 from bot.tasks.service import format_when
 from emulator import FakeTelegram
 from handlers.volunteer_tasks import my_page, tasks_page
-from storage.models import SignupStatus, Task, TaskStatus
+from storage.models import Task
 from tests.support.e2e import RunningBot
 from tests.support.volunteer_tasks import add_task, add_volunteer
 

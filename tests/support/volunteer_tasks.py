@@ -9,10 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.domain.tasks import TaskStatus
+from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Signup, Task, TaskStatus, TelegramUser, Volunteer, VolunteerStatus
+from storage.models import Signup, Task, TelegramUser, Volunteer
 
 # Saturday 7 March 2026, 10:00 in Almaty (UTC+5).
 SATURDAY_10 = datetime(2026, 3, 7, 5, 0, tzinfo=timezone.utc)

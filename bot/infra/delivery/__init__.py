@@ -36,7 +36,6 @@ from bot.infra.delivery.outgoing import OutgoingLimiter
 from bot.infra.delivery.progress import AcceptedCounter
 from bot.infra.delivery.sender import DeliverySender, OnUnreachable
 from storage.db import Database
-from storage.models import DeliveryLane, DeliveryStatus
 from storage.repositories.deliveries import BroadcastCounts, DeliveryRepository
 
 if TYPE_CHECKING:
@@ -47,9 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BroadcastCounts",
     "DeliveryConfig",
-    "DeliveryLane",
     "DeliveryService",
-    "DeliveryStatus",
     "OutgoingLimiter",
     "OutgoingMessage",
     "SendGate",

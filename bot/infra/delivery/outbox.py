@@ -20,9 +20,10 @@ from aiogram.types import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.delivery import DeliveryLane, DeliveryStatus
 from bot.infra.clock import Clock
 from storage.db import Database
-from storage.models import DeliveryBroadcast, DeliveryLane, DeliveryStatus
+from storage.models import DeliveryBroadcast
 from storage.repositories.deliveries import DeliveryRepository
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
