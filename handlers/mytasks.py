@@ -33,7 +33,7 @@ from bot.domain.texts import N_
 from bot.infra.clock import Clock
 from bot.tasks import drafts
 from bot.tasks.drafts import TaskDraft, TimeError
-from bot.tasks.service import PAGE_SIZE, TaskService, can_manage, can_see_phones, format_when
+from bot.tasks.service import PAGE_SIZE, TaskService, can_manage, can_see_phones
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb
 from handlers.fields import buttons_expected_hint, text_expected_hint
@@ -200,7 +200,7 @@ def build_mytasks_router() -> Router:
         await query.answer()
         await state.set_state(TaskEdit.start)
         await state.set_data({"task_id": task.id, "page": callback_data.page})
-        current = html.quote(format_when(data["local_time"], task.starts_at, task.ends_at, data["locale"]))
+        current = html.quote(data["local_time"].span(task.starts_at, task.ends_at, data["locale"]))
         await _ask(query.message, state, "start", data, lead=_("Current time: {when}").format(when=current),
                    in_place=True)
 

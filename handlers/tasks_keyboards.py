@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
 from bot.infra.i18n import LocalTime
-from bot.tasks.service import format_when
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ def task_summary(values: dict[str, Any], local_time: LocalTime, locale: str) -> 
     starts_at, ends_at, slots, required_skills, min_age, organisation)."""
     starts_at: datetime | None = values.get("starts_at")
     ends_at: datetime | None = values.get("ends_at")
-    when = html.quote(format_when(local_time, starts_at, ends_at, locale)) if starts_at and ends_at else EMPTY
+    when = html.quote(local_time.span(starts_at, ends_at, locale)) if starts_at and ends_at else EMPTY
     lines = ["📌 <b>" + html.quote(values.get("title") or EMPTY) + "</b>"]
     if values.get("description"):
         lines.append(html.quote(values["description"]))

@@ -19,7 +19,6 @@ from bot.domain.signups import ACTIVE_SIGNUPS, Outcome, SignupStatus
 from bot.infra.i18n import LocalTime
 from bot.tasks.cards import TaskCardCb
 from bot.tasks.matching import MatchingService
-from bot.tasks.service import format_when
 from bot.tasks.signups import MySignup, SignupService
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb
@@ -59,7 +58,7 @@ def tasks_page(tasks: list[Task], page: int, local_time: LocalTime, locale: str)
         left = max(task.slots - task.taken, 0)
         places = _("places left: {left} of {slots}").format(left=left, slots=task.slots)
         lines += ["", f"{number}. <b>{html.quote(task.title)}</b>",
-                  "🕒 " + format_when(local_time, task.starts_at, task.ends_at, locale) + " · 👥 " + places]
+                  "🕒 " + local_time.span(task.starts_at, task.ends_at, locale) + " · 👥 " + places]
         rows.append([InlineKeyboardButton(text=f"{number}. {_short(task.title)}",
                                           callback_data=TaskCardCb(action="info", task_id=task.id).pack())])
     nav = []
@@ -89,7 +88,7 @@ def my_page(signups: list[MySignup], local_time: LocalTime, locale: str) -> tupl
     for number, signup in enumerate(signups, start=1):
         task = signup.task
         lines += ["", f"{number}. <b>{html.quote(task.title)}</b>",
-                  "🕒 " + format_when(local_time, task.starts_at, task.ends_at, locale),
+                  "🕒 " + local_time.span(task.starts_at, task.ends_at, locale),
                   status_label(signup, local_time, locale)]
         row = []
         if signup.status == SignupStatus.OFFERED:

@@ -17,7 +17,6 @@ from aiogram.utils.i18n import I18n
 from bot.domain.catalog import DIRECTION_BY_CODE, SKILL_BY_CODE
 from bot.domain.tasks import TaskStatus, has_free_place
 from bot.infra.i18n import LocalTime
-from bot.tasks.service import format_when
 from storage.models import Task
 
 DESCRIPTION_IN_CARD = 300  # characters of the description on the card; "Details" shows all
@@ -58,7 +57,7 @@ class CardRenderer:
         if about:
             lines.append(" · ".join(about))
         lines.append("")
-        lines.append("🕒 " + format_when(self.local_time, task.starts_at, task.ends_at, locale))
+        lines.append("🕒 " + self.local_time.span(task.starts_at, task.ends_at, locale))
         where = html.quote(task.place) if task.place else ""
         if task.latitude is not None and task.longitude is not None:
             where = (where + " " if where else "") + f"({task.latitude:.5f}, {task.longitude:.5f})"

@@ -32,7 +32,6 @@ from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.tasks.cards import Card, CardRenderer
 from bot.tasks.matching import MatchingService
-from bot.tasks.signups import wake_after_commit
 from storage.db import Database
 from storage.models import Task
 from storage.repositories.signups import SignupRepository
@@ -116,7 +115,7 @@ class OfferService:
                 progress_locale=coordinator_locale, title=task.title, key=offer_key(task_id),
                 not_before=send_at if send_at > now else None,
             )
-            wake_after_commit(session, self.delivery, lane)
+            self.delivery.wake_after_commit(session, lane)
         return BroadcastPlan(
             task_id=task_id, broadcast_id=broadcast_id, matched=len(candidates), queued=len(messages),
             already_offered=len(candidates) - len(fresh) - len(capped), capped=len(capped), send_at=send_at,

@@ -25,6 +25,7 @@ from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.infra.i18n import LocalTime
 from bot.tasks.drafts import TaskDraft
+from bot.tasks.offers import offer_key
 from storage.db import Database
 from storage.models import Task
 from storage.repositories.audit import AuditRepository
@@ -37,12 +38,6 @@ from storage.repositories.coordinator_tasks import (
 
 PAGE_SIZE = 10
 
-
-def offer_broadcast_key(task_id: int) -> str:
-    """The delivery key of a task's card broadcast (bot.tasks.offers.offer_key)."""
-    from bot.tasks.offers import offer_key  # the volunteer side owns the format
-
-    return offer_key(task_id)
 
 NOTIFY_KIND = "task_change"
 MESSAGE_KIND = "task_message"
@@ -58,11 +53,6 @@ def can_manage(roles: UserRoles, task: Task) -> bool:
 def can_see_phones(roles: UserRoles, task: Task) -> bool:
     """Phone numbers in a roster: only coordinators of the task's region (and admins)."""
     return roles.can_coordinate(task.region)
-
-
-def format_when(local_time: LocalTime, starts_at: datetime, ends_at: datetime, locale: str) -> str:
-    """"30 November 2026, 10:00 – 14:00" (both dates when it ends on another day), local time."""
-    return local_time.span(starts_at, ends_at, locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +190,7 @@ class TaskService:
             assert task is not None
             await session.refresh(task)
             # Cards not sent yet (e.g. held for the quiet hours) must not go out any more.
-            withdrawn = await repo.withdraw_queued(offer_broadcast_key(task_id))
+            withdrawn = await repo.withdraw_queued(offer_key(task_id))
             AuditRepository(session).record(
                 at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id),
                 details={"withdrawn_cards": withdrawn},
@@ -279,7 +269,7 @@ class TaskService:
 
     def _change_text(self, task: Task, what: str, locale: str | None) -> str:
         loc = self._locale(locale)
-        when = html.quote(format_when(self.local_time, task.starts_at, task.ends_at, loc))
+        when = html.quote(self.local_time.span(task.starts_at, task.ends_at, loc))
         if what == "time":
             lines = [
                 "🕒 " + self._t("The time of a task you signed up for has changed.", loc),
@@ -301,7 +291,7 @@ class TaskService:
 
     def _cancel_text(self, task: Task, recipient: Recipient) -> str:
         loc = self._locale(recipient.locale)
-        when = html.quote(format_when(self.local_time, task.starts_at, task.ends_at, loc))
+        when = html.quote(self.local_time.span(task.starts_at, task.ends_at, loc))
         return "\n".join(
             [
                 "❌ " + self._t("A task has been cancelled by its coordinator.", loc),
@@ -325,4 +315,4 @@ class TaskService:
         )
 
 
-__all__ = ["PAGE_SIZE", "Change", "TaskService", "can_manage", "can_see_phones", "format_when"]
+__all__ = ["PAGE_SIZE", "Change", "TaskService", "can_manage", "can_see_phones"]

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram.utils.i18n import I18n
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -312,21 +311,8 @@ class SignupService:
             await self.delivery.add_one(session, volunteer.telegram_id, card.text, lane=DeliveryLane.PERSONAL,
                                         reply_markup=card.markup, volunteer_id=volunteer.id,
                                         key=f"signup:{waiting.id}:offer:{now.timestamp():.6f}")
-            wake_after_commit(session, self.delivery, DeliveryLane.PERSONAL)
+            self.delivery.wake_after_commit(session, DeliveryLane.PERSONAL)
             return
-
-
-def wake_after_commit(session: AsyncSession, delivery: DeliveryService, lane: int) -> None:
-    """Wake the sender once this transaction has committed (rows written with
-    delivery.add_one / add_broadcast are invisible to it before)."""
-    lanes: set[int] = session.info.setdefault("wake_lanes", set())
-    if not lanes:
-        def _after_commit(_session: object) -> None:
-            for each in lanes:
-                delivery.wake(each)
-
-        event.listen(session.sync_session, "after_commit", _after_commit, once=True)
-    lanes.add(lane)
 
 
 def _closed(task: Task | None, now: datetime) -> bool:

@@ -27,6 +27,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import I18n
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.infra.delivery.config import DeliveryConfig
@@ -108,6 +110,18 @@ class DeliveryService:
     def wake(self, lane: int | None = None) -> None:
         if self.sender is not None:
             self.sender.wake(lane)
+
+    def wake_after_commit(self, session: AsyncSession, lane: int) -> None:
+        """Wake the sender once `session`'s transaction has committed (rows written with
+        add_one / add_broadcast are invisible to it before)."""
+        lanes: set[int] = session.info.setdefault("wake_lanes", set())
+        if not lanes:
+            def _after_commit(_session: object) -> None:
+                for each in lanes:
+                    self.wake(each)
+
+            event.listen(session.sync_session, "after_commit", _after_commit, once=True)
+        lanes.add(lane)
 
     async def counts(self, broadcast_id: int) -> BroadcastCounts:
         async with self.db.sessionmaker() as session:
