@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.infra.delivery.attempt import classify
+from bot.infra.delivery.config import DeliveryConfig
 from bot.infra.delivery.limits import WINDOW, Pacer, RateLimits
-from bot.infra.delivery.sender import DeliveryConfig, classify
 
 
 def send_times(limits: RateLimits, count: int, chats: list[int] | None = None, *, burst: bool = False,

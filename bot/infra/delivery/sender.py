@@ -24,12 +24,7 @@ moment when something of a higher lane is enqueued goes back to the queue instea
 out, so an emergency waits only for the messages already on the wire (one at a time
 unless Telegram answers slower than the send interval).
 
-Errors: a 429 pauses the whole bot (the gate: queue and direct replies alike) for
-retry_after and retries the same message;
-5xx, network errors and timeouts retry with exponential backoff (by the injected clock)
-up to SEND_MAX_ATTEMPTS, then fail with the reason; 403 and 400 "chat not found" make
-the recipient unreachable (their other queued rows too) and are never retried; any other
-400 fails the row with Telegram's reason.
+What happens to one claimed row, errors included, is in attempt.py.
 """
 
 from __future__ import annotations
@@ -37,32 +32,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-import aiohttp
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramNotFound,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
 from aiogram.utils.i18n import I18n
 
 from bot.infra.clock import Clock
+from bot.infra.delivery.attempt import UNSENT, Attempts, OnUnreachable, SenderStats, Sent, reason_of
 from bot.infra.delivery.config import DeliveryConfig
-from bot.infra.delivery.gate import SendGate, queue_priority
-from bot.infra.delivery.outbox import LANES, restore_markup
-from bot.infra.delivery.outgoing import booked
+from bot.infra.delivery.gate import SendGate
+from bot.infra.delivery.outbox import LANES
 from bot.infra.delivery.progress import AcceptedCounter, ProgressReporter
 from storage.db import Database
 from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
@@ -76,38 +54,6 @@ log = logging.getLogger(__name__)
 
 PICK_BATCH = 64  # candidate rows read at a time, in priority order
 CANDIDATES_MAX_AGE = 0.5  # s; rows due after a backoff are seen at least this often
-# 400 descriptions that mean "this chat cannot be reached" (Telegram words them several ways).
-UNREACHABLE_400 = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated", "bot was blocked")
-
-OnUnreachable = Callable[[int | None, int], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Sent:
-    row_id: int
-    broadcast_id: int | None
-    message_id: int
-    at: datetime
-
-
-_UNSENT = "unsent"  # claimed but not sent (outranked, or stopping): back to the queue
-_DONE = "done"  # failed / unreachable / retry later: already committed by the task
-
-
-@dataclass
-class SenderStats:
-    sent: int = 0
-    failed: int = 0
-    unreachable: int = 0
-    retried: int = 0
-    rate_limited: int = 0  # 429 answers
-    requests: int = 0  # sendMessage calls made
-    claims: int = 0  # claim transactions
-    outranked: int = 0  # claimed rows put back for something more urgent
-    in_flight_recovered: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
 class DeliverySender:
     def __init__(
         self,
@@ -138,7 +84,7 @@ class DeliverySender:
         self._news = asyncio.Event()  # replaced at every enqueue and at stop: rows at the gate look up
         self._in_flight: dict[int, QueuedMessage] = {}  # claimed, outcome not committed yet
         self._sending: dict[int, asyncio.Task[None]] = {}  # row id -> its send task
-        self._results: list[tuple[QueuedMessage, _Sent | str]] = []  # finished sends to commit
+        self._results: list[tuple[QueuedMessage, Sent | str]] = []  # finished sends to commit
         self._generation = 0  # counts enqueues
         self._enqueued_at = [0] * len(LANES)  # per lane: the generation of its last enqueue
         self._candidates: list[tuple[int, int]] = []  # (row id, chat id), priority order
@@ -146,6 +92,9 @@ class DeliverySender:
         self._stale = True
         self._task: asyncio.Task[None] | None = None
         self._claim_group = max(1, config.concurrency // 2)
+        self.attempts = Attempts(db, clock, bot, config, self.gate, self.progress, self.stats,
+                                 on_unreachable=on_unreachable, stopping=self._stopping.is_set,
+                                 outranked=self._outranked, news=lambda: self._news)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -255,11 +204,11 @@ class DeliverySender:
 
     async def _send(self, row: QueuedMessage, generation: int) -> None:
         try:
-            result = await self._deliver(row, generation)
+            result = await self.attempts.deliver(row, generation)
         except Exception as error:  # noqa: BLE001 - a database error while recording a failure
             log.exception("delivery: row %s", row.id)
-            self.stats.errors.append(_reason(error))
-            result = _UNSENT
+            self.stats.errors.append(reason_of(error))
+            result = UNSENT
         finally:
             self._sending.pop(row.id, None)
         self._results.append((row, result))
@@ -270,8 +219,8 @@ class DeliverySender:
         queue, and rows claimed for the free places (SEND_CONCURRENCY in flight)."""
         results, self._results = self._results, []
         room = self.config.concurrency - len(self._in_flight) + len(results) if claim else 0
-        sent = [result for _, result in results if isinstance(result, _Sent)]
-        unsent = [row.id for row, result in results if result == _UNSENT]
+        sent = [result for _, result in results if isinstance(result, Sent)]
+        unsent = [row.id for row, result in results if result == UNSENT]
         claimed: list[QueuedMessage] = []
         try:
             for attempt in range(3):
@@ -294,7 +243,7 @@ class DeliverySender:
         self.stats.claims += 1
         for row, result in results:
             self._in_flight.pop(row.id, None)
-            if isinstance(result, _Sent):
+            if isinstance(result, Sent):
                 self.progress.touch(result.broadcast_id)
         for row in claimed:
             self._in_flight[row.id] = row
@@ -365,120 +314,3 @@ class DeliverySender:
         """Was something of a higher lane enqueued since this row was claimed?"""
         return any(self._enqueued_at[lane] > generation for lane in range(row.lane))
 
-    async def _book(self, row: QueuedMessage, chat_id: int, generation: int) -> bool:
-        """Wait at the shared gate for this row's moment. False if it gave way instead:
-        something more urgent was enqueued meanwhile (the next claim takes that first),
-        or the sender is stopping."""
-        ticket = self.gate.enter(chat_id, priority=queue_priority(row.lane), paid=row.paid)
-        try:
-            while not ticket.future.done():
-                if self._stopping.is_set() or self._outranked(row, generation):
-                    if self.gate.leave(ticket):
-                        if not self._stopping.is_set():
-                            self.stats.outranked += 1
-                        return False
-                    break  # let through meanwhile: the slot is counted, use it
-                news = asyncio.ensure_future(self._news.wait())
-                try:
-                    await asyncio.wait([ticket.future, news], return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    news.cancel()
-        except asyncio.CancelledError:
-            self.gate.leave(ticket)
-            raise
-        return True
-
-    async def _deliver(self, row: QueuedMessage, generation: int) -> _Sent | str:
-        """Send one claimed row at its rate-limited moment. Returns what to commit as
-        sent, _UNSENT if it should go back to the queue unsent, or _DONE once its other
-        outcome (failed, retry later, unreachable) is committed."""
-        chat_id = row.chat_id
-        markup = restore_markup(row.reply_markup)
-        while True:
-            if not await self._book(row, chat_id, generation):
-                return _UNSENT
-            self.stats.requests += 1
-            try:
-                with booked():  # the slot is ours: the bot's request middleware lets it through
-                    message = await self.bot.send_message(
-                        chat_id=chat_id, text=row.text, reply_markup=markup,
-                        allow_paid_broadcast=True if row.paid else None,
-                    )
-            except TelegramRetryAfter as error:
-                self.stats.rate_limited += 1
-                log.warning("delivery: 429, pausing everything for %s s", error.retry_after)
-                self.gate.pause(error.retry_after)
-                continue
-            except TelegramMigrateToChat as error:
-                chat_id = error.migrate_to_chat_id
-                await self._write(lambda repo: repo.move_to_chat(row.id, chat_id))
-                continue
-            except Exception as error:  # noqa: BLE001 - every other outcome is classified
-                await self._failed(row, error)
-                return _DONE
-            self.stats.sent += 1
-            return _Sent(row.id, row.broadcast_id, message.message_id, self.clock.now())
-
-    async def _failed(self, row: QueuedMessage, error: Exception) -> None:
-        reason = _reason(error)
-        outcome = classify(error)
-        if outcome == "unreachable":
-            touched = await self._write(lambda repo: repo.mark_chat_unreachable(row.id, row.chat_id, reason))
-            self.stats.unreachable += 1
-            for broadcast_id in {row.broadcast_id, *(touched or [])}:
-                self.progress.touch(broadcast_id)
-            if self.on_unreachable is not None:
-                try:
-                    await self.on_unreachable(row.volunteer_id, row.chat_id)
-                except Exception:  # noqa: BLE001
-                    log.exception("delivery: marking chat %s unreachable failed", row.chat_id)
-            return
-        attempt = row.attempts + 1
-        if outcome == "retry" and attempt < self.config.max_attempts:
-            at = self.clock.now() + self.config.backoff(attempt)
-            await self._write(lambda repo: repo.retry_later(row.id, at, reason))
-            self.stats.retried += 1
-            return
-        if outcome == "retry":
-            reason = f"gave up after {attempt} attempts: {reason}"
-        elif outcome == "bug":
-            log.error("delivery: unexpected error sending row %s", row.id, exc_info=error)
-        await self._write(lambda repo: repo.mark_failed(row.id, reason))
-        self.stats.failed += 1
-        self.progress.touch(row.broadcast_id)
-
-    async def _write(self, change: Callable[[DeliveryRepository], Awaitable[object]]) -> object:
-        """Commit one change to a row; retried a few times (a locked database is transient)."""
-        for attempt in range(3):
-            try:
-                async with self.db.session() as session:
-                    return await change(DeliveryRepository(session))
-            except Exception:  # noqa: BLE001
-                if attempt == 2:
-                    raise
-                log.warning("delivery: database write failed, retrying", exc_info=True)
-                await asyncio.sleep(0.2 * (attempt + 1))
-        return None
-
-
-def classify(error: BaseException) -> str:
-    """"unreachable", "retry", "failed" (Telegram refused: don't retry) or "bug"."""
-    if isinstance(error, TelegramForbiddenError):
-        return "unreachable"
-    if isinstance(error, TelegramBadRequest):
-        description = str(error.message).lower()
-        return "unreachable" if any(marker in description for marker in UNREACHABLE_400) else "failed"
-    if isinstance(error, TelegramEntityTooLarge):
-        return "failed"
-    if isinstance(error, (TelegramServerError, TelegramNetworkError, TelegramNotFound, TelegramConflictError,
-                          TelegramUnauthorizedError, aiohttp.ClientError, asyncio.TimeoutError, TimeoutError,
-                          ConnectionError)):
-        return "retry"
-    if isinstance(error, TelegramAPIError):
-        return "failed"
-    return "bug"
-
-
-def _reason(error: BaseException) -> str:
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    return f"{type(error).__name__}: {message}"[:300]
