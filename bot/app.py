@@ -44,7 +44,7 @@ from bot.tasks.signups import SignupService
 from bot.volunteers.reachability import ReachabilityMiddleware
 from bot.volunteers.service import VolunteerService
 from handlers import build_routers
-from handlers.menu_buttons import MainMenuButtons
+from handlers.common.menu_buttons import MainMenuButtons
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.admin import build_admin_router
-from handlers.common import build_cancel_router, build_common_router, build_fallback_router
-from handlers.errors import build_errors_router
-from handlers.mytasks import build_mytasks_router
-from handlers.newtask import build_newtask_router
-from handlers.profile import build_profile_router
-from handlers.registration import build_registration_router
-from handlers.start import build_start_router
-from handlers.task_card import build_task_card_router
-from handlers.volunteer_tasks import build_volunteer_tasks_router
+from handlers.admin.router import build_admin_router
+from handlers.common.cancel import build_cancel_router, build_common_router, build_fallback_router
+from handlers.common.errors import build_errors_router
+from handlers.common.start import build_start_router
+from handlers.coordinator.mytasks.router import build_mytasks_router
+from handlers.coordinator.newtask.router import build_newtask_router
+from handlers.volunteer.profile.router import build_profile_router
+from handlers.volunteer.registration.router import build_registration_router
+from handlers.volunteer.task_card import build_task_card_router
+from handlers.volunteer.tasks import build_volunteer_tasks_router
 
 
 def build_routers() -> list[Router]:

@@ -14,7 +14,7 @@ from bot.domain.tasks import TaskStatus
 from bot.infra.i18n import LocalTime, make_i18n
 from bot.tasks.cards import CardRenderer
 from emulator import FakeTelegram
-from handlers.volunteer_tasks import my_page, tasks_page
+from handlers.volunteer.tasks import my_page, tasks_page
 from storage.models import Task
 from tests.support.e2e import RunningBot
 from tests.support.volunteer_tasks import add_task, add_volunteer

@@ -14,7 +14,7 @@ from bot.domain.tasks import TaskStatus
 from bot.tasks.cards import TaskCardCb
 from emulator import FakeTelegram, FakeUser
 from emulator.state import FakeMessage
-from handlers.volunteer_tasks import MySignupCb
+from handlers.volunteer.tasks import MySignupCb
 from storage.models import Signup, TaskOffer
 from tests.support.clock import ManualClock
 from tests.support.coordinator import answer_of, everything_accepted

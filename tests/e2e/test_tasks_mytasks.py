@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from emulator import FakeTelegram, FakeUser
-from handlers.tasks_keyboards import TaskCb
+from handlers.coordinator.task_summary import TaskCb
 from storage.models import DeliveryBroadcast, DeliveryMessage, Task
 from tests.support.clock import ManualClock
 from tests.support.coordinator import (

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from emulator import FakeTelegram, FakeUser
 from handlers.callbacks import PickCb
-from handlers.tasks_keyboards import NewTaskCb, TaskCb
+from handlers.coordinator.task_summary import NewTaskCb, TaskCb
 from tests.support.clock import ManualClock
 from tests.support.coordinator import (
     Texts,

@@ -21,7 +21,7 @@ from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
 from bot.infra.delivery.outgoing import booked
 from bot.infra.i18n import make_i18n
-from handlers.errors import build_errors_router
+from handlers.common.errors import build_errors_router
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.support.mocked_session import MockedBot

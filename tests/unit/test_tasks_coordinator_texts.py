@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.infra.i18n import LocalTime, make_i18n
-from handlers.mytasks import _broadcast_text, _roster_text
+from handlers.coordinator.mytasks.router import _broadcast_text, _roster_text
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
 

@@ -38,9 +38,9 @@ from bot.tasks.drafts import TaskDraft, TimeError
 from bot.tasks.service import TaskService
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb, PickCb
-from handlers.fields import buttons_expected_hint, text_expected_hint
+from handlers.coordinator.task_summary import NewTaskCb, TaskCb, drop_keyboard, replace, show, stale_text, task_summary
+from handlers.fields.specs import buttons_expected_hint, text_expected_hint
 from handlers.keyboards import choices_keyboard, nav_buttons
-from handlers.tasks_keyboards import NewTaskCb, TaskCb, drop_keyboard, replace, show, stale_text, task_summary
 
 log = logging.getLogger(__name__)
 

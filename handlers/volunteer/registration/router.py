@@ -1,6 +1,6 @@
 """Volunteer registration: the handlers of each step (the steps themselves, their order
-and questions are in handlers/registration_steps.py; typed answers are read by
-handlers/field_answers.py, field rules in handlers/fields.py).
+and questions are in handlers/volunteer/registration/steps.py; typed answers are read by
+handlers/fields/answers.py, field rules in handlers/fields/specs.py).
 
 Every handler is bound to a registration FSM state, and a button counts only if it is
 on the message whose buttons are live (its id is kept in FSM data) and belongs to the
@@ -27,7 +27,8 @@ from bot.domain.vocabulary import Vocabulary
 from bot.infra.clock import Clock
 from bot.volunteers.service import PhoneTakenError, Registration, VolunteerService
 from handlers.callbacks import NavCb, PickCb
-from handlers.field_answers import (
+from handlers.common.menu import send_main_menu
+from handlers.fields.answers import (
     ALL_REGIONS,
     RETYPE,
     AnswerContext,
@@ -37,7 +38,7 @@ from handlers.field_answers import (
     parse_contact,
     read_answer,
 )
-from handlers.fields import (
+from handlers.fields.specs import (
     FIELDS,
     REMOVE_REPLY_KEYBOARD,
     Invalid,
@@ -45,8 +46,7 @@ from handlers.fields import (
     buttons_expected_hint,
     text_expected_hint,
 )
-from handlers.menu import send_main_menu
-from handlers.registration_steps import (
+from handlers.volunteer.registration.steps import (
     EDITABLE,
     TYPED_STEPS,
     RegStates,

@@ -37,9 +37,9 @@ from bot.config import Settings
 from bot.domain.people import GUARDIAN_REQUIRED_AGE, age_in, needs_guardian
 from bot.infra.clock import Clock
 from handlers.callbacks import PickCb
-from handlers.field_answers import Confirm
-from handlers.fields import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard, show_question
-from handlers.greeting import language_greeting
+from handlers.common.greeting import language_greeting
+from handlers.fields.answers import Confirm
+from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard, show_question
 from handlers.keyboards import language_keyboard, nav_buttons
 from handlers.people_text import guardian_text as guardian_contact
 
@@ -358,7 +358,7 @@ async def begin(
     message: AnyMessage, state: FSMContext, *, locale_chosen: bool, year: int, greet_all: bool = False
 ) -> None:
     """A fresh registration: the language first unless the person already chose one.
-    `greet_all`: greet in all three languages (handlers.greeting)."""
+    `greet_all`: greet in all three languages (handlers.common.greeting)."""
     await state.set_data({"reg": {}, "editing": False, "greet_all": greet_all})
     await ask_step(message, state, "consent" if locale_chosen else "language", year=year)
 

@@ -13,11 +13,8 @@ from bot.access.roles import AccessService
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
-from handlers.menu import send_main_menu
-from handlers.profile_delete import build_delete_router
-from handlers.profile_edit import EditContext, back_to_card, build_edit_router
-from handlers.profile_pause import build_pause_router
-from handlers.profile_view import (
+from handlers.common.menu import send_main_menu
+from handlers.volunteer.profile.card import (
     AnyMessage,
     ProfileCb,
     ProfileStates,
@@ -25,6 +22,9 @@ from handlers.profile_view import (
     not_registered_text,
     send_profile,
 )
+from handlers.volunteer.profile.delete import build_delete_router
+from handlers.volunteer.profile.edit import EditContext, back_to_card, build_edit_router
+from handlers.volunteer.profile.pause import build_pause_router
 
 
 def build_profile_router() -> Router:

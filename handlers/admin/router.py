@@ -37,8 +37,8 @@ from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.access_guard import RequireRole
 from handlers.callbacks import MenuCb, NavCb
+from handlers.common.menu import send_main_menu
 from handlers.keyboards import nav_buttons
-from handlers.menu import send_main_menu
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from bot.tasks.matching import MatchingService
 from bot.tasks.signups import MySignup, SignupService
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb
-from handlers.task_card import card_markup_for, card_text_for, outcome_text
+from handlers.volunteer.task_card import card_markup_for, card_text_for, outcome_text
 from storage.models import Task
 
 PAGE_SIZE = 5

@@ -12,7 +12,7 @@ from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
 from bot.domain.volunteers import VolunteerStatus
 from bot.infra.i18n import LocalTime
-from handlers.fields import FIELDS, PERSON_FIELDS, show_question
+from handlers.fields.specs import FIELDS, PERSON_FIELDS, show_question
 from handlers.people_text import guardian_text
 from storage.models import Volunteer
 

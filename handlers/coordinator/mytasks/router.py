@@ -36,11 +36,19 @@ from bot.tasks.drafts import TaskDraft, TimeError
 from bot.tasks.service import PAGE_SIZE, TaskService, can_manage, can_see_phones
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb
-from handlers.fields import buttons_expected_hint, text_expected_hint
+from handlers.coordinator.newtask.router import step_question, time_hint
+from handlers.coordinator.task_summary import (
+    TaskCb,
+    drop_keyboard,
+    replace,
+    show,
+    stale_text,
+    task_summary,
+    task_values,
+)
+from handlers.fields.specs import buttons_expected_hint, text_expected_hint
 from handlers.keyboards import nav_buttons
-from handlers.newtask import step_question, time_hint
 from handlers.people_text import roster_contact
-from handlers.tasks_keyboards import TaskCb, drop_keyboard, replace, show, stale_text, task_summary, task_values
 from storage.models import Task
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.access.menus import MenuService
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
-from handlers.profile_view import AnyMessage, ProfileCb, close_keyboard, not_registered_text, send_profile
+from handlers.volunteer.profile.card import AnyMessage, ProfileCb, close_keyboard, not_registered_text, send_profile
 
 
 def confirm_keyboard(volunteer_id: int) -> InlineKeyboardMarkup:

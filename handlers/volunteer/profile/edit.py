@@ -1,5 +1,5 @@
 """Editing one profile field at a time, with the same questions and the same reading of
-typed answers as registration (handlers.fields, handlers.field_answers).
+typed answers as registration (handlers.fields.specs, handlers.fields.answers).
 
 FSM data while editing: field (the FieldSpec name), msg (the id of the message whose
 buttons are live), selected (the draft of a multi-select), pending (the codes a
@@ -32,7 +32,7 @@ from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import NotRegisteredError, PhoneTakenError, VolunteerService
 from handlers.callbacks import PickCb
-from handlers.field_answers import (
+from handlers.fields.answers import (
     ALL_REGIONS,
     RETYPE,
     AnswerContext,
@@ -42,7 +42,7 @@ from handlers.field_answers import (
     parse_contact,
     read_answer,
 )
-from handlers.fields import (
+from handlers.fields.specs import (
     FIELDS,
     REMOVE_REPLY_KEYBOARD,
     FieldSpec,
@@ -54,7 +54,7 @@ from handlers.fields import (
     text_expected_hint,
 )
 from handlers.keyboards import nav_buttons
-from handlers.profile_view import (
+from handlers.volunteer.profile.card import (
     AnyMessage,
     ProfileCb,
     ProfileStates,
@@ -63,8 +63,8 @@ from handlers.profile_view import (
     not_registered_text,
     send_profile,
 )
-from handlers.registration import phone_taken_text
-from handlers.registration_steps import guardian_text
+from handlers.volunteer.registration.router import phone_taken_text
+from handlers.volunteer.registration.steps import guardian_text
 
 STALE = N_("This button is no longer active. Send /start to see the menu.")
 

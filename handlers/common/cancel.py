@@ -15,8 +15,8 @@ from bot.access.menus import MenuService
 from bot.access.roles import AccessService
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
-from handlers.fields import cancel_labels
-from handlers.menu import help_text, send_main_menu
+from handlers.common.menu import help_text, send_main_menu
+from handlers.fields.specs import cancel_labels
 
 
 def is_cancel_button(message: Message, i18n: I18n) -> bool:

@@ -35,11 +35,11 @@ from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.infra.clock import Clock
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import LanguageCb, MenuCb
-from handlers.greeting import greets_in_all_languages
+from handlers.common.greeting import greets_in_all_languages
+from handlers.common.menu import send_main_menu
 from handlers.keyboards import language_keyboard
-from handlers.menu import send_main_menu
-from handlers.registration_steps import RegStates, ask_step, begin, step_of, year_of
-from handlers.registration_steps import resume as resume_registration
+from handlers.volunteer.registration.steps import RegStates, ask_step, begin, step_of, year_of
+from handlers.volunteer.registration.steps import resume as resume_registration
 
 DeepLinkHandler = Callable[..., Awaitable[bool]]
 Resumer = Callable[..., Awaitable[None]]

@@ -16,9 +16,9 @@ from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
-from handlers.fields import text_expected_hint
+from handlers.fields.specs import text_expected_hint
 from handlers.keyboards import nav_buttons
-from handlers.profile_view import ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
+from handlers.volunteer.profile.card import ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
 
 DATE_FORMAT = "%d.%m.%Y"
 
