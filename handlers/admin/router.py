@@ -13,7 +13,6 @@ import logging
 from collections import defaultdict
 
 from aiogram import Bot, F, Router, html
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -39,6 +38,7 @@ from handlers.access_guard import RequireRole
 from handlers.callbacks import MenuCb, NavCb
 from handlers.common.menu import send_main_menu
 from handlers.keyboards import nav_buttons
+from handlers.ui import answer_stale, drop_keyboard_of, show
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def _build_admin_panel_router() -> Router:
     async def back_to_menu(query: CallbackQuery, state: FSMContext) -> None:
         await query.answer()
         await state.clear()
-        await _show(query, _admin_menu_text(), _admin_menu_keyboard())
+        await show(query, _admin_menu_text(), _admin_menu_keyboard())
 
     # -- invite a coordinator: region -> organisation (or skip) -> link ------------------
 
@@ -153,24 +153,24 @@ def _build_admin_panel_router() -> Router:
         await query.answer()
         await state.clear()
         await state.set_state(InviteDialog.region)
-        await _show(query, _region_prompt(), _region_keyboard())
+        await show(query, _region_prompt(), _region_keyboard())
 
     @router.callback_query(AdminCb.filter(F.action == "region"), flags={"action": "admin.invite"})
     async def pick_region(query: CallbackQuery, callback_data: AdminCb, state: FSMContext) -> None:
         if await state.get_state() != InviteDialog.region.state or callback_data.code not in REGION_BY_CODE:
-            await _stale(query)
+            await answer_stale(query)
             return
         await query.answer()
         await state.set_state(InviteDialog.organisation)
         prompt_id = query.message.message_id if query.message is not None else None
         await state.set_data({"region": callback_data.code, "prompt_id": prompt_id})
-        await _show(query, _organisation_prompt(callback_data.code), _organisation_keyboard())
+        await show(query, _organisation_prompt(callback_data.code), _organisation_keyboard())
 
     @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(InviteDialog.region), flags={"action": "admin.invite"})
     async def back_from_region(query: CallbackQuery, state: FSMContext) -> None:
         await query.answer()
         await state.clear()
-        await _show(query, _admin_menu_text(), _admin_menu_keyboard())
+        await show(query, _admin_menu_text(), _admin_menu_keyboard())
 
     @router.callback_query(
         NavCb.filter(F.action == "back"), StateFilter(InviteDialog.organisation), flags={"action": "admin.invite"}
@@ -179,7 +179,7 @@ def _build_admin_panel_router() -> Router:
         await query.answer()
         await state.set_data({})
         await state.set_state(InviteDialog.region)
-        await _show(query, _region_prompt(), _region_keyboard())
+        await show(query, _region_prompt(), _region_keyboard())
 
     @router.callback_query(AdminCb.filter(F.action == "skip"), flags={"action": "admin.invite.create"})
     async def skip_organisation(
@@ -193,11 +193,11 @@ def _build_admin_panel_router() -> Router:
     ) -> None:
         data = await state.get_data()
         if await state.get_state() != InviteDialog.organisation.state or data.get("region") not in REGION_BY_CODE:
-            await _stale(query)
+            await answer_stale(query)
             return
         await query.answer()
         if query.message is not None:
-            await _drop_keyboard(bot, query.message.chat.id, query.message.message_id)
+            await drop_keyboard_of(bot, query.message.chat.id, query.message.message_id)
             await _create_invite(
                 query.message, query.from_user.id, data["region"], None, state, access, bot, settings, local_time, locale
             )
@@ -229,7 +229,7 @@ def _build_admin_panel_router() -> Router:
             )
             return
         if data.get("prompt_id"):
-            await _drop_keyboard(bot, message.chat.id, int(data["prompt_id"]))
+            await drop_keyboard_of(bot, message.chat.id, int(data["prompt_id"]))
         await _create_invite(
             message, message.from_user.id, region, organisation, state, access, bot, settings, local_time, locale
         )
@@ -249,17 +249,17 @@ def _build_admin_panel_router() -> Router:
     @router.callback_query(AdminCb.filter(F.action == "grants"), flags={"action": "admin.grants"})
     async def show_grants(query: CallbackQuery, access: AccessService) -> None:
         await query.answer()
-        await _show(query, await _grants_text(access), _back_to_menu_keyboard())
+        await show(query, await _grants_text(access), _back_to_menu_keyboard())
 
     @router.callback_query(AdminCb.filter(F.action == "audit"), flags={"action": "admin.audit"})
     async def show_audit(query: CallbackQuery, access: AccessService, local_time: LocalTime, locale: str) -> None:
         await query.answer()
-        await _show(query, await _audit_text(access, local_time, locale), _back_to_menu_keyboard())
+        await show(query, await _audit_text(access, local_time, locale), _back_to_menu_keyboard())
 
     # Any other admin button (old or forged): still guarded above, then explained here.
     @router.callback_query(AdminCb.filter(), flags={"action": "admin.unknown"})
     async def unknown_admin_button(query: CallbackQuery) -> None:
-        await _stale(query)
+        await answer_stale(query)
 
     return router
 
@@ -406,31 +406,6 @@ def _fit(head: list[str], items: list[str]) -> str:
 
 # ---------------------------------------------------------------------------------------
 # Small helpers
-
-
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Replace the pressed message with the next screen (a new message if it can't be edited)."""
-    message = query.message
-    if isinstance(message, Message):
-        try:
-            await message.edit_text(text, reply_markup=markup)
-            return
-        except TelegramBadRequest as error:
-            if "not modified" in str(error):
-                return
-            log.info("could not edit message %s: %s", message.message_id, error)
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-async def _stale(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer active. Send /start to see the menu."), show_alert=True)
-
-
-async def _drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
-    try:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
-    except TelegramBadRequest:
-        pass  # already without buttons, or too old to edit: harmless
 
 
 __all__ = ["AdminCb", "InviteDialog", "build_admin_router"]

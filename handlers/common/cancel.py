@@ -17,6 +17,7 @@ from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.common.menu import help_text, send_main_menu
 from handlers.fields.specs import cancel_labels
+from handlers.ui import answer_stale
 
 
 def is_cancel_button(message: Message, i18n: I18n) -> bool:
@@ -100,7 +101,7 @@ def build_fallback_router() -> Router:
     @router.callback_query()
     async def stale_button(query: CallbackQuery) -> None:
         # A forged button, or one from a dialog that has ended: explain, change nothing.
-        await query.answer(_("This button is no longer active. Send /start to see the menu."), show_alert=True)
+        await answer_stale(query)
 
     @router.message(F.text)
     async def unknown_text(message: Message, volunteers: VolunteerService) -> None:

@@ -38,6 +38,7 @@ from handlers.callbacks import LanguageCb, MenuCb
 from handlers.common.greeting import greets_in_all_languages
 from handlers.common.menu import send_main_menu
 from handlers.keyboards import language_keyboard
+from handlers.ui import answer_stale
 from handlers.volunteer.registration.steps import RegStates, ask_step, begin, step_of, year_of
 from handlers.volunteer.registration.steps import resume as resume_registration
 
@@ -109,7 +110,7 @@ def build_start_router() -> Router:
         code = callback_data.code
         message = query.message
         if code not in SUPPORTED_LOCALES or message is None:
-            await query.answer(_("This button is no longer active. Send /start to see the menu."), show_alert=True)
+            await answer_stale(query)
             return
         user_id = query.from_user.id
         await users.set_locale(user_id, code)

@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import html
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
 from bot.infra.i18n import LocalTime
+from handlers.ui import drop_keyboard, replace, show, stale_text
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +39,6 @@ class NewTaskCb(CallbackData, prefix="nt"):
 
     action: str
     code: str = ""
-
-
-def stale_text() -> str:
-    return _("This button is no longer active. Send /start to see the menu.")
 
 
 def region_name(code: str | None) -> str:
@@ -101,41 +96,6 @@ def task_values(task: Any) -> dict[str, Any]:
     names = ("title", "description", "direction", "region", "place", "latitude", "longitude", "starts_at",
              "ends_at", "slots", "required_skills", "min_age", "organisation")
     return {name: getattr(task, name) for name in names}
-
-
-async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
-    """Replace the pressed message with the next screen (a new message if it can't be
-    edited); returns the message now carrying the buttons."""
-    message = query.message
-    if isinstance(message, Message):
-        return await replace(message, text, markup)
-    if query.bot is None:
-        return None
-    return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-async def replace(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
-    """Turn the bot's `message` into the next screen: one edit, where a new message plus
-    taking the old buttons off would be two (Telegram counts both against the chat's
-    pace). A new message if it can no longer be edited; returns the message shown."""
-    try:
-        edited = await message.edit_text(text, reply_markup=markup)
-        return edited if isinstance(edited, Message) else message
-    except TelegramBadRequest as error:
-        if "not modified" in str(error).lower():
-            return message
-        log.info("could not edit message %s: %s", message.message_id, error)
-    return await message.answer(text, reply_markup=markup)
-
-
-async def drop_keyboard(message: Message | None) -> None:
-    """Take the buttons off a message (if it still has any: Telegram refuses a no-op edit)."""
-    if not isinstance(message, Message) or message.reply_markup is None:
-        return
-    try:
-        await message.edit_reply_markup(reply_markup=None)
-    except TelegramBadRequest:
-        pass  # already without buttons, or too old to edit: harmless
 
 
 __all__ = [

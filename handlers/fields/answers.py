@@ -37,7 +37,8 @@ from bot.domain.people import (
     parse_full_name,
 )
 from bot.domain.vocabulary import Vocabulary
-from handlers.fields.specs import FieldSpec, Invalid, Parsed, buttons_expected_hint, text_expected_hint
+from handlers.fields.specs import FieldSpec, Invalid, Parsed
+from handlers.ui import buttons_expected_hint, text_expected_hint
 
 ALL_REGIONS = "all"
 RETYPE = "retype"

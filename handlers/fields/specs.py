@@ -35,9 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from aiogram import html
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
-    InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -54,9 +52,9 @@ from bot.domain.people import format_phone
 from bot.domain.texts import N_
 from handlers.callbacks import PickCb
 from handlers.keyboards import CHECK, choices_keyboard, nav_buttons
+from handlers.ui import AnyMessage, say
 
 Kind = Literal["text", "phone", "year", "single", "multi"]
-AnyMessage = Message | InaccessibleMessage
 
 REMOVE_REPLY_KEYBOARD = ReplyKeyboardRemove()
 EMPTY = "—"
@@ -77,16 +75,6 @@ class Invalid:
 
 
 ParseResult = Parsed | Invalid
-
-
-def text_expected_hint() -> str:
-    """What to say when a sticker, photo, voice... arrives where text is asked."""
-    return _("I can only read text here. Please type your answer.")
-
-
-def buttons_expected_hint() -> str:
-    """What to say when text is typed where a button is expected."""
-    return _("Please choose with the buttons below.")
 
 
 def back_label() -> str:
@@ -344,26 +332,6 @@ PERSON_FIELDS = ("full_name", "phone", "birth_year", "region", "city", "directio
 GUARDIAN_FIELDS = ("guardian_name", "guardian_phone")
 
 
-async def show_question(
-    target: AnyMessage,
-    text: str,
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None,
-    *,
-    edit: bool = False,
-) -> Message:
-    """Edit `target` into the question when `edit` (it is the bot's message a button was
-    pressed on, and the markup is inline), else send it; returns the message shown."""
-    if edit and isinstance(target, Message) and not isinstance(markup, (ReplyKeyboardMarkup, ReplyKeyboardRemove)):
-        try:
-            edited = await target.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "not modified" in str(error):
-                return target
-        else:
-            return edited if isinstance(edited, Message) else target
-    return await target.answer(text, reply_markup=markup)
-
-
 async def ask(
     message: AnyMessage,
     spec: FieldSpec,
@@ -390,7 +358,7 @@ async def ask(
         return await message.answer(body, reply_markup=reply)
     if reply_nav and markup is None and not spec.is_choice and not spec.optional:
         return await message.answer(body, reply_markup=nav_reply_keyboard())
-    return await show_question(message, body, markup or spec.keyboard(selected, back=back), edit=edit)
+    return await say(message, body, markup or spec.keyboard(selected, back=back), in_place=edit)
 
 
 def options_keyboard(field: str, options: Sequence[tuple[str, str]], *, columns: int = 1) -> InlineKeyboardMarkup:

@@ -22,6 +22,7 @@ from bot.domain.signups import ACTIVE_SIGNUPS, Outcome, SignupStatus
 from bot.tasks.cards import TaskCardCb
 from bot.tasks.offers import OfferService
 from bot.tasks.signups import Result, SignupService
+from handlers.ui import stale_text
 from storage.models import Task
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def outcome_text(result: Result) -> tuple[str, bool]:
         return _("Sorry, this task was not offered to you."), True
     if outcome == Outcome.CLOSED:
         return _("Sorry, this task is no longer open for sign-ups."), True
-    return _("This button is no longer active. Send /start to see the menu."), True
+    return stale_text(), True
 
 
 def card_markup_for(task: Task, status: str | None, offers: OfferService, locale: str) -> InlineKeyboardMarkup | None:

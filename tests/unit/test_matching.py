@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.domain.eligibility import Candidate, TaskFacts, ineligibility, is_available, rank, reliability
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.domain.volunteers import VolunteerStatus
-from bot.domain.eligibility import Candidate, TaskFacts, ineligibility, is_available, rank, reliability
 from bot.tasks.matching import MatchingService
 from bot.volunteers.service import VolunteerService
 from storage.db import Database

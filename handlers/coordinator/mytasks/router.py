@@ -37,18 +37,19 @@ from bot.tasks.service import PAGE_SIZE, TaskService, can_manage, can_see_phones
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb
 from handlers.coordinator.newtask.router import step_question, time_hint
-from handlers.coordinator.task_summary import (
-    TaskCb,
-    drop_keyboard,
-    replace,
-    show,
-    stale_text,
-    task_summary,
-    task_values,
-)
-from handlers.fields.specs import buttons_expected_hint, text_expected_hint
+from handlers.coordinator.task_summary import TaskCb, task_summary, task_values
 from handlers.keyboards import nav_buttons
 from handlers.people_text import roster_contact
+from handlers.ui import (
+    answer_stale,
+    buttons_expected_hint,
+    drop_keyboard,
+    drop_live_keyboard,
+    is_live,
+    say,
+    show,
+    text_expected_hint,
+)
 from storage.models import Task
 
 log = logging.getLogger(__name__)
@@ -251,7 +252,7 @@ def build_mytasks_router() -> Router:
                 await _ask(message, state, "start", data,
                            hint=time_hint(error, draft, clock, settings, data["local_time"], data["locale"]))
                 return
-            await _drop_live(message, state)
+            await drop_live_keyboard(message, state)
             await state.set_state(TaskEdit.end)
             await state.update_data(starts_at=starts_at.isoformat())
             await _ask(message, state, "end", data, starts_at=starts_at)
@@ -274,7 +275,7 @@ def build_mytasks_router() -> Router:
             await _ask(message, state, "start", data,
                        hint=_("This moment has already passed. Please type a date and time in the future."))
             return
-        await _drop_live(message, state)
+        await drop_live_keyboard(message, state)
         await state.clear()
         change = await tasks.change_time(task.id, starts_at, ends_at, message.from_user.id)
         await _changed(message, change, stored.get("page", 0), data)
@@ -313,7 +314,7 @@ def build_mytasks_router() -> Router:
                 "The message should be 1 to {max} characters long. Please shorten it and send it again."
             ).format(max=drafts.MAX_MESSAGE))
             return
-        await _drop_live(message, state)
+        await drop_live_keyboard(message, state)
         going, _waiting = await tasks.counts(task.id)
         await state.set_state(TaskEdit.message_confirm)
         await state.update_data(text=text, token=secrets.token_hex(8))
@@ -337,8 +338,8 @@ def build_mytasks_router() -> Router:
                            **data: Any) -> None:
         stored = await state.get_data()
         if await state.get_state() != TaskEdit.message_confirm.state or stored.get("task_id") != callback_data.task_id \
-                or not stored.get("text") or not _is_live(query, stored):
-            await query.answer(stale_text(), show_alert=True)
+                or not stored.get("text") or not is_live(query, stored):
+            await answer_stale(query)
             return
         task = await _load(query, callback_data, {**data, "tasks": tasks}, "task.message", live=True)
         if task is None:
@@ -360,8 +361,8 @@ def build_mytasks_router() -> Router:
     @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(TaskEdit), flags={"action": "task.edit"})
     async def back(query: CallbackQuery, state: FSMContext, raw_state: str | None, **data: Any) -> None:
         stored = await state.get_data()
-        if not _is_live(query, stored) or not isinstance(query.message, Message):
-            await query.answer(stale_text(), show_alert=True)
+        if not is_live(query, stored) or not isinstance(query.message, Message):
+            await answer_stale(query)
             return
         if raw_state == TaskEdit.end.state:
             await query.answer()
@@ -401,7 +402,7 @@ def build_mytasks_router() -> Router:
     # Any other task button (old or forged): still guarded above, then explained here.
     @router.callback_query(TaskCb.filter(), flags={"action": "task.unknown"})
     async def unknown(query: CallbackQuery) -> None:
-        await query.answer(stale_text(), show_alert=True)
+        await answer_stale(query)
 
     return router
 
@@ -446,7 +447,7 @@ async def _load(query: CallbackQuery, callback_data: TaskCb, data: dict[str, Any
     access: AccessService = data["access"]
     task = await tasks.get(callback_data.task_id) if callback_data.task_id > 0 else None
     if task is None:
-        await query.answer(stale_text(), show_alert=True)
+        await answer_stale(query)
         return None
     if not can_manage(roles, task):
         await refuse(query, access, action, target=str(task.id),
@@ -475,19 +476,6 @@ async def _task_of_dialog(message: Message, state: FSMContext, tasks: TaskServic
     return task
 
 
-def _is_live(query: CallbackQuery, stored: dict[str, Any]) -> bool:
-    return query.message is not None and stored.get("msg") == query.message.message_id
-
-
-async def _drop_live(message: Message, state: FSMContext) -> None:
-    msg_id = (await state.get_data()).get("msg")
-    if msg_id and message.bot is not None:
-        try:
-            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=int(msg_id), reply_markup=None)
-        except Exception:  # noqa: BLE001 - already without buttons: harmless
-            pass
-
-
 # --- screens --------------------------------------------------------------------------
 
 
@@ -502,14 +490,14 @@ async def _ask(message: Message, state: FSMContext, step: str, data: dict[str, A
         question = step_question(step, TaskDraft(starts_at=starts_at), data)
     text = "\n\n".join(part for part in (hint, lead, question) if part)
     markup = InlineKeyboardMarkup(inline_keyboard=[nav_buttons()])
-    sent = await replace(message, text, markup) if in_place else await message.answer(text, reply_markup=markup)
+    sent = await say(message, text, markup, in_place=in_place)
     await state.update_data(msg=sent.message_id)
 
 
 async def _apply_place(message: Message, state: FSMContext, tasks: TaskService, task: Task, place: str | None,
                        latitude: float | None, longitude: float | None, data: dict[str, Any]) -> None:
     stored = await state.get_data()
-    await _drop_live(message, state)
+    await drop_live_keyboard(message, state)
     await state.clear()
     if place is None:  # a pin alone keeps the typed address
         place = task.place

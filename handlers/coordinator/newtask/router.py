@@ -38,9 +38,18 @@ from bot.tasks.drafts import TaskDraft, TimeError
 from bot.tasks.service import TaskService
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import MenuCb, NavCb, PickCb
-from handlers.coordinator.task_summary import NewTaskCb, TaskCb, drop_keyboard, replace, show, stale_text, task_summary
-from handlers.fields.specs import buttons_expected_hint, text_expected_hint
+from handlers.coordinator.task_summary import NewTaskCb, TaskCb, task_summary
 from handlers.keyboards import choices_keyboard, nav_buttons
+from handlers.ui import (
+    answer_stale,
+    buttons_expected_hint,
+    drop_keyboard,
+    drop_live_keyboard,
+    live_button,
+    say,
+    show,
+    text_expected_hint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +175,7 @@ def build_newtask_router() -> Router:
             await _ask(message, state, step, data, hint=hint)
             return
         await _keep_draft(state, draft)
-        await _drop_live_keyboard(message, state)
+        await drop_live_keyboard(message, state)
         await _after(message, state, step, draft, data)
 
     @router.message(NewTask.place, F.location, flags={"action": "task.create"})
@@ -176,7 +185,7 @@ def build_newtask_router() -> Router:
         draft.latitude = round(message.location.latitude, 6)
         draft.longitude = round(message.location.longitude, 6)
         await _keep_draft(state, draft)
-        await _drop_live_keyboard(message, state)
+        await drop_live_keyboard(message, state)
         await _after(message, state, "place", draft, data)
 
     @router.message(StateFilter(NewTask), NOT_A_COMMAND, flags={"action": "task.create"})
@@ -201,14 +210,14 @@ def build_newtask_router() -> Router:
         step = _step_of(raw_state)
         message = query.message
         if step is None or not isinstance(message, Message) or PICK_FIELD.get(step) != callback_data.field \
-                or not await _is_live(query, state):
-            await query.answer(stale_text(), show_alert=True)
+                or not await live_button(query, state):
+            await answer_stale(query)
             return
         draft = await _draft(state)
         code = callback_data.code
         if step == "region":
             if code not in REGION_BY_CODE:
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             allowed = (await state.get_data()).get("regions") or []
             if code not in allowed or not roles.can_coordinate(code):
@@ -219,7 +228,7 @@ def build_newtask_router() -> Router:
             draft.region = code
         elif step in ("description", "organisation"):
             if code != "skip":
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             if step == "description":
@@ -228,7 +237,7 @@ def build_newtask_router() -> Router:
                 draft.organisation = None
         elif step == "direction":
             if code not in drafts.DIRECTION_CODES:
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             draft.direction = code
@@ -238,7 +247,7 @@ def build_newtask_router() -> Router:
             else:
                 chosen = _toggle(draft.required_skills, code)
                 if chosen is None:
-                    await query.answer(stale_text(), show_alert=True)
+                    await answer_stale(query)
                     return
                 await query.answer()
                 draft.required_skills = chosen
@@ -253,13 +262,13 @@ def build_newtask_router() -> Router:
     @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(NewTask), flags={"action": "task.create"})
     async def back(query: CallbackQuery, state: FSMContext, raw_state: str | None, **data: Any) -> None:
         step = _step_of(raw_state)
-        if step is None or not isinstance(query.message, Message) or not await _is_live(query, state):
-            await query.answer(stale_text(), show_alert=True)
+        if step is None or not isinstance(query.message, Message) or not await live_button(query, state):
+            await answer_stale(query)
             return
         stored = await state.get_data()
         first = await _first(state)
         if step == first and not stored.get("editing"):
-            await query.answer(stale_text(), show_alert=True)  # the first step has no Back button
+            await answer_stale(query)  # the first step has no Back button
             return
         await query.answer()
         await drop_keyboard(query.message)
@@ -273,8 +282,8 @@ def build_newtask_router() -> Router:
 
     @router.callback_query(NewTaskCb.filter(F.action == "edit"), NewTask.preview, flags={"action": "task.create"})
     async def edit_menu(query: CallbackQuery, state: FSMContext) -> None:
-        if not await _is_live(query, state):
-            await query.answer(stale_text(), show_alert=True)
+        if not await live_button(query, state):
+            await answer_stale(query)
             return
         await query.answer()
         await state.set_state(NewTask.edit)
@@ -287,9 +296,9 @@ def build_newtask_router() -> Router:
     async def edit_field(query: CallbackQuery, callback_data: NewTaskCb, state: FSMContext, **data: Any) -> None:
         regions = (await state.get_data()).get("regions") or []
         field = callback_data.code
-        if field not in EDITABLE or (field == "region" and len(regions) < 2) or not await _is_live(query, state) \
+        if field not in EDITABLE or (field == "region" and len(regions) < 2) or not await live_button(query, state) \
                 or not isinstance(query.message, Message):
-            await query.answer(stale_text(), show_alert=True)
+            await answer_stale(query)
             return
         await query.answer()
         await drop_keyboard(query.message)
@@ -299,8 +308,8 @@ def build_newtask_router() -> Router:
     async def confirm(query: CallbackQuery, state: FSMContext, roles: UserRoles, access: AccessService,
                       tasks: TaskService, clock: Clock, **data: Any) -> None:
         draft = await _draft(state)
-        if not await _is_live(query, state) or not isinstance(query.message, Message):
-            await query.answer(stale_text(), show_alert=True)
+        if not await live_button(query, state) or not isinstance(query.message, Message):
+            await answer_stale(query)
             return
         if draft.region is None or not roles.can_coordinate(draft.region):
             await state.clear()
@@ -326,7 +335,7 @@ def build_newtask_router() -> Router:
     # Any other dialog button (old, or forged): still guarded above, then explained here.
     @router.callback_query(NewTaskCb.filter(), flags={"action": "task.create"})
     async def unknown_button(query: CallbackQuery) -> None:
-        await query.answer(stale_text(), show_alert=True)
+        await answer_stale(query)
 
     return router
 
@@ -390,22 +399,6 @@ async def _first(state: FSMContext) -> str:
     return "region" if len(regions) > 1 else "title"
 
 
-async def _is_live(query: CallbackQuery, state: FSMContext) -> bool:
-    """Only the buttons of the step's latest message count (older ones are stale)."""
-    stored = await state.get_data()
-    return query.message is not None and stored.get("msg") == query.message.message_id
-
-
-async def _drop_live_keyboard(message: Message, state: FSMContext) -> None:
-    """Typed answers: the question's buttons go away (they would be stale)."""
-    msg_id = (await state.get_data()).get("msg")
-    if msg_id and message.bot is not None:
-        try:
-            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=int(msg_id), reply_markup=None)
-        except Exception:  # noqa: BLE001 - already without buttons, or too old: harmless
-            pass
-
-
 def _toggle(selected: list[str], code: str) -> list[str] | None:
     if not any(choice.code == code for choice in SKILLS):
         return None
@@ -440,7 +433,7 @@ async def _ask(message: Message, state: FSMContext, step: str, data: dict[str, A
     draft = await _draft(state)
     text = "\n\n".join(part for part in (lead, hint, step_question(step, draft, data)) if part)
     markup = _keyboard(step, draft, await state.get_data())
-    sent = await replace(message, text, markup) if in_place else await message.answer(text, reply_markup=markup)
+    sent = await say(message, text, markup, in_place=in_place)
     await state.update_data(msg=sent.message_id)
 
 
@@ -460,7 +453,7 @@ async def _preview(message: Message, state: FSMContext, draft: TaskDraft, data: 
     builder.adjust(2)
     builder.row(*nav_buttons(back=True))
     markup = builder.as_markup()
-    sent = await replace(message, text, markup) if in_place else await message.answer(text, reply_markup=markup)
+    sent = await say(message, text, markup, in_place=in_place)
     await state.update_data(msg=sent.message_id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -12,11 +12,10 @@ from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
 from bot.domain.volunteers import VolunteerStatus
 from bot.infra.i18n import LocalTime
-from handlers.fields.specs import FIELDS, PERSON_FIELDS, show_question
+from handlers.fields.specs import FIELDS, PERSON_FIELDS
 from handlers.people_text import guardian_text
+from handlers.ui import AnyMessage, say
 from storage.models import Volunteer
-
-AnyMessage = Message | InaccessibleMessage
 
 
 class ProfileCb(CallbackData, prefix="prof"):
@@ -102,15 +101,10 @@ async def send_profile(
     """The card, with `note` ("✅ Saved.") on top; `edit`: it replaces `target` (the bot's
     message a button was just pressed on) instead of coming as a new message."""
     text = profile_text(volunteer, locale, local_time)
-    await show_question(target, f"{note}\n\n{text}" if note else text, profile_keyboard(volunteer), edit=edit)
+    await say(target, f"{note}\n\n{text}" if note else text, profile_keyboard(volunteer), in_place=edit)
 
 
 def not_registered_text() -> str:
     return _("You are not registered yet. Send /start to register as a volunteer.")
 
-
-async def close_keyboard(query: CallbackQuery) -> None:
-    """Take the buttons off the pressed message, so it cannot be pressed again."""
-    if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        await query.message.edit_reply_markup(reply_markup=None)
 

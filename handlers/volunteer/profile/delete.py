@@ -12,7 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.access.menus import MenuService
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
-from handlers.volunteer.profile.card import AnyMessage, ProfileCb, close_keyboard, not_registered_text, send_profile
+from handlers.ui import AnyMessage, drop_keyboard
+from handlers.volunteer.profile.card import ProfileCb, not_registered_text, send_profile
 
 
 def confirm_keyboard(volunteer_id: int) -> InlineKeyboardMarkup:
@@ -34,7 +35,7 @@ def build_delete_router() -> Router:
     async def delete_button(query: CallbackQuery, state: FSMContext, volunteers: VolunteerService) -> None:
         await query.answer()
         if query.message is not None:
-            await close_keyboard(query)
+            await drop_keyboard(query.message)
             await _ask(query.message, query.from_user.id, state, volunteers)
 
     @router.callback_query(ProfileCb.filter(F.action == "delete_yes"))
@@ -51,10 +52,10 @@ def build_delete_router() -> Router:
             # Pressed twice, or the data is already gone (or was registered anew since):
             # this button no longer deletes anything.
             await query.answer(_("There is nothing to delete: your data is already erased."), show_alert=True)
-            await close_keyboard(query)
+            await drop_keyboard(query.message)
             return
         await query.answer()
-        await close_keyboard(query)
+        await drop_keyboard(query.message)
         # Worded now, in the person's language, before that language is forgotten.
         goodbye = _(
             "Your personal data has been deleted. Thank you for everything you have done as a volunteer!\n\n"
@@ -71,7 +72,7 @@ def build_delete_router() -> Router:
     @router.callback_query(ProfileCb.filter(F.action == "delete_no"))
     async def kept(query: CallbackQuery, volunteers: VolunteerService, local_time: LocalTime, locale: str) -> None:
         await query.answer()
-        await close_keyboard(query)
+        await drop_keyboard(query.message)
         if query.message is None:
             return
         volunteer = await volunteers.get(query.from_user.id)

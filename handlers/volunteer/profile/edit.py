@@ -26,7 +26,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.access.menus import MenuService
 from bot.config import Settings
 from bot.domain.people import needs_guardian
-from bot.domain.texts import N_
 from bot.domain.vocabulary import Vocabulary
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
@@ -42,31 +41,20 @@ from handlers.fields.answers import (
     parse_contact,
     read_answer,
 )
-from handlers.fields.specs import (
-    FIELDS,
-    REMOVE_REPLY_KEYBOARD,
-    FieldSpec,
-    Invalid,
-    ask,
+from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, FieldSpec, Invalid, ask, options_keyboard
+from handlers.keyboards import nav_buttons
+from handlers.ui import (
+    AnyMessage,
+    answer_stale,
     buttons_expected_hint,
-    options_keyboard,
-    show_question,
+    drop_keyboard,
+    say,
+    stale_text,
     text_expected_hint,
 )
-from handlers.keyboards import nav_buttons
-from handlers.volunteer.profile.card import (
-    AnyMessage,
-    ProfileCb,
-    ProfileStates,
-    close_keyboard,
-    has_guardian,
-    not_registered_text,
-    send_profile,
-)
+from handlers.volunteer.profile.card import ProfileCb, ProfileStates, has_guardian, not_registered_text, send_profile
 from handlers.volunteer.registration.router import phone_taken_text
 from handlers.volunteer.registration.steps import guardian_text
-
-STALE = N_("This button is no longer active. Send /start to see the menu.")
 
 
 def guardian_keyboard() -> InlineKeyboardMarkup:
@@ -111,7 +99,7 @@ def build_edit_router() -> Router:
             return
         spec = FIELDS.get(field)
         if spec is None or field == "guardian_phone":
-            await query.answer(_(STALE), show_alert=True)
+            await answer_stale(query)
             return
         await query.answer()
         if query.message is None:
@@ -121,7 +109,7 @@ def build_edit_router() -> Router:
             await query.message.answer(not_registered_text())
             return
         if field == "guardian_name" and not has_guardian(volunteer):
-            await query.message.answer(_(STALE))
+            await query.message.answer(stale_text())
             return
         current = getattr(volunteer, field)
         if spec.kind == "multi":
@@ -129,7 +117,7 @@ def build_edit_router() -> Router:
         await state.set_state(ProfileStates.editing)
         await state.set_data({"field": field, "selected": current if spec.kind == "multi" else None, "chain": {}})
         if spec.shares_contact:
-            await close_keyboard(query)  # the question comes as a new message, with its reply keyboard
+            await drop_keyboard(query.message)  # the question comes as a new message, with its reply keyboard
         await _ask(query.message, spec, state, selected=current, edit=True)
 
     @router.message(ProfileStates.editing, F.text & ~F.text.startswith("/"))
@@ -199,7 +187,7 @@ def build_edit_router() -> Router:
         spec, stored = await _current(state)
         live = query.message is not None and query.message.message_id == stored.get("msg")
         if spec is None or callback_data.field != spec.name or not live:
-            await query.answer(_(STALE), show_alert=True)
+            await answer_stale(query)
             return
         assert query.message is not None
         code = callback_data.code
@@ -211,7 +199,7 @@ def build_edit_router() -> Router:
             return
         if spec.kind == "year":  # the confirmation of a typed "57" or "69 жас"
             if code not in pending:
-                await query.answer(_(STALE), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             if code == RETYPE:
@@ -226,7 +214,7 @@ def build_edit_router() -> Router:
                 return
             value = spec.pick(code)
             if value is None:
-                await query.answer(_(STALE), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             await _save(query.message, user_id, spec, value, state, edit, pressed=True)
@@ -243,14 +231,14 @@ def build_edit_router() -> Router:
                 return
             toggled = spec.toggle(selected, code)
             if toggled is None:
-                await query.answer(_(STALE), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             await state.update_data(selected=toggled)
             if isinstance(query.message, Message):
                 await query.message.edit_reply_markup(reply_markup=spec.keyboard(toggled))
             return
-        await query.answer(_(STALE), show_alert=True)
+        await answer_stale(query)
 
     @router.callback_query(ProfileStates.guardian, ProfileCb.filter(F.action == "guardian"))
     async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, **data: Any) -> None:
@@ -259,7 +247,7 @@ def build_edit_router() -> Router:
         year = stored.get("year")
         live = query.message is not None and query.message.message_id == stored.get("msg")
         if not isinstance(year, int) or not live or callback_data.arg not in ("yes", "no"):
-            await query.answer(_(STALE), show_alert=True)
+            await answer_stale(query)
             return
         await query.answer()
         assert query.message is not None
@@ -338,7 +326,7 @@ async def _save(
         if volunteer is not None and volunteer.guardian_consent_at is None and needs_guardian(value, edit.year):
             await state.set_state(ProfileStates.guardian)
             question = guardian_text({"birth_year": value}, edit.year)
-            sent = await show_question(message, question, guardian_keyboard(), edit=pressed)
+            sent = await say(message, question, guardian_keyboard(), in_place=pressed)
             await state.set_data({"field": spec.name, "year": value, "msg": sent.message_id})
             return
     if spec.name == "guardian_name":

@@ -16,9 +16,9 @@ from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
-from handlers.fields.specs import text_expected_hint
 from handlers.keyboards import nav_buttons
-from handlers.volunteer.profile.card import ProfileCb, ProfileStates, close_keyboard, not_registered_text, send_profile
+from handlers.ui import answer_stale, drop_keyboard, text_expected_hint
+from handlers.volunteer.profile.card import ProfileCb, ProfileStates, not_registered_text, send_profile
 
 DATE_FORMAT = "%d.%m.%Y"
 
@@ -50,7 +50,7 @@ def build_pause_router() -> Router:
         if await volunteers.get(query.from_user.id) is None:
             await query.message.answer(not_registered_text())
             return
-        await close_keyboard(query)
+        await drop_keyboard(query.message)
         await state.set_state(ProfileStates.pausing)
         await state.set_data({})
         await query.message.answer(
@@ -70,7 +70,7 @@ def build_pause_router() -> Router:
         locale: str,
     ) -> None:
         if callback_data.arg != "open" and callback_data.arg not in PAUSE_PRESETS:
-            await query.answer(_("This button is no longer active. Send /start to see the menu."), show_alert=True)
+            await answer_stale(query)
             return
         await query.answer()
         if query.message is None:
@@ -78,7 +78,7 @@ def build_pause_router() -> Router:
         until = None
         if callback_data.arg != "open":
             until = end_moment(preset_end(callback_data.arg, local_today(clock.now(), settings.tz)), settings.tz)
-        await close_keyboard(query)
+        await drop_keyboard(query.message)
         await _pause(query.message, query.from_user.id, until, state, volunteers, local_time, locale)
 
     @router.callback_query(ProfileStates.pausing, ProfileCb.filter(F.action == "pause_date"))
@@ -86,7 +86,7 @@ def build_pause_router() -> Router:
         await query.answer()
         if query.message is None:
             return
-        await close_keyboard(query)
+        await drop_keyboard(query.message)
         await state.set_state(ProfileStates.pause_date)
         await query.message.answer(_date_question(clock, settings), reply_markup=date_keyboard())
 
@@ -137,7 +137,7 @@ def build_pause_router() -> Router:
             await query.answer(_("Task offers are already on."))
             return
         await query.answer()
-        await close_keyboard(query)
+        await drop_keyboard(query.message)
         await state.clear()
         volunteer = await volunteers.resume(query.from_user.id)
         if query.message is not None:

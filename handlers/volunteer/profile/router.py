@@ -14,14 +14,8 @@ from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.common.menu import send_main_menu
-from handlers.volunteer.profile.card import (
-    AnyMessage,
-    ProfileCb,
-    ProfileStates,
-    close_keyboard,
-    not_registered_text,
-    send_profile,
-)
+from handlers.ui import AnyMessage, drop_keyboard
+from handlers.volunteer.profile.card import ProfileCb, ProfileStates, not_registered_text, send_profile
 from handlers.volunteer.profile.delete import build_delete_router
 from handlers.volunteer.profile.edit import EditContext, back_to_card, build_edit_router
 from handlers.volunteer.profile.pause import build_pause_router
@@ -43,7 +37,7 @@ def build_profile_router() -> Router:
     ) -> None:
         await query.answer()
         if query.message is not None:
-            await close_keyboard(query)
+            await drop_keyboard(query.message)
             await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
 
     @router.callback_query(StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
@@ -58,7 +52,7 @@ def build_profile_router() -> Router:
     async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:
         await query.answer()
         if query.message is not None:
-            await close_keyboard(query)
+            await drop_keyboard(query.message)
             await send_main_menu(query.message, query.from_user.id, access)
 
     router.include_routers(build_edit_router(), build_pause_router(), build_delete_router())

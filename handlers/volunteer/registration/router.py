@@ -38,14 +38,8 @@ from handlers.fields.answers import (
     parse_contact,
     read_answer,
 )
-from handlers.fields.specs import (
-    FIELDS,
-    REMOVE_REPLY_KEYBOARD,
-    Invalid,
-    Parsed,
-    buttons_expected_hint,
-    text_expected_hint,
-)
+from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, Invalid, Parsed
+from handlers.ui import answer_stale, buttons_expected_hint, live_button, text_expected_hint
 from handlers.volunteer.registration.steps import (
     EDITABLE,
     TYPED_STEPS,
@@ -80,10 +74,6 @@ MULTI_STEPS = ("directions", "skills", "availability", "languages")
 REQUIRED = ("full_name", "phone", "birth_year", "region", "directions", "availability", "languages")
 
 NOT_A_COMMAND = ~F.text.startswith("/")
-
-
-def stale_text() -> str:
-    return _("This button is no longer active. Send /start to see the menu.")
 
 
 def phone_taken_text() -> str:
@@ -175,8 +165,8 @@ def build_registration_router() -> Router:
         query: CallbackQuery, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
     ) -> None:
         step = step_of(raw_state)
-        if step is None or not await _is_live(query, state) or query.message is None:
-            await query.answer(stale_text(), show_alert=True)
+        if step is None or not await live_button(query, state) or query.message is None:
+            await answer_stale(query)
             return
         await query.answer()
         await go_back(query.message, state, step, year=year_of(clock, settings))
@@ -200,9 +190,9 @@ def build_registration_router() -> Router:
             step is None
             or message is None
             or STEP_FIELD.get(step) != callback_data.field
-            or not await _is_live(query, state)
+            or not await live_button(query, state)
         ):
-            await query.answer(stale_text(), show_alert=True)
+            await answer_stale(query)
             return
         year = year_of(clock, settings)
         code = callback_data.code
@@ -210,14 +200,14 @@ def build_registration_router() -> Router:
 
         if step == "consent":
             if code != "yes":
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             await after_step(message, state, step, year=year, prefix="✅ " + _("You agreed to the processing of your personal data."))
 
         elif step == "guardian":
             if code not in ("yes", "no"):
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             if code == "no":
@@ -236,7 +226,7 @@ def build_registration_router() -> Router:
 
         elif step == "birth_year":  # the confirmation of a typed "57" or "69 жас"
             if code not in pending:
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             if code == RETYPE:
@@ -251,7 +241,7 @@ def build_registration_router() -> Router:
                 await ask_step(message, state, step, year=year)
                 return
             if region is None:
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             await put_reg(state, region=region)
@@ -259,7 +249,7 @@ def build_registration_router() -> Router:
 
         elif step == "city":
             if code != "skip":
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             await put_reg(state, city=None)
@@ -280,7 +270,7 @@ def build_registration_router() -> Router:
                 return
             toggled = spec.toggle(selected, code)
             if toggled is None:
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await put_reg(state, **{step: toggled})
             await query.answer()
@@ -297,22 +287,16 @@ def build_registration_router() -> Router:
                 await query.answer()
                 await _confirm(query, state, year, volunteers, access, menus, locale)
             else:
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
 
         elif step == "edit":
             if code not in EDITABLE or (code == "guardian_name" and not is_minor(await get_reg(state), year)):
-                await query.answer(stale_text(), show_alert=True)
+                await answer_stale(query)
                 return
             await query.answer()
             await ask_step(message, state, code, year=year, editing=True)
 
     return router
-
-
-async def _is_live(query: CallbackQuery, state: FSMContext) -> bool:
-    """Only the buttons of the step's latest message count (older ones are stale)."""
-    data = await state.get_data()
-    return query.message is not None and data.get("msg") == query.message.message_id
 
 
 def _typed_prefix(step: str, value: Any) -> str | None:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -39,11 +39,10 @@ from bot.infra.clock import Clock
 from handlers.callbacks import PickCb
 from handlers.common.greeting import language_greeting
 from handlers.fields.answers import Confirm
-from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard, show_question
+from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard
 from handlers.keyboards import language_keyboard, nav_buttons
 from handlers.people_text import guardian_text as guardian_contact
-
-AnyMessage = Message | InaccessibleMessage
+from handlers.ui import AnyMessage, say
 
 
 class RegStates(StatesGroup):
@@ -277,29 +276,29 @@ async def ask_step(
             text=confirm.text if confirm is not None else None,
         )
     elif step == "language":
-        sent = await show_question(
+        sent = await say(
             message,
             with_above(language_greeting(bool(data.get("greet_all")))),
             language_step_keyboard(),
-            edit=edit,
+            in_place=edit,
         )
     elif step == "consent":
-        sent = await show_question(
+        sent = await say(
             message,
             with_above(consent_text()),
             _keyboard([[_button("✅ " + _("I agree"), "consent", "yes")]]),
-            edit=edit,
+            in_place=edit,
         )
     elif step == "guardian":
-        sent = await show_question(message, with_above(guardian_text(reg, year)), guardian_keyboard(), edit=edit)
+        sent = await say(message, with_above(guardian_text(reg, year)), guardian_keyboard(), in_place=edit)
     elif step == "summary":
-        sent = await show_question(
+        sent = await say(
             message,
             with_above(summary_text(reg, year)),
             _keyboard(
                 [[_button("✏️ " + _("Edit"), "summary", "edit"), _button("✅ " + _("Confirm"), "summary", "confirm")]]
             ),
-            edit=edit,
+            in_place=edit,
         )
     elif step == "edit":
         builder = InlineKeyboardBuilder()
@@ -308,8 +307,8 @@ async def ask_step(
                 builder.button(text=FIELDS[name].label(), callback_data=PickCb(field="edit", code=name))
         builder.adjust(2)
         builder.row(*nav_buttons())
-        sent = await show_question(
-            message, with_above(_("What would you like to change?")), builder.as_markup(), edit=edit
+        sent = await say(
+            message, with_above(_("What would you like to change?")), builder.as_markup(), in_place=edit
         )
     else:  # pragma: no cover - a programming error
         raise ValueError(f"unknown registration step {step!r}")
