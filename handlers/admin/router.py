@@ -69,51 +69,52 @@ def build_admin_router() -> Router:
 # Public: opening an invite link
 
 
+async def open_invite(
+    message: Message,
+    command: CommandObject,
+    access: AccessService,
+    volunteers: VolunteerService,
+    menus: MenuService,
+    locale: str,
+) -> None:
+    user_id = message.from_user.id
+    code = (command.args or "")[len(INVITE_PREFIX):]
+    claimed = await access.claim_invite(code, user_id) if code else None
+    registered = await volunteers.is_registered(user_id)
+    if claimed is None:
+        await message.answer(
+            _(
+                "Sorry, this invitation link is invalid, expired or already used. "
+                "Ask the administrator who sent it for a new one."
+            )
+        )
+    else:
+        region = _(REGION_BY_CODE[claimed.region].name)
+        lines = [_("🎉 You are now a coordinator of <b>{region}</b>.").format(region=html.quote(region))]
+        if claimed.organisation:
+            lines.append(_("Organisation: {name}").format(name=html.quote(claimed.organisation)))
+        lines.append("")
+        lines.append(
+            _(
+                "As a coordinator you can create tasks for the volunteers of this region "
+                "and see who responds. Your volunteers' contacts are shown only to you."
+            )
+        )
+        if not registered:
+            lines.append("")
+            lines.append(_("If you also want to volunteer yourself, register with /start."))
+        # The coordinator's commands (and keyboard, for a registered volunteer) at once.
+        keyboard = await menus.keyboard_for_reply(message.bot, user_id, guess_locale=locale)
+        await message.answer("\n".join(lines), reply_markup=keyboard)
+    if registered:
+        await send_main_menu(message, user_id, access)
+    elif claimed is None:
+        await message.answer(_("Send /start to register as a volunteer, or /help to learn more."))
+
+
 def _build_invite_claim_router() -> Router:
     router = Router(name="admin-invites")
-
-    @router.message(CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
-    async def open_invite(
-        message: Message,
-        command: CommandObject,
-        access: AccessService,
-        volunteers: VolunteerService,
-        menus: MenuService,
-        locale: str,
-    ) -> None:
-        user_id = message.from_user.id
-        code = (command.args or "")[len(INVITE_PREFIX):]
-        claimed = await access.claim_invite(code, user_id) if code else None
-        registered = await volunteers.is_registered(user_id)
-        if claimed is None:
-            await message.answer(
-                _(
-                    "Sorry, this invitation link is invalid, expired or already used. "
-                    "Ask the administrator who sent it for a new one."
-                )
-            )
-        else:
-            region = _(REGION_BY_CODE[claimed.region].name)
-            lines = [_("🎉 You are now a coordinator of <b>{region}</b>.").format(region=html.quote(region))]
-            if claimed.organisation:
-                lines.append(_("Organisation: {name}").format(name=html.quote(claimed.organisation)))
-            lines.append("")
-            lines.append(
-                _(
-                    "As a coordinator you can create tasks for the volunteers of this region "
-                    "and see who responds. Your volunteers' contacts are shown only to you."
-                )
-            )
-            if not registered:
-                lines.append("")
-                lines.append(_("If you also want to volunteer yourself, register with /start."))
-            # The coordinator's commands (and keyboard, for a registered volunteer) at once.
-            keyboard = await menus.keyboard_for_reply(message.bot, user_id, guess_locale=locale)
-            await message.answer("\n".join(lines), reply_markup=keyboard)
-        if registered:
-            await send_main_menu(message, user_id, access)
-        elif claimed is None:
-            await message.answer(_("Send /start to register as a volunteer, or /help to learn more."))
+    router.message.register(open_invite, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
 
     return router
 
@@ -122,144 +123,166 @@ def _build_invite_claim_router() -> Router:
 # Admins only
 
 
+async def admin_command(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_admin_menu_text(), reply_markup=_admin_menu_keyboard())
+
+
+async def admin_button(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.clear()
+    if query.message is not None:
+        await query.message.answer(_admin_menu_text(), reply_markup=_admin_menu_keyboard())
+
+
+async def back_to_menu(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.clear()
+    await show(query, _admin_menu_text(), _admin_menu_keyboard())
+
+
+async def start_invite(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.clear()
+    await state.set_state(InviteDialog.region)
+    await show(query, _region_prompt(), _region_keyboard())
+
+
+async def pick_region(query: CallbackQuery, callback_data: AdminCb, state: FSMContext) -> None:
+    if await state.get_state() != InviteDialog.region.state or callback_data.code not in REGION_BY_CODE:
+        await answer_stale(query)
+        return
+    await query.answer()
+    await state.set_state(InviteDialog.organisation)
+    prompt_id = query.message.message_id if query.message is not None else None
+    await state.set_data({"region": callback_data.code, "prompt_id": prompt_id})
+    await show(query, _organisation_prompt(callback_data.code), _organisation_keyboard())
+
+
+async def back_from_region(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.clear()
+    await show(query, _admin_menu_text(), _admin_menu_keyboard())
+
+
+async def back_from_organisation(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    await state.set_data({})
+    await state.set_state(InviteDialog.region)
+    await show(query, _region_prompt(), _region_keyboard())
+
+
+async def skip_organisation(
+    query: CallbackQuery,
+    state: FSMContext,
+    access: AccessService,
+    bot: Bot,
+    settings: Settings,
+    local_time: LocalTime,
+    locale: str,
+) -> None:
+    data = await state.get_data()
+    if await state.get_state() != InviteDialog.organisation.state or data.get("region") not in REGION_BY_CODE:
+        await answer_stale(query)
+        return
+    await query.answer()
+    if query.message is not None:
+        await drop_keyboard_of(bot, query.message.chat.id, query.message.message_id)
+        await _create_invite(
+            query.message, query.from_user.id, data["region"], None, state, access, bot, settings, local_time, locale
+        )
+
+
+async def type_organisation(
+    message: Message,
+    state: FSMContext,
+    access: AccessService,
+    bot: Bot,
+    settings: Settings,
+    local_time: LocalTime,
+    locale: str,
+) -> None:
+    data = await state.get_data()
+    region = data.get("region")
+    if region not in REGION_BY_CODE:  # damaged dialog data: start the step again
+        await state.set_state(InviteDialog.region)
+        await message.answer(_region_prompt(), reply_markup=_region_keyboard())
+        return
+    organisation = parse_organisation(message.text)
+    if organisation is None:
+        await message.answer(
+            _(
+                "The organisation name should be 2 to {max} characters long and contain letters. "
+                "Please type it again, or press Skip."
+            ).format(max=MAX_ORGANISATION_LENGTH),
+            reply_markup=_organisation_keyboard(),
+        )
+        return
+    if data.get("prompt_id"):
+        await drop_keyboard_of(bot, message.chat.id, int(data["prompt_id"]))
+    await _create_invite(
+        message, message.from_user.id, region, organisation, state, access, bot, settings, local_time, locale
+    )
+
+
+async def organisation_not_text(message: Message) -> None:
+    await message.answer(
+        _("Please type the organisation name as text, or press Skip."), reply_markup=_organisation_keyboard()
+    )
+
+
+async def region_typed(message: Message) -> None:
+    await message.answer(_("Please choose the region with the buttons below."), reply_markup=_region_keyboard())
+
+
+async def show_grants(query: CallbackQuery, access: AccessService) -> None:
+    await query.answer()
+    await show(query, await _grants_text(access), _back_to_menu_keyboard())
+
+
+async def show_audit(query: CallbackQuery, access: AccessService, local_time: LocalTime, locale: str) -> None:
+    await query.answer()
+    await show(query, await _audit_text(access, local_time, locale), _back_to_menu_keyboard())
+
+
+# Any other admin button (old or forged): still guarded above, then explained here.
+async def unknown_admin_button(query: CallbackQuery) -> None:
+    await answer_stale(query)
+
+
 def _build_admin_panel_router() -> Router:
     router = Router(name="admin-panel")
     guard = RequireRole(admin=True, dialogs=(InviteDialog,))
     router.message.middleware(guard)
     router.callback_query.middleware(guard)
 
-    @router.message(Command("admin"), flags={"action": "admin.menu"})
-    async def admin_command(message: Message, state: FSMContext) -> None:
-        await state.clear()
-        await message.answer(_admin_menu_text(), reply_markup=_admin_menu_keyboard())
+    router.message.register(admin_command, Command("admin"), flags={"action": "admin.menu"})
+    router.callback_query.register(admin_button, MenuCb.filter(F.action == "admin"), flags={"action": "admin.menu"})
 
-    @router.callback_query(MenuCb.filter(F.action == "admin"), flags={"action": "admin.menu"})
-    async def admin_button(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        await state.clear()
-        if query.message is not None:
-            await query.message.answer(_admin_menu_text(), reply_markup=_admin_menu_keyboard())
-
-    @router.callback_query(AdminCb.filter(F.action == "menu"), flags={"action": "admin.menu"})
-    async def back_to_menu(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        await state.clear()
-        await show(query, _admin_menu_text(), _admin_menu_keyboard())
+    router.callback_query.register(back_to_menu, AdminCb.filter(F.action == "menu"), flags={"action": "admin.menu"})
 
     # -- invite a coordinator: region -> organisation (or skip) -> link ------------------
 
-    @router.callback_query(AdminCb.filter(F.action == "invite"), flags={"action": "admin.invite"})
-    async def start_invite(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        await state.clear()
-        await state.set_state(InviteDialog.region)
-        await show(query, _region_prompt(), _region_keyboard())
+    router.callback_query.register(start_invite, AdminCb.filter(F.action == "invite"), flags={"action": "admin.invite"})
+    router.callback_query.register(pick_region, AdminCb.filter(F.action == "region"), flags={"action": "admin.invite"})
 
-    @router.callback_query(AdminCb.filter(F.action == "region"), flags={"action": "admin.invite"})
-    async def pick_region(query: CallbackQuery, callback_data: AdminCb, state: FSMContext) -> None:
-        if await state.get_state() != InviteDialog.region.state or callback_data.code not in REGION_BY_CODE:
-            await answer_stale(query)
-            return
-        await query.answer()
-        await state.set_state(InviteDialog.organisation)
-        prompt_id = query.message.message_id if query.message is not None else None
-        await state.set_data({"region": callback_data.code, "prompt_id": prompt_id})
-        await show(query, _organisation_prompt(callback_data.code), _organisation_keyboard())
-
-    @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(InviteDialog.region), flags={"action": "admin.invite"})
-    async def back_from_region(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        await state.clear()
-        await show(query, _admin_menu_text(), _admin_menu_keyboard())
-
-    @router.callback_query(
+    router.callback_query.register(back_from_region, NavCb.filter(F.action == "back"), StateFilter(InviteDialog.region), flags={"action": "admin.invite"})
+    router.callback_query.register(back_from_organisation, 
         NavCb.filter(F.action == "back"), StateFilter(InviteDialog.organisation), flags={"action": "admin.invite"}
     )
-    async def back_from_organisation(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        await state.set_data({})
-        await state.set_state(InviteDialog.region)
-        await show(query, _region_prompt(), _region_keyboard())
 
-    @router.callback_query(AdminCb.filter(F.action == "skip"), flags={"action": "admin.invite.create"})
-    async def skip_organisation(
-        query: CallbackQuery,
-        state: FSMContext,
-        access: AccessService,
-        bot: Bot,
-        settings: Settings,
-        local_time: LocalTime,
-        locale: str,
-    ) -> None:
-        data = await state.get_data()
-        if await state.get_state() != InviteDialog.organisation.state or data.get("region") not in REGION_BY_CODE:
-            await answer_stale(query)
-            return
-        await query.answer()
-        if query.message is not None:
-            await drop_keyboard_of(bot, query.message.chat.id, query.message.message_id)
-            await _create_invite(
-                query.message, query.from_user.id, data["region"], None, state, access, bot, settings, local_time, locale
-            )
+    router.callback_query.register(skip_organisation, AdminCb.filter(F.action == "skip"), flags={"action": "admin.invite.create"})
+    router.message.register(type_organisation, StateFilter(InviteDialog.organisation), F.text, flags={"action": "admin.invite.create"})
 
-    @router.message(StateFilter(InviteDialog.organisation), F.text, flags={"action": "admin.invite.create"})
-    async def type_organisation(
-        message: Message,
-        state: FSMContext,
-        access: AccessService,
-        bot: Bot,
-        settings: Settings,
-        local_time: LocalTime,
-        locale: str,
-    ) -> None:
-        data = await state.get_data()
-        region = data.get("region")
-        if region not in REGION_BY_CODE:  # damaged dialog data: start the step again
-            await state.set_state(InviteDialog.region)
-            await message.answer(_region_prompt(), reply_markup=_region_keyboard())
-            return
-        organisation = parse_organisation(message.text)
-        if organisation is None:
-            await message.answer(
-                _(
-                    "The organisation name should be 2 to {max} characters long and contain letters. "
-                    "Please type it again, or press Skip."
-                ).format(max=MAX_ORGANISATION_LENGTH),
-                reply_markup=_organisation_keyboard(),
-            )
-            return
-        if data.get("prompt_id"):
-            await drop_keyboard_of(bot, message.chat.id, int(data["prompt_id"]))
-        await _create_invite(
-            message, message.from_user.id, region, organisation, state, access, bot, settings, local_time, locale
-        )
-
-    @router.message(StateFilter(InviteDialog.organisation), flags={"action": "admin.invite.create"})
-    async def organisation_not_text(message: Message) -> None:
-        await message.answer(
-            _("Please type the organisation name as text, or press Skip."), reply_markup=_organisation_keyboard()
-        )
-
-    @router.message(StateFilter(InviteDialog.region), flags={"action": "admin.invite"})
-    async def region_typed(message: Message) -> None:
-        await message.answer(_("Please choose the region with the buttons below."), reply_markup=_region_keyboard())
+    router.message.register(organisation_not_text, StateFilter(InviteDialog.organisation), flags={"action": "admin.invite.create"})
+    router.message.register(region_typed, StateFilter(InviteDialog.region), flags={"action": "admin.invite"})
 
     # -- lists -------------------------------------------------------------------------
 
-    @router.callback_query(AdminCb.filter(F.action == "grants"), flags={"action": "admin.grants"})
-    async def show_grants(query: CallbackQuery, access: AccessService) -> None:
-        await query.answer()
-        await show(query, await _grants_text(access), _back_to_menu_keyboard())
+    router.callback_query.register(show_grants, AdminCb.filter(F.action == "grants"), flags={"action": "admin.grants"})
+    router.callback_query.register(show_audit, AdminCb.filter(F.action == "audit"), flags={"action": "admin.audit"})
 
-    @router.callback_query(AdminCb.filter(F.action == "audit"), flags={"action": "admin.audit"})
-    async def show_audit(query: CallbackQuery, access: AccessService, local_time: LocalTime, locale: str) -> None:
-        await query.answer()
-        await show(query, await _audit_text(access, local_time, locale), _back_to_menu_keyboard())
-
-    # Any other admin button (old or forged): still guarded above, then explained here.
-    @router.callback_query(AdminCb.filter(), flags={"action": "admin.unknown"})
-    async def unknown_admin_button(query: CallbackQuery) -> None:
-        await answer_stale(query)
+    router.callback_query.register(unknown_admin_button, AdminCb.filter(), flags={"action": "admin.unknown"})
 
     return router
 

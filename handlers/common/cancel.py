@@ -24,30 +24,34 @@ def is_cancel_button(message: Message, i18n: I18n) -> bool:
     return (message.text or "").strip() in cancel_labels(i18n)
 
 
+async def cancel_command(
+    message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
+) -> None:
+    await _cancel(message, message.from_user.id, state, volunteers, access, menus)
+
+
+async def cancel_reply_button(
+    message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
+) -> None:
+    # The Cancel button of a dialog's reply keyboard (under the phone question) sends its text.
+    await _cancel(message, message.from_user.id, state, volunteers, access, menus)
+
+
+async def cancel_button(
+    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
+) -> None:
+    await query.answer()
+    if query.message is not None:
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _cancel(query.message, query.from_user.id, state, volunteers, access, menus)
+
+
 def build_cancel_router() -> Router:
     router = Router(name="cancel")
+    router.message.register(cancel_command, Command("cancel"))
+    router.message.register(cancel_reply_button, ~StateFilter(None), F.text, is_cancel_button)
 
-    @router.message(Command("cancel"))
-    async def cancel_command(
-        message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
-    ) -> None:
-        await _cancel(message, message.from_user.id, state, volunteers, access, menus)
-
-    @router.message(~StateFilter(None), F.text, is_cancel_button)
-    async def cancel_reply_button(
-        message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
-    ) -> None:
-        # The Cancel button of a dialog's reply keyboard (under the phone question) sends its text.
-        await _cancel(message, message.from_user.id, state, volunteers, access, menus)
-
-    @router.callback_query(NavCb.filter(F.action == "cancel"))
-    async def cancel_button(
-        query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
-    ) -> None:
-        await query.answer()
-        if query.message is not None:
-            await query.message.edit_reply_markup(reply_markup=None)
-            await _cancel(query.message, query.from_user.id, state, volunteers, access, menus)
+    router.callback_query.register(cancel_button, NavCb.filter(F.action == "cancel"))
 
     return router
 
@@ -78,40 +82,46 @@ async def _cancel(
         )
 
 
+async def help_command(message: Message, menus: MenuService) -> None:
+    await message.answer(help_text(await menus.audience(message.bot, message.from_user.id)))
+
+
+async def help_button(query: CallbackQuery, menus: MenuService) -> None:
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(help_text(await menus.audience(query.bot, query.from_user.id)))
+
+
 def build_common_router() -> Router:
     router = Router(name="common")
-
-    @router.message(Command("help"))
-    async def help_command(message: Message, menus: MenuService) -> None:
-        await message.answer(help_text(await menus.audience(message.bot, message.from_user.id)))
-
-    @router.callback_query(MenuCb.filter(F.action == "help"))
-    async def help_button(query: CallbackQuery, menus: MenuService) -> None:
-        await query.answer()
-        if query.message is not None:
-            await query.message.answer(help_text(await menus.audience(query.bot, query.from_user.id)))
+    router.message.register(help_command, Command("help"))
+    router.callback_query.register(help_button, MenuCb.filter(F.action == "help"))
 
     return router
+
+
+async def stale_button(query: CallbackQuery) -> None:
+    # A forged button, or one from a dialog that has ended: explain, change nothing.
+    await answer_stale(query)
+
+
+async def unknown_text(message: Message, volunteers: VolunteerService) -> None:
+    if await volunteers.is_registered(message.from_user.id):
+        await message.answer(_("I did not understand that. Use the menu below or send /help."))
+    else:
+        await message.answer(_("Send /start to register as a volunteer, or /help to learn more."))
+
+
+async def unknown_media(message: Message) -> None:
+    await message.answer(_("I can only read text and button presses here. Send /help to see what I can do."))
 
 
 def build_fallback_router() -> Router:
     """Included last: whatever no feature router took."""
     router = Router(name="fallback")
+    router.callback_query.register(stale_button)
+    router.message.register(unknown_text, F.text)
 
-    @router.callback_query()
-    async def stale_button(query: CallbackQuery) -> None:
-        # A forged button, or one from a dialog that has ended: explain, change nothing.
-        await answer_stale(query)
-
-    @router.message(F.text)
-    async def unknown_text(message: Message, volunteers: VolunteerService) -> None:
-        if await volunteers.is_registered(message.from_user.id):
-            await message.answer(_("I did not understand that. Use the menu below or send /help."))
-        else:
-            await message.answer(_("Send /start to register as a volunteer, or /help to learn more."))
-
-    @router.message()
-    async def unknown_media(message: Message) -> None:
-        await message.answer(_("I can only read text and button presses here. Send /help to see what I can do."))
+    router.message.register(unknown_media)
 
     return router

@@ -17,25 +17,26 @@ from bot.infra.delivery import OutgoingLimiter
 log = logging.getLogger(__name__)
 
 
+async def on_error(event: ErrorEvent, outgoing: OutgoingLimiter | None = None) -> bool:
+    log.exception("error while handling update %s", event.update.update_id, exc_info=event.exception)
+    text = _("Sorry, something went wrong on our side. Please try again in a minute.")
+    update = event.update
+    query = update.callback_query
+    try:
+        if query is not None:
+            if outgoing is None or not outgoing.answered(query.id):
+                await query.answer(text, show_alert=True)
+            elif isinstance(query.message, Message):
+                await query.message.answer(text)
+        elif update.message is not None:
+            await update.message.answer(text)
+    except Exception:  # the apology itself failed (Telegram down?); already logged
+        log.warning("could not tell the user about the error", exc_info=True)
+    return True
+
+
 def build_errors_router() -> Router:
     router = Router(name="errors")
-
-    @router.errors()
-    async def on_error(event: ErrorEvent, outgoing: OutgoingLimiter | None = None) -> bool:
-        log.exception("error while handling update %s", event.update.update_id, exc_info=event.exception)
-        text = _("Sorry, something went wrong on our side. Please try again in a minute.")
-        update = event.update
-        query = update.callback_query
-        try:
-            if query is not None:
-                if outgoing is None or not outgoing.answered(query.id):
-                    await query.answer(text, show_alert=True)
-                elif isinstance(query.message, Message):
-                    await query.message.answer(text)
-            elif update.message is not None:
-                await update.message.answer(text)
-        except Exception:  # the apology itself failed (Telegram down?); already logged
-            log.warning("could not tell the user about the error", exc_info=True)
-        return True
+    router.errors.register(on_error)
 
     return router

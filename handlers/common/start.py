@@ -71,76 +71,81 @@ def language_name(code: str) -> str:
     return dict(INTERFACE_LANGUAGES).get(code, code)
 
 
+async def start(message: Message, command: CommandObject, state: FSMContext, **data: Any) -> None:
+    payload = (command.args or "").strip()
+    if payload:
+        for prefix, handler in list(_DEEP_LINKS.items()):
+            if payload.startswith(prefix) and await handler(message, payload, state=state, **data):
+                return
+    await plain_start(message, message.from_user.id, state, data)
+
+
+async def language_command(message: Message) -> None:
+    await message.answer(_("Choose the language:"), reply_markup=language_keyboard())
+
+
+async def language_button(query: CallbackQuery) -> None:
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(_("Choose the language:"), reply_markup=language_keyboard())
+
+
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    state: FSMContext,
+    i18n: I18n,
+    users: UserService,
+    volunteers: VolunteerService,
+    access: AccessService,
+    clock: Clock,
+    settings: Settings,
+    menus: MenuService,
+    **data: Any,
+) -> None:
+    code = callback_data.code
+    message = query.message
+    if code not in SUPPORTED_LOCALES or message is None:
+        await answer_stale(query)
+        return
+    user_id = query.from_user.id
+    await users.set_locale(user_id, code)
+    registered = await volunteers.is_registered(user_id)
+    if registered:
+        await volunteers.update(user_id, locale=code)
+    # The command menu in the new language at once; the keyboard goes with the reply.
+    keyboard = await menus.keyboard_for_reply(query.bot, user_id)
+    raw_state = await state.get_state()
+    step = step_of(raw_state)
+    with i18n.use_locale(code):
+        await query.answer()
+        if step in (None, "language") and not registered:
+            # The first /start (or someone unregistered choosing): on to the consent.
+            if step is None:
+                await begin(message, state, locale_chosen=True, year=year_of(clock, settings))
+            else:
+                await ask_step(message, state, "consent", year=year_of(clock, settings))
+            return
+        await message.answer(
+            _("The language is now {language}.").format(language=language_name(code)), reply_markup=keyboard
+        )
+        resumer = _resumer_for(raw_state)
+        if resumer is not None and not (registered and step is not None):
+            await resumer(
+                message, state, i18n=i18n, users=users, volunteers=volunteers, access=access,
+                clock=clock, settings=settings, menus=menus, **data,
+            )
+        elif registered:
+            await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
+
+
 def build_start_router() -> Router:
     router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(language_command, Command("language"))
 
-    @router.message(CommandStart())
-    async def start(message: Message, command: CommandObject, state: FSMContext, **data: Any) -> None:
-        payload = (command.args or "").strip()
-        if payload:
-            for prefix, handler in list(_DEEP_LINKS.items()):
-                if payload.startswith(prefix) and await handler(message, payload, state=state, **data):
-                    return
-        await plain_start(message, message.from_user.id, state, data)
-
-    @router.message(Command("language"))
-    async def language_command(message: Message) -> None:
-        await message.answer(_("Choose the language:"), reply_markup=language_keyboard())
-
-    @router.callback_query(MenuCb.filter(F.action == "language"))
-    async def language_button(query: CallbackQuery) -> None:
-        await query.answer()
-        if query.message is not None:
-            await query.message.answer(_("Choose the language:"), reply_markup=language_keyboard())
-
-    @router.callback_query(LanguageCb.filter())
-    async def language_chosen(
-        query: CallbackQuery,
-        callback_data: LanguageCb,
-        state: FSMContext,
-        i18n: I18n,
-        users: UserService,
-        volunteers: VolunteerService,
-        access: AccessService,
-        clock: Clock,
-        settings: Settings,
-        menus: MenuService,
-        **data: Any,
-    ) -> None:
-        code = callback_data.code
-        message = query.message
-        if code not in SUPPORTED_LOCALES or message is None:
-            await answer_stale(query)
-            return
-        user_id = query.from_user.id
-        await users.set_locale(user_id, code)
-        registered = await volunteers.is_registered(user_id)
-        if registered:
-            await volunteers.update(user_id, locale=code)
-        # The command menu in the new language at once; the keyboard goes with the reply.
-        keyboard = await menus.keyboard_for_reply(query.bot, user_id)
-        raw_state = await state.get_state()
-        step = step_of(raw_state)
-        with i18n.use_locale(code):
-            await query.answer()
-            if step in (None, "language") and not registered:
-                # The first /start (or someone unregistered choosing): on to the consent.
-                if step is None:
-                    await begin(message, state, locale_chosen=True, year=year_of(clock, settings))
-                else:
-                    await ask_step(message, state, "consent", year=year_of(clock, settings))
-                return
-            await message.answer(
-                _("The language is now {language}.").format(language=language_name(code)), reply_markup=keyboard
-            )
-            resumer = _resumer_for(raw_state)
-            if resumer is not None and not (registered and step is not None):
-                await resumer(
-                    message, state, i18n=i18n, users=users, volunteers=volunteers, access=access,
-                    clock=clock, settings=settings, menus=menus, **data,
-                )
-            elif registered:
-                await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
+    router.callback_query.register(language_button, MenuCb.filter(F.action == "language"))
+    router.callback_query.register(language_chosen, LanguageCb.filter())
 
     return router
 

@@ -1,44 +1,20 @@
-"""What /newtask and /mytasks share: callback data, the task summary, small helpers.
+"""A task's fields shown one per line, HTML-safe: /newtask's preview and /mytasks' card.
 Texts are translated when built: call these inside a handler."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any
 
 from aiogram import html
-from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import DIRECTIONS, REGION_BY_CODE, SKILLS, keep_known
 from bot.infra.i18n import LocalTime
-from handlers.ui import drop_keyboard, replace, show, stale_text
-
-log = logging.getLogger(__name__)
 
 EMPTY = "—"
 DIRECTION_BY_CODE = {choice.code: choice for choice in DIRECTIONS}
 SKILL_BY_CODE = {choice.code: choice for choice in SKILLS}
-
-
-class TaskCb(CallbackData, prefix="tk"):
-    """A coordinator's action on a task: ids only.
-
-    action: list (page) | open | roster | msg | msg_send | time | place | cancel |
-    cancel_yes | send | later"""
-
-    action: str
-    task_id: int = 0
-    page: int = 0
-
-
-class NewTaskCb(CallbackData, prefix="nt"):
-    """Buttons of the /newtask dialog other than choices: confirm | edit | field (code =
-    the field to edit) | preview (back to the preview)."""
-
-    action: str
-    code: str = ""
 
 
 def region_name(code: str | None) -> str:
@@ -98,14 +74,4 @@ def task_values(task: Any) -> dict[str, Any]:
     return {name: getattr(task, name) for name in names}
 
 
-__all__ = [
-    "NewTaskCb",
-    "TaskCb",
-    "drop_keyboard",
-    "region_name",
-    "replace",
-    "show",
-    "stale_text",
-    "task_summary",
-    "task_values",
-]
+__all__ = ["direction_name", "place_text", "region_name", "skills_names", "task_summary", "task_values"]

@@ -136,63 +136,71 @@ async def redraw(message: Message | None, task: Task | None, status: str | None,
             log.warning("task card %s not redrawn: %s", task.id, error)
 
 
+async def _respond(query: CallbackQuery, result: Result, signups: SignupService, offers: OfferService,
+                   locale: str, *, redraw_card: bool = True) -> None:
+    text, alert = outcome_text(result)
+    await query.answer(text[:200], show_alert=alert)
+    # Not on a repeated press: the first press redraws, and a second edit to the same
+    # content would be refused by Telegram ("message is not modified").
+    if redraw_card and result.task is not None and result.outcome not in (
+            Outcome.NOT_OFFERED, Outcome.NOT_REGISTERED, Outcome.ALREADY):
+        status = await signups.status_of(result.task.id, query.from_user.id)
+        await redraw(query.message, await signups.task(result.task.id), status, offers, locale)
+
+
+async def go(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService, offers: OfferService,
+             locale: str) -> None:
+    result = await signups.go(callback_data.task_id, query.from_user.id)
+    await _respond(query, result, signups, offers, locale)
+
+
+async def wait(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService, offers: OfferService,
+               locale: str) -> None:
+    result = await signups.join_waitlist(callback_data.task_id, query.from_user.id)
+    await _respond(query, result, signups, offers, locale)
+
+
+async def decline(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService,
+                  offers: OfferService, locale: str) -> None:
+    result = await signups.decline(callback_data.task_id, query.from_user.id)
+    text, alert = outcome_text(result)
+    await query.answer(text[:200], show_alert=alert)
+    if result.outcome in (Outcome.DECLINED, Outcome.CANCELLED) and isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+
+
+async def confirm(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService,
+                  offers: OfferService, locale: str) -> None:
+    result = await signups.confirm(callback_data.task_id, query.from_user.id)
+    await _respond(query, result, signups, offers, locale)
+
+
+async def details(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService,
+                  offers: OfferService, locale: str) -> None:
+    task = await signups.task(callback_data.task_id)
+    if task is None or not await signups.may_see(task, query.from_user.id):
+        text, _alert = outcome_text(Result(Outcome.NOT_OFFERED if task else Outcome.MISSING))
+        await query.answer(text[:200], show_alert=True)
+        return
+    await query.answer()
+    status = await signups.status_of(task.id, query.from_user.id)
+    if isinstance(query.message, Message):
+        await query.message.answer(card_text_for(task, status, offers, locale, details=True),
+                                   reply_markup=card_markup_for(task, status, offers, locale))
+
+
 def build_task_card_router() -> Router:
     router = Router(name="task_card")
+    router.callback_query.register(go, TaskCardCb.filter(F.action == "go"))
+    router.callback_query.register(wait, TaskCardCb.filter(F.action == "wait"))
 
-    async def _respond(query: CallbackQuery, result: Result, signups: SignupService, offers: OfferService,
-                       locale: str, *, redraw_card: bool = True) -> None:
-        text, alert = outcome_text(result)
-        await query.answer(text[:200], show_alert=alert)
-        # Not on a repeated press: the first press redraws, and a second edit to the same
-        # content would be refused by Telegram ("message is not modified").
-        if redraw_card and result.task is not None and result.outcome not in (
-                Outcome.NOT_OFFERED, Outcome.NOT_REGISTERED, Outcome.ALREADY):
-            status = await signups.status_of(result.task.id, query.from_user.id)
-            await redraw(query.message, await signups.task(result.task.id), status, offers, locale)
+    router.callback_query.register(decline, TaskCardCb.filter(F.action == "no"))
+    router.callback_query.register(confirm, TaskCardCb.filter(F.action == "confirm"))
 
-    @router.callback_query(TaskCardCb.filter(F.action == "go"))
-    async def go(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService, offers: OfferService,
-                 locale: str) -> None:
-        result = await signups.go(callback_data.task_id, query.from_user.id)
-        await _respond(query, result, signups, offers, locale)
-
-    @router.callback_query(TaskCardCb.filter(F.action == "wait"))
-    async def wait(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService, offers: OfferService,
-                   locale: str) -> None:
-        result = await signups.join_waitlist(callback_data.task_id, query.from_user.id)
-        await _respond(query, result, signups, offers, locale)
-
-    @router.callback_query(TaskCardCb.filter(F.action == "no"))
-    async def decline(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService,
-                      offers: OfferService, locale: str) -> None:
-        result = await signups.decline(callback_data.task_id, query.from_user.id)
-        text, alert = outcome_text(result)
-        await query.answer(text[:200], show_alert=alert)
-        if result.outcome in (Outcome.DECLINED, Outcome.CANCELLED) and isinstance(query.message, Message):
-            try:
-                await query.message.edit_reply_markup(reply_markup=None)
-            except TelegramBadRequest as error:
-                if "not modified" not in str(error).lower():
-                    raise
-
-    @router.callback_query(TaskCardCb.filter(F.action == "confirm"))
-    async def confirm(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService,
-                      offers: OfferService, locale: str) -> None:
-        result = await signups.confirm(callback_data.task_id, query.from_user.id)
-        await _respond(query, result, signups, offers, locale)
-
-    @router.callback_query(TaskCardCb.filter(F.action == "info"))
-    async def details(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService,
-                      offers: OfferService, locale: str) -> None:
-        task = await signups.task(callback_data.task_id)
-        if task is None or not await signups.may_see(task, query.from_user.id):
-            text, _alert = outcome_text(Result(Outcome.NOT_OFFERED if task else Outcome.MISSING))
-            await query.answer(text[:200], show_alert=True)
-            return
-        await query.answer()
-        status = await signups.status_of(task.id, query.from_user.id)
-        if isinstance(query.message, Message):
-            await query.message.answer(card_text_for(task, status, offers, locale, details=True),
-                                       reply_markup=card_markup_for(task, status, offers, locale))
+    router.callback_query.register(details, TaskCardCb.filter(F.action == "info"))
 
     return router

@@ -100,107 +100,120 @@ def my_page(signups: list[MySignup], local_time: LocalTime, locale: str) -> tupl
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def build_volunteer_tasks_router() -> Router:
-    router = Router(name="volunteer_tasks")
-
-    async def show_tasks(message: Message, user_id: int, page: int, volunteers: VolunteerService,
-                         matching: MatchingService, local_time: LocalTime, locale: str, *, edit: bool) -> None:
-        volunteer = await volunteers.get(user_id)
-        if volunteer is None:
-            await message.answer(_("Please register first: send /start."))
-            return
-        tasks = await matching.open_tasks_for(volunteer)
-        text, markup = tasks_page(tasks, page, local_time, locale)
-        if edit:
-            try:
-                await message.edit_text(text, reply_markup=markup)
-            except TelegramBadRequest as error:
-                if "not modified" not in str(error).lower():
-                    raise
-        else:
-            await message.answer(text, reply_markup=markup)
-
-    async def show_my(message: Message, user_id: int, volunteers: VolunteerService, signups: SignupService,
-                      local_time: LocalTime, locale: str) -> None:
-        if await volunteers.get(user_id) is None:
-            await message.answer(_("Please register first: send /start."))
-            return
-        text, markup = my_page(await signups.my_upcoming(user_id), local_time, locale)
+async def show_tasks(message: Message, user_id: int, page: int, volunteers: VolunteerService,
+                     matching: MatchingService, local_time: LocalTime, locale: str, *, edit: bool) -> None:
+    volunteer = await volunteers.get(user_id)
+    if volunteer is None:
+        await message.answer(_("Please register first: send /start."))
+        return
+    tasks = await matching.open_tasks_for(volunteer)
+    text, markup = tasks_page(tasks, page, local_time, locale)
+    if edit:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+    else:
         await message.answer(text, reply_markup=markup)
 
-    @router.message(Command("tasks"))
-    async def tasks_command(message: Message, volunteers: VolunteerService, matching: MatchingService,
-                            local_time: LocalTime, locale: str) -> None:
-        await show_tasks(message, message.from_user.id, 0, volunteers, matching, local_time, locale, edit=False)
 
-    @router.callback_query(MenuCb.filter(F.action == "tasks"))
-    async def tasks_button(query: CallbackQuery, volunteers: VolunteerService, matching: MatchingService,
-                           local_time: LocalTime, locale: str) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await show_tasks(query.message, query.from_user.id, 0, volunteers, matching, local_time, locale,
-                             edit=False)
+async def show_my(message: Message, user_id: int, volunteers: VolunteerService, signups: SignupService,
+                  local_time: LocalTime, locale: str) -> None:
+    if await volunteers.get(user_id) is None:
+        await message.answer(_("Please register first: send /start."))
+        return
+    text, markup = my_page(await signups.my_upcoming(user_id), local_time, locale)
+    await message.answer(text, reply_markup=markup)
 
-    @router.callback_query(TasksPageCb.filter())
-    async def tasks_page_button(query: CallbackQuery, callback_data: TasksPageCb, volunteers: VolunteerService,
-                                matching: MatchingService, local_time: LocalTime, locale: str) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await show_tasks(query.message, query.from_user.id, callback_data.page, volunteers, matching,
-                             local_time, locale, edit=True)
 
-    @router.message(Command("my"))
-    async def my_command(message: Message, volunteers: VolunteerService, signups: SignupService,
-                         local_time: LocalTime, locale: str) -> None:
-        await show_my(message, message.from_user.id, volunteers, signups, local_time, locale)
-
-    @router.callback_query(MenuCb.filter(F.action == "my"))
-    async def my_button(query: CallbackQuery, volunteers: VolunteerService, signups: SignupService,
+async def tasks_command(message: Message, volunteers: VolunteerService, matching: MatchingService,
                         local_time: LocalTime, locale: str) -> None:
+    await show_tasks(message, message.from_user.id, 0, volunteers, matching, local_time, locale, edit=False)
+
+
+async def tasks_button(query: CallbackQuery, volunteers: VolunteerService, matching: MatchingService,
+                       local_time: LocalTime, locale: str) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show_tasks(query.message, query.from_user.id, 0, volunteers, matching, local_time, locale,
+                         edit=False)
+
+
+async def tasks_page_button(query: CallbackQuery, callback_data: TasksPageCb, volunteers: VolunteerService,
+                            matching: MatchingService, local_time: LocalTime, locale: str) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show_tasks(query.message, query.from_user.id, callback_data.page, volunteers, matching,
+                         local_time, locale, edit=True)
+
+
+async def my_command(message: Message, volunteers: VolunteerService, signups: SignupService,
+                     local_time: LocalTime, locale: str) -> None:
+    await show_my(message, message.from_user.id, volunteers, signups, local_time, locale)
+
+
+async def my_button(query: CallbackQuery, volunteers: VolunteerService, signups: SignupService,
+                    local_time: LocalTime, locale: str) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show_my(query.message, query.from_user.id, volunteers, signups, local_time, locale)
+
+
+async def ask_cancel(query: CallbackQuery, callback_data: MySignupCb, signups: SignupService) -> None:
+    status = await signups.status_of(callback_data.task_id, query.from_user.id)
+    task = await signups.task(callback_data.task_id)
+    if task is None or status not in ACTIVE_SIGNUPS:
+        await query.answer(_("You are not signed up for this task."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        markup = InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text="✅ " + _("Yes, cancel it"),
+                                 callback_data=MySignupCb(action="yes", task_id=task.id).pack()),
+            InlineKeyboardButton(text="↩️ " + _("No, keep it"),
+                                 callback_data=MySignupCb(action="no", task_id=task.id).pack()),
+        ]])
+        await query.message.answer(
+            _("Cancel your sign-up for “{title}”? Your place will go to someone else.").format(
+                title=html.quote(task.title)),
+            reply_markup=markup)
+
+
+async def cancel_yes(query: CallbackQuery, callback_data: MySignupCb, signups: SignupService) -> None:
+    result = await signups.cancel(callback_data.task_id, query.from_user.id)
+    if result.outcome == Outcome.CANCELLED:
         await query.answer()
         if isinstance(query.message, Message):
-            await show_my(query.message, query.from_user.id, volunteers, signups, local_time, locale)
+            await query.message.edit_text(_("Your sign-up is cancelled. Thank you for letting us know!"))
+        return
+    text, alert = outcome_text(result)
+    await query.answer(text[:200], show_alert=alert)
 
-    @router.callback_query(MySignupCb.filter(F.action == "ask"))
-    async def ask_cancel(query: CallbackQuery, callback_data: MySignupCb, signups: SignupService) -> None:
-        status = await signups.status_of(callback_data.task_id, query.from_user.id)
-        task = await signups.task(callback_data.task_id)
-        if task is None or status not in ACTIVE_SIGNUPS:
-            await query.answer(_("You are not signed up for this task."), show_alert=True)
-            return
-        await query.answer()
-        if isinstance(query.message, Message):
-            markup = InlineKeyboardMarkup(inline_keyboard=[[
-                InlineKeyboardButton(text="✅ " + _("Yes, cancel it"),
-                                     callback_data=MySignupCb(action="yes", task_id=task.id).pack()),
-                InlineKeyboardButton(text="↩️ " + _("No, keep it"),
-                                     callback_data=MySignupCb(action="no", task_id=task.id).pack()),
-            ]])
-            await query.message.answer(
-                _("Cancel your sign-up for “{title}”? Your place will go to someone else.").format(
-                    title=html.quote(task.title)),
-                reply_markup=markup)
 
-    @router.callback_query(MySignupCb.filter(F.action == "yes"))
-    async def cancel_yes(query: CallbackQuery, callback_data: MySignupCb, signups: SignupService) -> None:
-        result = await signups.cancel(callback_data.task_id, query.from_user.id)
-        if result.outcome == Outcome.CANCELLED:
-            await query.answer()
-            if isinstance(query.message, Message):
-                await query.message.edit_text(_("Your sign-up is cancelled. Thank you for letting us know!"))
-            return
-        text, alert = outcome_text(result)
-        await query.answer(text[:200], show_alert=alert)
+async def cancel_no(query: CallbackQuery, callback_data: MySignupCb) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(_("OK, your sign-up stays."))
+        except TelegramBadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
 
-    @router.callback_query(MySignupCb.filter(F.action == "no"))
-    async def cancel_no(query: CallbackQuery, callback_data: MySignupCb) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            try:
-                await query.message.edit_text(_("OK, your sign-up stays."))
-            except TelegramBadRequest as error:
-                if "not modified" not in str(error).lower():
-                    raise
+
+def build_volunteer_tasks_router() -> Router:
+    router = Router(name="volunteer_tasks")
+    router.message.register(tasks_command, Command("tasks"))
+    router.callback_query.register(tasks_button, MenuCb.filter(F.action == "tasks"))
+
+    router.callback_query.register(tasks_page_button, TasksPageCb.filter())
+    router.message.register(my_command, Command("my"))
+
+    router.callback_query.register(my_button, MenuCb.filter(F.action == "my"))
+    router.callback_query.register(ask_cancel, MySignupCb.filter(F.action == "ask"))
+
+    router.callback_query.register(cancel_yes, MySignupCb.filter(F.action == "yes"))
+    router.callback_query.register(cancel_no, MySignupCb.filter(F.action == "no"))
 
     return router
 

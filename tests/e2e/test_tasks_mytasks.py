@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from emulator import FakeTelegram, FakeUser
-from handlers.coordinator.task_summary import TaskCb
+from handlers.callbacks import TaskCb
 from storage.models import DeliveryBroadcast, DeliveryMessage, Task
 from tests.support.clock import ManualClock
 from tests.support.coordinator import (

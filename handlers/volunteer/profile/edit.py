@@ -86,185 +86,193 @@ class EditContext:
         return self.clock.now().astimezone(self.settings.tz).year
 
 
-def build_edit_router() -> Router:
-    router = Router(name="profile_edit")
+async def choose_field(
+    query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, volunteers: VolunteerService
+) -> None:
+    field = callback_data.arg
+    if field == "locale":
+        await query.answer(_("To change the interface language, send /language."), show_alert=True)
+        return
+    spec = FIELDS.get(field)
+    if spec is None or field == "guardian_phone":
+        await answer_stale(query)
+        return
+    await query.answer()
+    if query.message is None:
+        return
+    volunteer = await volunteers.get(query.from_user.id)
+    if volunteer is None:
+        await query.message.answer(not_registered_text())
+        return
+    if field == "guardian_name" and not has_guardian(volunteer):
+        await query.message.answer(stale_text())
+        return
+    current = getattr(volunteer, field)
+    if spec.kind == "multi":
+        current = list(current or [])
+    await state.set_state(ProfileStates.editing)
+    await state.set_data({"field": field, "selected": current if spec.kind == "multi" else None, "chain": {}})
+    if spec.shares_contact:
+        await drop_keyboard(query.message)  # the question comes as a new message, with its reply keyboard
+    await _ask(query.message, spec, state, selected=current, edit=True)
 
-    @router.callback_query(ProfileCb.filter(F.action == "edit"))
-    async def choose_field(
-        query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, volunteers: VolunteerService
-    ) -> None:
-        field = callback_data.arg
-        if field == "locale":
-            await query.answer(_("To change the interface language, send /language."), show_alert=True)
+
+async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary, **data: Any) -> None:
+    edit = EditContext(data)
+    spec, stored = await _current(state)
+    if spec is None:
+        await state.clear()
+        return
+    text = message.text or ""
+    if vocabulary.is_back(text):
+        await back_to_card(message, message.from_user.id, state, edit, pressed=False)
+        return
+    own_phone = None
+    if spec.name == "guardian_phone":
+        volunteer = await edit.volunteers.get(message.from_user.id)
+        own_phone = volunteer.phone if volunteer is not None else None
+    tries = int(stored.get("tries") or 0) + 1 if stored.get("tries_at") == spec.name else 1
+    context = AnswerContext(
+        vocabulary, edit.year, selected=list(stored.get("selected") or []), tries=tries, own_phone=own_phone
+    )
+    result = read_answer(spec, text, context)
+    if isinstance(result, Invalid):
+        await state.update_data(tries=tries, tries_at=spec.name)
+        await _ask(message, spec, state, selected=stored.get("selected"), hint=result.hint)
+    elif isinstance(result, Confirm):
+        await _ask(message, spec, state, confirm=result)
+    elif isinstance(result, Ticked):
+        await state.update_data(selected=result.selected)
+        await _ask(message, spec, state, selected=result.selected, hint=result.note)
+    else:
+        await _save(message, message.from_user.id, spec, result.value, state, edit, pressed=False)
+
+
+async def contact(message: Message, state: FSMContext, **data: Any) -> None:
+    edit = EditContext(data)
+    spec, stored = await _current(state)
+    if spec is None:
+        await state.clear()
+        return
+    if spec.kind != "phone":
+        await _ask(message, spec, state, selected=stored.get("selected"), hint=_not_this_hint(spec))
+        return
+    check = parse_contact(message, own=spec.shares_contact)
+    if check.phone is None:
+        await _ask(message, spec, state, hint=check.hint)
+        return
+    if not spec.shares_contact:
+        volunteer = await edit.volunteers.get(message.from_user.id)
+        result = check_guardian_phone(spec, check.phone, volunteer.phone if volunteer else None)
+        if isinstance(result, Invalid):
+            await _ask(message, spec, state, hint=result.hint)
             return
-        spec = FIELDS.get(field)
-        if spec is None or field == "guardian_phone":
+    await _save(message, message.from_user.id, spec, check.phone, state, edit, pressed=False)
+
+
+async def not_text(message: Message, state: FSMContext) -> None:
+    spec, stored = await _current(state)
+    if spec is None:
+        await state.clear()
+        return
+    await _ask(message, spec, state, selected=stored.get("selected"), hint=_not_this_hint(spec))
+
+
+async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext, **data: Any) -> None:
+    edit = EditContext(data)
+    spec, stored = await _current(state)
+    live = query.message is not None and query.message.message_id == stored.get("msg")
+    if spec is None or callback_data.field != spec.name or not live:
+        await answer_stale(query)
+        return
+    assert query.message is not None
+    code = callback_data.code
+    user_id = query.from_user.id
+    pending = list(stored.get("pending") or [])
+    if code == "skip" and spec.optional:
+        await query.answer()
+        await _save(query.message, user_id, spec, None, state, edit, pressed=True)
+        return
+    if spec.kind == "year":  # the confirmation of a typed "57" or "69 жас"
+        if code not in pending:
             await answer_stale(query)
             return
         await query.answer()
-        if query.message is None:
+        if code == RETYPE:
+            await _ask(query.message, spec, state, edit=True)
+        else:
+            await _save(query.message, user_id, spec, int(code), state, edit, pressed=True)
+        return
+    if spec.kind == "single":
+        if code == ALL_REGIONS and code in pending:
+            await query.answer()
+            await _ask(query.message, spec, state, edit=True)
             return
-        volunteer = await volunteers.get(query.from_user.id)
+        value = spec.pick(code)
+        if value is None:
+            await answer_stale(query)
+            return
+        await query.answer()
+        await _save(query.message, user_id, spec, value, state, edit, pressed=True)
+        return
+    if spec.kind == "multi":
+        selected = list(stored.get("selected") or [])
+        if code == "done":
+            result = spec.finish(selected)
+            if isinstance(result, Invalid):
+                await query.answer(result.hint, show_alert=True)
+                return
+            await query.answer()
+            await _save(query.message, user_id, spec, result.value, state, edit, pressed=True)
+            return
+        toggled = spec.toggle(selected, code)
+        if toggled is None:
+            await answer_stale(query)
+            return
+        await query.answer()
+        await state.update_data(selected=toggled)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=spec.keyboard(toggled))
+        return
+    await answer_stale(query)
+
+
+async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, **data: Any) -> None:
+    edit = EditContext(data)
+    stored = await state.get_data()
+    year = stored.get("year")
+    live = query.message is not None and query.message.message_id == stored.get("msg")
+    if not isinstance(year, int) or not live or callback_data.arg not in ("yes", "no"):
+        await answer_stale(query)
+        return
+    await query.answer()
+    assert query.message is not None
+    if callback_data.arg == "no":
+        await state.clear()
+        volunteer = await edit.volunteers.get(query.from_user.id)
+        refusal = _("Without a guardian's consent I cannot record this year of birth, so nothing was changed. "
+                    "Talk to your parent or guardian and try again.")
         if volunteer is None:
             await query.message.answer(not_registered_text())
-            return
-        if field == "guardian_name" and not has_guardian(volunteer):
-            await query.message.answer(stale_text())
-            return
-        current = getattr(volunteer, field)
-        if spec.kind == "multi":
-            current = list(current or [])
-        await state.set_state(ProfileStates.editing)
-        await state.set_data({"field": field, "selected": current if spec.kind == "multi" else None, "chain": {}})
-        if spec.shares_contact:
-            await drop_keyboard(query.message)  # the question comes as a new message, with its reply keyboard
-        await _ask(query.message, spec, state, selected=current, edit=True)
-
-    @router.message(ProfileStates.editing, F.text & ~F.text.startswith("/"))
-    async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary, **data: Any) -> None:
-        edit = EditContext(data)
-        spec, stored = await _current(state)
-        if spec is None:
-            await state.clear()
-            return
-        text = message.text or ""
-        if vocabulary.is_back(text):
-            await back_to_card(message, message.from_user.id, state, edit, pressed=False)
-            return
-        own_phone = None
-        if spec.name == "guardian_phone":
-            volunteer = await edit.volunteers.get(message.from_user.id)
-            own_phone = volunteer.phone if volunteer is not None else None
-        tries = int(stored.get("tries") or 0) + 1 if stored.get("tries_at") == spec.name else 1
-        context = AnswerContext(
-            vocabulary, edit.year, selected=list(stored.get("selected") or []), tries=tries, own_phone=own_phone
-        )
-        result = read_answer(spec, text, context)
-        if isinstance(result, Invalid):
-            await state.update_data(tries=tries, tries_at=spec.name)
-            await _ask(message, spec, state, selected=stored.get("selected"), hint=result.hint)
-        elif isinstance(result, Confirm):
-            await _ask(message, spec, state, confirm=result)
-        elif isinstance(result, Ticked):
-            await state.update_data(selected=result.selected)
-            await _ask(message, spec, state, selected=result.selected, hint=result.note)
         else:
-            await _save(message, message.from_user.id, spec, result.value, state, edit, pressed=False)
+            await send_profile(query.message, volunteer, edit.locale, edit.local_time, note=refusal, edit=True)
+        return
+    await state.set_state(ProfileStates.editing)
+    await state.set_data({"field": "guardian_name", "chain": {"birth_year": year, "guardian_consent": True},
+                          "msg": stored.get("msg")})
+    await _ask(query.message, FIELDS["guardian_name"], state, edit=True)
 
-    @router.message(ProfileStates.editing, F.contact)
-    async def contact(message: Message, state: FSMContext, **data: Any) -> None:
-        edit = EditContext(data)
-        spec, stored = await _current(state)
-        if spec is None:
-            await state.clear()
-            return
-        if spec.kind != "phone":
-            await _ask(message, spec, state, selected=stored.get("selected"), hint=_not_this_hint(spec))
-            return
-        check = parse_contact(message, own=spec.shares_contact)
-        if check.phone is None:
-            await _ask(message, spec, state, hint=check.hint)
-            return
-        if not spec.shares_contact:
-            volunteer = await edit.volunteers.get(message.from_user.id)
-            result = check_guardian_phone(spec, check.phone, volunteer.phone if volunteer else None)
-            if isinstance(result, Invalid):
-                await _ask(message, spec, state, hint=result.hint)
-                return
-        await _save(message, message.from_user.id, spec, check.phone, state, edit, pressed=False)
 
-    @router.message(ProfileStates.editing, ~F.text)
-    async def not_text(message: Message, state: FSMContext) -> None:
-        spec, stored = await _current(state)
-        if spec is None:
-            await state.clear()
-            return
-        await _ask(message, spec, state, selected=stored.get("selected"), hint=_not_this_hint(spec))
+def build_edit_router() -> Router:
+    router = Router(name="profile_edit")
+    router.callback_query.register(choose_field, ProfileCb.filter(F.action == "edit"))
+    router.message.register(typed, ProfileStates.editing, F.text & ~F.text.startswith("/"))
 
-    @router.callback_query(ProfileStates.editing, PickCb.filter())
-    async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext, **data: Any) -> None:
-        edit = EditContext(data)
-        spec, stored = await _current(state)
-        live = query.message is not None and query.message.message_id == stored.get("msg")
-        if spec is None or callback_data.field != spec.name or not live:
-            await answer_stale(query)
-            return
-        assert query.message is not None
-        code = callback_data.code
-        user_id = query.from_user.id
-        pending = list(stored.get("pending") or [])
-        if code == "skip" and spec.optional:
-            await query.answer()
-            await _save(query.message, user_id, spec, None, state, edit, pressed=True)
-            return
-        if spec.kind == "year":  # the confirmation of a typed "57" or "69 жас"
-            if code not in pending:
-                await answer_stale(query)
-                return
-            await query.answer()
-            if code == RETYPE:
-                await _ask(query.message, spec, state, edit=True)
-            else:
-                await _save(query.message, user_id, spec, int(code), state, edit, pressed=True)
-            return
-        if spec.kind == "single":
-            if code == ALL_REGIONS and code in pending:
-                await query.answer()
-                await _ask(query.message, spec, state, edit=True)
-                return
-            value = spec.pick(code)
-            if value is None:
-                await answer_stale(query)
-                return
-            await query.answer()
-            await _save(query.message, user_id, spec, value, state, edit, pressed=True)
-            return
-        if spec.kind == "multi":
-            selected = list(stored.get("selected") or [])
-            if code == "done":
-                result = spec.finish(selected)
-                if isinstance(result, Invalid):
-                    await query.answer(result.hint, show_alert=True)
-                    return
-                await query.answer()
-                await _save(query.message, user_id, spec, result.value, state, edit, pressed=True)
-                return
-            toggled = spec.toggle(selected, code)
-            if toggled is None:
-                await answer_stale(query)
-                return
-            await query.answer()
-            await state.update_data(selected=toggled)
-            if isinstance(query.message, Message):
-                await query.message.edit_reply_markup(reply_markup=spec.keyboard(toggled))
-            return
-        await answer_stale(query)
+    router.message.register(contact, ProfileStates.editing, F.contact)
+    router.message.register(not_text, ProfileStates.editing, ~F.text)
 
-    @router.callback_query(ProfileStates.guardian, ProfileCb.filter(F.action == "guardian"))
-    async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, **data: Any) -> None:
-        edit = EditContext(data)
-        stored = await state.get_data()
-        year = stored.get("year")
-        live = query.message is not None and query.message.message_id == stored.get("msg")
-        if not isinstance(year, int) or not live or callback_data.arg not in ("yes", "no"):
-            await answer_stale(query)
-            return
-        await query.answer()
-        assert query.message is not None
-        if callback_data.arg == "no":
-            await state.clear()
-            volunteer = await edit.volunteers.get(query.from_user.id)
-            refusal = _("Without a guardian's consent I cannot record this year of birth, so nothing was changed. "
-                        "Talk to your parent or guardian and try again.")
-            if volunteer is None:
-                await query.message.answer(not_registered_text())
-            else:
-                await send_profile(query.message, volunteer, edit.locale, edit.local_time, note=refusal, edit=True)
-            return
-        await state.set_state(ProfileStates.editing)
-        await state.set_data({"field": "guardian_name", "chain": {"birth_year": year, "guardian_consent": True},
-                              "msg": stored.get("msg")})
-        await _ask(query.message, FIELDS["guardian_name"], state, edit=True)
+    router.callback_query.register(picked, ProfileStates.editing, PickCb.filter())
+    router.callback_query.register(guardian, ProfileStates.guardian, ProfileCb.filter(F.action == "guardian"))
 
     return router
 

@@ -21,40 +21,44 @@ from handlers.volunteer.profile.edit import EditContext, back_to_card, build_edi
 from handlers.volunteer.profile.pause import build_pause_router
 
 
+async def profile_command(
+    message: Message, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+) -> None:
+    await _show(message, message.from_user.id, state, volunteers, local_time, locale)
+
+
+async def profile_button(
+    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+) -> None:
+    await query.answer()
+    if query.message is not None:
+        await drop_keyboard(query.message)
+        await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
+
+
+async def back_to_profile(query: CallbackQuery, state: FSMContext, **data: Any) -> None:
+    # Back from any profile step (an edit, the pause choice, the date) leads to the
+    # card: the question it was pressed on becomes the card again.
+    await query.answer()
+    if query.message is not None:
+        await back_to_card(query.message, query.from_user.id, state, EditContext(data), pressed=True)
+
+
+async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:
+    await query.answer()
+    if query.message is not None:
+        await drop_keyboard(query.message)
+        await send_main_menu(query.message, query.from_user.id, access)
+
+
 def build_profile_router() -> Router:
     router = Router(name="profile")
+    router.message.register(profile_command, Command("profile"))
+    router.callback_query.register(profile_button, ProfileCb.filter(F.action == "show"))
+    router.callback_query.register(profile_button, MenuCb.filter(F.action == "profile"))
+    router.callback_query.register(back_to_profile, StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
 
-    @router.message(Command("profile"))
-    async def profile_command(
-        message: Message, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
-    ) -> None:
-        await _show(message, message.from_user.id, state, volunteers, local_time, locale)
-
-    @router.callback_query(MenuCb.filter(F.action == "profile"))
-    @router.callback_query(ProfileCb.filter(F.action == "show"))
-    async def profile_button(
-        query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
-    ) -> None:
-        await query.answer()
-        if query.message is not None:
-            await drop_keyboard(query.message)
-            await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
-
-    @router.callback_query(StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
-    async def back_to_profile(query: CallbackQuery, state: FSMContext, **data: Any) -> None:
-        # Back from any profile step (an edit, the pause choice, the date) leads to the
-        # card: the question it was pressed on becomes the card again.
-        await query.answer()
-        if query.message is not None:
-            await back_to_card(query.message, query.from_user.id, state, EditContext(data), pressed=True)
-
-    @router.callback_query(ProfileCb.filter(F.action == "menu"))
-    async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:
-        await query.answer()
-        if query.message is not None:
-            await drop_keyboard(query.message)
-            await send_main_menu(query.message, query.from_user.id, access)
-
+    router.callback_query.register(to_menu, ProfileCb.filter(F.action == "menu"))
     router.include_routers(build_edit_router(), build_pause_router(), build_delete_router())
     return router
 

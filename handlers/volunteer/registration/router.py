@@ -83,218 +83,225 @@ def phone_taken_text() -> str:
     )
 
 
-def build_registration_router() -> Router:
-    router = Router(name="registration")
+async def typed_answer(
+    message: Message,
+    state: FSMContext,
+    raw_state: str | None,
+    clock: Clock,
+    settings: Settings,
+    volunteers: VolunteerService,
+    vocabulary: Vocabulary,
+) -> None:
+    step = step_of(raw_state)
+    assert step is not None
+    year = year_of(clock, settings)
+    text = message.text or ""
+    if vocabulary.is_back(text):
+        await go_back(message, state, step, year=year)
+        return
+    spec = FIELDS.get(step)
+    if spec is None:  # consent, guardian, summary, edit, language: buttons only
+        await ask_step(message, state, step, year=year, hint=buttons_expected_hint())
+        return
+    reg = await get_reg(state)
+    context = AnswerContext(
+        vocabulary, year, selected=list(reg.get(step) or []) if step in MULTI_STEPS else [],
+        own_phone=reg.get("phone"),
+        tries=int((await state.get_data()).get("tries") or 0) + 1,
+    )
+    result = read_answer(spec, text, context)
+    if isinstance(result, Invalid):
+        await count_try(state, step)
+        await ask_step(message, state, step, year=year, hint=result.hint)
+    elif isinstance(result, Confirm):
+        await ask_step(message, state, step, year=year, confirm=result)
+    elif isinstance(result, Ticked):
+        await put_reg(state, **{step: result.selected})
+        await ask_step(message, state, step, year=year, hint=result.note)
+    elif step == "phone":
+        await _take_phone(message, state, result.value, None, year, volunteers)
+    else:
+        await _take(message, state, step, result.value, year, prefix=_typed_prefix(step, result.value))
 
-    # --- typed answers -----------------------------------------------------------------
 
-    @router.message(StateFilter(RegStates), F.text, NOT_A_COMMAND)
-    async def typed_answer(
-        message: Message,
-        state: FSMContext,
-        raw_state: str | None,
-        clock: Clock,
-        settings: Settings,
-        volunteers: VolunteerService,
-        vocabulary: Vocabulary,
-    ) -> None:
-        step = step_of(raw_state)
-        assert step is not None
-        year = year_of(clock, settings)
-        text = message.text or ""
-        if vocabulary.is_back(text):
-            await go_back(message, state, step, year=year)
-            return
-        spec = FIELDS.get(step)
-        if spec is None:  # consent, guardian, summary, edit, language: buttons only
-            await ask_step(message, state, step, year=year, hint=buttons_expected_hint())
-            return
-        reg = await get_reg(state)
-        context = AnswerContext(
-            vocabulary, year, selected=list(reg.get(step) or []) if step in MULTI_STEPS else [],
-            own_phone=reg.get("phone"),
-            tries=int((await state.get_data()).get("tries") or 0) + 1,
+async def shared_contact(
+    message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings,
+    volunteers: VolunteerService,
+) -> None:
+    year = year_of(clock, settings)
+    if step_of(raw_state) == "guardian_phone":
+        check = parse_contact(message, own=False)
+        result = Invalid(check.hint or "") if check.phone is None else check_guardian_phone(
+            FIELDS["guardian_phone"], check.phone, (await get_reg(state)).get("phone")
         )
-        result = read_answer(spec, text, context)
-        if isinstance(result, Invalid):
-            await count_try(state, step)
-            await ask_step(message, state, step, year=year, hint=result.hint)
-        elif isinstance(result, Confirm):
-            await ask_step(message, state, step, year=year, confirm=result)
-        elif isinstance(result, Ticked):
-            await put_reg(state, **{step: result.selected})
-            await ask_step(message, state, step, year=year, hint=result.note)
-        elif step == "phone":
-            await _take_phone(message, state, result.value, None, year, volunteers)
+        if isinstance(result, Parsed):
+            await _take(message, state, "guardian_phone", result.value, year)
         else:
-            await _take(message, state, step, result.value, year, prefix=_typed_prefix(step, result.value))
+            await ask_step(message, state, "guardian_phone", year=year, hint=result.hint)  # type: ignore[union-attr]
+        return
+    check = parse_contact(message)
+    await _take_phone(message, state, check.phone, check.hint, year, volunteers)
 
-    @router.message(StateFilter(RegStates.phone, RegStates.guardian_phone), F.contact)
-    async def shared_contact(
-        message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings,
-        volunteers: VolunteerService,
-    ) -> None:
-        year = year_of(clock, settings)
-        if step_of(raw_state) == "guardian_phone":
-            check = parse_contact(message, own=False)
-            result = Invalid(check.hint or "") if check.phone is None else check_guardian_phone(
-                FIELDS["guardian_phone"], check.phone, (await get_reg(state)).get("phone")
-            )
-            if isinstance(result, Parsed):
-                await _take(message, state, "guardian_phone", result.value, year)
-            else:
-                await ask_step(message, state, "guardian_phone", year=year, hint=result.hint)  # type: ignore[union-attr]
-            return
-        check = parse_contact(message)
-        await _take_phone(message, state, check.phone, check.hint, year, volunteers)
 
-    @router.message(StateFilter(RegStates), NOT_A_COMMAND)
-    async def unexpected_input(
-        message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
-    ) -> None:
-        """A sticker/photo/voice where text is asked, or anything else that is not text."""
-        step = step_of(raw_state)
-        assert step is not None
-        hint = text_expected_hint() if step in TYPED_STEPS else buttons_expected_hint()
-        await ask_step(message, state, step, year=year_of(clock, settings), hint=hint)
+async def unexpected_input(
+    message: Message, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
+) -> None:
+    """A sticker/photo/voice where text is asked, or anything else that is not text."""
+    step = step_of(raw_state)
+    assert step is not None
+    hint = text_expected_hint() if step in TYPED_STEPS else buttons_expected_hint()
+    await ask_step(message, state, step, year=year_of(clock, settings), hint=hint)
 
-    # --- buttons -----------------------------------------------------------------------
 
-    @router.callback_query(NavCb.filter(F.action == "back"), StateFilter(RegStates))
-    async def back(
-        query: CallbackQuery, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
-    ) -> None:
-        step = step_of(raw_state)
-        if step is None or not await live_button(query, state) or query.message is None:
+async def back(
+    query: CallbackQuery, state: FSMContext, raw_state: str | None, clock: Clock, settings: Settings
+) -> None:
+    step = step_of(raw_state)
+    if step is None or not await live_button(query, state) or query.message is None:
+        await answer_stale(query)
+        return
+    await query.answer()
+    await go_back(query.message, state, step, year=year_of(clock, settings))
+
+
+async def picked(
+    query: CallbackQuery,
+    callback_data: PickCb,
+    state: FSMContext,
+    raw_state: str | None,
+    clock: Clock,
+    settings: Settings,
+    volunteers: VolunteerService,
+    access: AccessService,
+    menus: MenuService,
+    locale: str,
+) -> None:
+    step = step_of(raw_state)
+    message = query.message
+    if (
+        step is None
+        or message is None
+        or STEP_FIELD.get(step) != callback_data.field
+        or not await live_button(query, state)
+    ):
+        await answer_stale(query)
+        return
+    year = year_of(clock, settings)
+    code = callback_data.code
+    pending = list((await state.get_data()).get("pending") or [])
+
+    if step == "consent":
+        if code != "yes":
             await answer_stale(query)
             return
         await query.answer()
-        await go_back(query.message, state, step, year=year_of(clock, settings))
+        await after_step(message, state, step, year=year, prefix="✅ " + _("You agreed to the processing of your personal data."))
 
-    @router.callback_query(PickCb.filter(), StateFilter(RegStates))
-    async def picked(
-        query: CallbackQuery,
-        callback_data: PickCb,
-        state: FSMContext,
-        raw_state: str | None,
-        clock: Clock,
-        settings: Settings,
-        volunteers: VolunteerService,
-        access: AccessService,
-        menus: MenuService,
-        locale: str,
-    ) -> None:
-        step = step_of(raw_state)
-        message = query.message
-        if (
-            step is None
-            or message is None
-            or STEP_FIELD.get(step) != callback_data.field
-            or not await live_button(query, state)
-        ):
+    elif step == "guardian":
+        if code not in ("yes", "no"):
             await answer_stale(query)
             return
-        year = year_of(clock, settings)
-        code = callback_data.code
-        pending = list((await state.get_data()).get("pending") or [])
+        await query.answer()
+        if code == "no":
+            await state.clear()
+            await message.answer(
+                _(
+                    "We understand. Without the consent of a parent or guardian we cannot register you "
+                    "yet, and nothing has been saved. You are welcome to come back together with them: "
+                    "just send /start."
+                ),
+                reply_markup=REMOVE_REPLY_KEYBOARD,
+            )
+            return
+        await put_reg(state, guardian_consent=True)
+        await after_step(message, state, step, year=year)
 
-        if step == "consent":
-            if code != "yes":
-                await answer_stale(query)
+    elif step == "birth_year":  # the confirmation of a typed "57" or "69 жас"
+        if code not in pending:
+            await answer_stale(query)
+            return
+        await query.answer()
+        if code == RETYPE:
+            await ask_step(message, state, step, year=year)
+            return
+        await _take(message, state, step, int(code), year)
+
+    elif step == "region":
+        region = FIELDS["region"].pick(code)
+        if code == ALL_REGIONS and code in pending:
+            await query.answer()
+            await ask_step(message, state, step, year=year)
+            return
+        if region is None:
+            await answer_stale(query)
+            return
+        await query.answer()
+        await put_reg(state, region=region)
+        await after_step(message, state, step, year=year)
+
+    elif step == "city":
+        if code != "skip":
+            await answer_stale(query)
+            return
+        await query.answer()
+        await put_reg(state, city=None)
+        await after_step(message, state, step, year=year)
+
+    elif step in MULTI_STEPS:
+        spec = FIELDS[step]
+        reg = await get_reg(state)
+        selected = list(reg.get(step) or [])
+        if code == "done":
+            result = spec.finish(selected)
+            if isinstance(result, Invalid):
+                await query.answer(result.hint, show_alert=True)
                 return
             await query.answer()
-            await after_step(message, state, step, year=year, prefix="✅ " + _("You agreed to the processing of your personal data."))
-
-        elif step == "guardian":
-            if code not in ("yes", "no"):
-                await answer_stale(query)
-                return
-            await query.answer()
-            if code == "no":
-                await state.clear()
-                await message.answer(
-                    _(
-                        "We understand. Without the consent of a parent or guardian we cannot register you "
-                        "yet, and nothing has been saved. You are welcome to come back together with them: "
-                        "just send /start."
-                    ),
-                    reply_markup=REMOVE_REPLY_KEYBOARD,
-                )
-                return
-            await put_reg(state, guardian_consent=True)
+            await put_reg(state, **{step: result.value})
             await after_step(message, state, step, year=year)
+            return
+        toggled = spec.toggle(selected, code)
+        if toggled is None:
+            await answer_stale(query)
+            return
+        await put_reg(state, **{step: toggled})
+        await query.answer()
+        if isinstance(message, Message):
+            await message.edit_reply_markup(reply_markup=spec.keyboard(toggled))
+        else:  # too old to edit: ask again with the new ticks
+            await ask_step(message, state, step, year=year)
 
-        elif step == "birth_year":  # the confirmation of a typed "57" or "69 жас"
-            if code not in pending:
-                await answer_stale(query)
-                return
+    elif step == "summary":
+        if code == "edit":
             await query.answer()
-            if code == RETYPE:
-                await ask_step(message, state, step, year=year)
-                return
-            await _take(message, state, step, int(code), year)
-
-        elif step == "region":
-            region = FIELDS["region"].pick(code)
-            if code == ALL_REGIONS and code in pending:
-                await query.answer()
-                await ask_step(message, state, step, year=year)
-                return
-            if region is None:
-                await answer_stale(query)
-                return
+            await ask_step(message, state, "edit", year=year)
+        elif code == "confirm":
             await query.answer()
-            await put_reg(state, region=region)
-            await after_step(message, state, step, year=year)
+            await _confirm(query, state, year, volunteers, access, menus, locale)
+        else:
+            await answer_stale(query)
 
-        elif step == "city":
-            if code != "skip":
-                await answer_stale(query)
-                return
-            await query.answer()
-            await put_reg(state, city=None)
-            await after_step(message, state, step, year=year)
+    elif step == "edit":
+        if code not in EDITABLE or (code == "guardian_name" and not is_minor(await get_reg(state), year)):
+            await answer_stale(query)
+            return
+        await query.answer()
+        await ask_step(message, state, code, year=year, editing=True)
 
-        elif step in MULTI_STEPS:
-            spec = FIELDS[step]
-            reg = await get_reg(state)
-            selected = list(reg.get(step) or [])
-            if code == "done":
-                result = spec.finish(selected)
-                if isinstance(result, Invalid):
-                    await query.answer(result.hint, show_alert=True)
-                    return
-                await query.answer()
-                await put_reg(state, **{step: result.value})
-                await after_step(message, state, step, year=year)
-                return
-            toggled = spec.toggle(selected, code)
-            if toggled is None:
-                await answer_stale(query)
-                return
-            await put_reg(state, **{step: toggled})
-            await query.answer()
-            if isinstance(message, Message):
-                await message.edit_reply_markup(reply_markup=spec.keyboard(toggled))
-            else:  # too old to edit: ask again with the new ticks
-                await ask_step(message, state, step, year=year)
 
-        elif step == "summary":
-            if code == "edit":
-                await query.answer()
-                await ask_step(message, state, "edit", year=year)
-            elif code == "confirm":
-                await query.answer()
-                await _confirm(query, state, year, volunteers, access, menus, locale)
-            else:
-                await answer_stale(query)
+def build_registration_router() -> Router:
+    router = Router(name="registration")
+    # --- typed answers -----------------------------------------------------------------
 
-        elif step == "edit":
-            if code not in EDITABLE or (code == "guardian_name" and not is_minor(await get_reg(state), year)):
-                await answer_stale(query)
-                return
-            await query.answer()
-            await ask_step(message, state, code, year=year, editing=True)
+    router.message.register(typed_answer, StateFilter(RegStates), F.text, NOT_A_COMMAND)
+    router.message.register(shared_contact, StateFilter(RegStates.phone, RegStates.guardian_phone), F.contact)
+
+    router.message.register(unexpected_input, StateFilter(RegStates), NOT_A_COMMAND)
+
+    # --- buttons -----------------------------------------------------------------------
+
+    router.callback_query.register(back, NavCb.filter(F.action == "back"), StateFilter(RegStates))
+    router.callback_query.register(picked, PickCb.filter(), StateFilter(RegStates))
 
     return router
 
