@@ -1,29 +1,25 @@
 """/start, deep links and the language choice (/language and the menu's Language button).
 
 /start: a registered volunteer gets the main menu; someone in the middle of a dialog gets
-its current step again (continue, never restart); anyone else starts registration.
+its current step again (continue, never restart); anyone else starts registration. A
+payload no router took earlier is a plain /start (a feature's deep link is a
+`CommandStart(deep_link=True, magic=F.args.startswith(prefix))` handler in a router
+included before this one, as the coordinator invite `inv_...` is).
 
-Two small registries let later features plug in without editing this file much:
-
-* `register_deep_link(prefix, handler)`: `/start <prefix>...` goes to `handler(message,
-  payload, **data)` (data: the handler's workflow data: state, users, volunteers...);
-  the handler returns True when it dealt with the payload, False to fall back to a plain
-  /start. Unknown payloads are a plain /start. (Invite links `inv_...` are caught earlier
-  by the admin router.)
-* `register_resumer(StatesGroup, resumer)`: how to ask a dialog's current step again
-  (`await resumer(message, state, **data)`), used by /start and after a language change.
+`register_resumer(StatesGroup, resumer)` tells how to ask a dialog's current step again
+(`await resumer(message, state, clock, settings)`), used by /start and after a language
+change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import StatesGroup
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -38,26 +34,17 @@ from handlers.callbacks import LanguageCb, MenuCb
 from handlers.common.greeting import greets_in_all_languages
 from handlers.common.menu import send_main_menu
 from handlers.keyboards import language_keyboard
-from handlers.ui import answer_stale
+from handlers.ui import AnyMessage, answer_stale
 from handlers.volunteer.registration.steps import RegStates, ask_step, begin, step_of, year_of
 from handlers.volunteer.registration.steps import resume as resume_registration
 
-DeepLinkHandler = Callable[..., Awaitable[bool]]
-Resumer = Callable[..., Awaitable[None]]
+Resumer = Callable[[AnyMessage, FSMContext, Clock, Settings], Awaitable[None]]
 
-_DEEP_LINKS: dict[str, DeepLinkHandler] = {}
 _RESUMERS: dict[str, Resumer] = {RegStates.__full_group_name__: resume_registration}
 
 
-def register_deep_link(prefix: str, handler: DeepLinkHandler) -> None:
-    """`/start <prefix><rest>` calls `await handler(message, payload, **data) -> bool`."""
-    if not prefix:
-        raise ValueError("a deep-link prefix must not be empty")
-    _DEEP_LINKS[prefix] = handler
-
-
 def register_resumer(group: type[StatesGroup], resumer: Resumer) -> None:
-    """`await resumer(message, state, **data)` re-asks the current step of `group`'s dialog."""
+    """`await resumer(message, state, clock, settings)` re-asks the current step of `group`'s dialog."""
     _RESUMERS[group.__full_group_name__] = resumer
 
 
@@ -71,13 +58,23 @@ def language_name(code: str) -> str:
     return dict(INTERFACE_LANGUAGES).get(code, code)
 
 
-async def start(message: Message, command: CommandObject, state: FSMContext, **data: Any) -> None:
-    payload = (command.args or "").strip()
-    if payload:
-        for prefix, handler in list(_DEEP_LINKS.items()):
-            if payload.startswith(prefix) and await handler(message, payload, state=state, **data):
-                return
-    await plain_start(message, message.from_user.id, state, data)
+async def start(message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService,
+                clock: Clock, settings: Settings, locale_chosen: bool, event_from_user: User | None) -> None:
+    """/start, with or without a payload no other router took."""
+    user_id = message.from_user.id
+    raw_state = await state.get_state()
+    registered = await volunteers.is_registered(user_id)
+    resumer = _resumer_for(raw_state)
+    if resumer is not None and not (registered and step_of(raw_state) is not None):
+        await resumer(message, state, clock, settings)
+        return
+    if registered:
+        if raw_state is not None:
+            await state.clear()
+        await send_main_menu(message, user_id, access)
+        return
+    await begin(message, state, locale_chosen=locale_chosen, year=year_of(clock, settings),
+                greet_all=greets_in_all_languages(event_from_user, locale_chosen))
 
 
 async def language_command(message: Message) -> None:
@@ -101,7 +98,6 @@ async def language_chosen(
     clock: Clock,
     settings: Settings,
     menus: MenuService,
-    **data: Any,
 ) -> None:
     code = callback_data.code
     message = query.message
@@ -131,10 +127,7 @@ async def language_chosen(
         )
         resumer = _resumer_for(raw_state)
         if resumer is not None and not (registered and step is not None):
-            await resumer(
-                message, state, i18n=i18n, users=users, volunteers=volunteers, access=access,
-                clock=clock, settings=settings, menus=menus, **data,
-            )
+            await resumer(message, state, clock, settings)
         elif registered:
             await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
 
@@ -143,31 +136,7 @@ def build_start_router() -> Router:
     router = Router(name="start")
     router.message.register(start, CommandStart())
     router.message.register(language_command, Command("language"))
-
     router.callback_query.register(language_button, MenuCb.filter(F.action == "language"))
     router.callback_query.register(language_chosen, LanguageCb.filter())
 
     return router
-
-
-async def plain_start(message: Message | InaccessibleMessage, user_id: int, state: FSMContext, data: dict[str, Any]) -> None:
-    """/start without a (known) payload."""
-    volunteers: VolunteerService = data["volunteers"]
-    access: AccessService = data["access"]
-    raw_state = await state.get_state()
-    registered = await volunteers.is_registered(user_id)
-    in_registration = step_of(raw_state) is not None
-    resumer = _resumer_for(raw_state)
-    if resumer is not None and not (registered and in_registration):
-        await resumer(message, state, **data)
-        return
-    if registered:
-        if raw_state is not None:
-            await state.clear()
-        await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
-        return
-    locale_chosen = bool(data.get("locale_chosen"))
-    await begin(
-        message, state, locale_chosen=locale_chosen, year=year_of(data["clock"], data["settings"]),
-        greet_all=greets_in_all_languages(data.get("event_from_user"), locale_chosen),
-    )

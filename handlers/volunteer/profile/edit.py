@@ -15,6 +15,7 @@ button), and saving it takes that keyboard away with "✅ Saved.".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import F, Router
@@ -66,16 +67,16 @@ def guardian_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@dataclass(frozen=True, slots=True)
 class EditContext:
-    """What every step of an edit needs, from the handler's workflow data."""
+    """What every step of an edit needs (the handler's typed parameters, together)."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.volunteers: VolunteerService = data["volunteers"]
-        self.settings: Settings = data["settings"]
-        self.clock: Clock = data["clock"]
-        self.local_time: LocalTime = data["local_time"]
-        self.locale: str = data["locale"]
-        self.menus: MenuService = data["menus"]
+    volunteers: VolunteerService
+    settings: Settings
+    clock: Clock
+    local_time: LocalTime
+    locale: str
+    menus: MenuService
 
     async def main_keyboard(self, message: AnyMessage, user_id: int) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
         """What replaces the phone question's contact keyboard: the main one (or none)."""
@@ -117,8 +118,10 @@ async def choose_field(
     await _ask(query.message, spec, state, selected=current, edit=True)
 
 
-async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary, **data: Any) -> None:
-    edit = EditContext(data)
+async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary,
+                volunteers: VolunteerService, settings: Settings, clock: Clock,
+                local_time: LocalTime, locale: str, menus: MenuService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
     spec, stored = await _current(state)
     if spec is None:
         await state.clear()
@@ -148,8 +151,10 @@ async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary, **d
         await _save(message, message.from_user.id, spec, result.value, state, edit, pressed=False)
 
 
-async def contact(message: Message, state: FSMContext, **data: Any) -> None:
-    edit = EditContext(data)
+async def contact(message: Message, state: FSMContext,
+                  volunteers: VolunteerService, settings: Settings, clock: Clock,
+                  local_time: LocalTime, locale: str, menus: MenuService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
     spec, stored = await _current(state)
     if spec is None:
         await state.clear()
@@ -178,8 +183,10 @@ async def not_text(message: Message, state: FSMContext) -> None:
     await _ask(message, spec, state, selected=stored.get("selected"), hint=_not_this_hint(spec))
 
 
-async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext, **data: Any) -> None:
-    edit = EditContext(data)
+async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext,
+                 volunteers: VolunteerService, settings: Settings, clock: Clock,
+                 local_time: LocalTime, locale: str, menus: MenuService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
     spec, stored = await _current(state)
     live = query.message is not None and query.message.message_id == stored.get("msg")
     if spec is None or callback_data.field != spec.name or not live:
@@ -237,8 +244,10 @@ async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext,
     await answer_stale(query)
 
 
-async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, **data: Any) -> None:
-    edit = EditContext(data)
+async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMContext,
+                   volunteers: VolunteerService, settings: Settings, clock: Clock,
+                   local_time: LocalTime, locale: str, menus: MenuService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
     stored = await state.get_data()
     year = stored.get("year")
     live = query.message is not None and query.message.message_id == stored.get("msg")

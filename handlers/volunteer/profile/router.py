@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.access.menus import MenuService
 from bot.access.roles import AccessService
+from bot.config import Settings
+from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
@@ -36,12 +37,15 @@ async def profile_button(
         await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
 
 
-async def back_to_profile(query: CallbackQuery, state: FSMContext, **data: Any) -> None:
+async def back_to_profile(query: CallbackQuery, state: FSMContext,
+                          volunteers: VolunteerService, settings: Settings, clock: Clock,
+                          local_time: LocalTime, locale: str, menus: MenuService) -> None:
     # Back from any profile step (an edit, the pause choice, the date) leads to the
     # card: the question it was pressed on becomes the card again.
     await query.answer()
     if query.message is not None:
-        await back_to_card(query.message, query.from_user.id, state, EditContext(data), pressed=True)
+        edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+        await back_to_card(query.message, query.from_user.id, state, edit, pressed=True)
 
 
 async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:

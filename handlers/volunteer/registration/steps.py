@@ -362,7 +362,8 @@ async def begin(
     await ask_step(message, state, "consent" if locale_chosen else "language", year=year)
 
 
-async def resume(message: AnyMessage, state: FSMContext, *, clock: Clock, settings: Settings, hint: str | None = None, **_: Any) -> None:
+async def resume(message: AnyMessage, state: FSMContext, clock: Clock, settings: Settings, *,
+                 hint: str | None = None) -> None:
     """Ask the current step again (after /start, a language change, or a bad input)."""
     step = step_of(await state.get_state())
     if step is None:
