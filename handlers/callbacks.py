@@ -43,3 +43,10 @@ class NewTaskCb(CallbackData, prefix="nt"):
 
     action: str
     code: str = ""
+
+
+class AdminCb(CallbackData, prefix="adm"):
+    """action: menu | invite | grants | audit | region (code = ISO region) | skip."""
+
+    action: str
+    code: str = ""

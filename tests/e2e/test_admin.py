@@ -6,8 +6,7 @@ import re
 
 from bot.volunteers.service import Registration
 from emulator import FakeTelegram, FakeUser
-from handlers.admin.router import AdminCb
-from handlers.callbacks import MenuCb, NavCb
+from handlers.callbacks import AdminCb, MenuCb, NavCb
 from tests.support.clock import ManualClock
 from tests.support.e2e import ADMIN_ID, RunningBot
 
