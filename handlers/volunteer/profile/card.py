@@ -12,7 +12,7 @@ from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
 from bot.domain.volunteers import VolunteerStatus
 from bot.infra.i18n import LocalTime
-from handlers.fields.specs import FIELDS, PERSON_FIELDS
+from handlers.fields.volunteer import FIELDS, PERSON_FIELDS
 from handlers.people_text import guardian_text
 from handlers.ui import AnyMessage, say
 from storage.models import Volunteer

@@ -42,7 +42,8 @@ from handlers.fields.answers import (
     parse_contact,
     read_answer,
 )
-from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, FieldSpec, Invalid, ask, options_keyboard
+from handlers.fields.specs import REMOVE_REPLY_KEYBOARD, FieldSpec, Invalid, ask, options_keyboard
+from handlers.fields.volunteer import FIELDS
 from handlers.keyboards import nav_buttons
 from handlers.ui import (
     AnyMessage,

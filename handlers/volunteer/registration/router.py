@@ -38,7 +38,8 @@ from handlers.fields.answers import (
     parse_contact,
     read_answer,
 )
-from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, Invalid, Parsed
+from handlers.fields.specs import REMOVE_REPLY_KEYBOARD, Invalid, Parsed
+from handlers.fields.volunteer import FIELDS
 from handlers.ui import answer_stale, buttons_expected_hint, live_button, text_expected_hint
 from handlers.volunteer.registration.steps import (
     EDITABLE,

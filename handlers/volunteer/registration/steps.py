@@ -39,7 +39,8 @@ from bot.infra.clock import Clock
 from handlers.callbacks import PickCb
 from handlers.common.greeting import language_greeting
 from handlers.fields.answers import Confirm
-from handlers.fields.specs import FIELDS, REMOVE_REPLY_KEYBOARD, ask, options_keyboard
+from handlers.fields.specs import REMOVE_REPLY_KEYBOARD, ask, options_keyboard
+from handlers.fields.volunteer import FIELDS
 from handlers.keyboards import language_keyboard, nav_buttons
 from handlers.people_text import guardian_text as guardian_contact
 from handlers.ui import AnyMessage, say
