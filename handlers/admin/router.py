@@ -30,7 +30,6 @@ def _build_admin_panel_router() -> Router:
     router.message.middleware(guard)
     router.callback_query.middleware(guard)
     on_button, on_message = router.callback_query.register, router.message.register
-
     on_message(admin_command, Command("admin"), flags=_action("admin.menu"))
     on_button(admin_button, MenuCb.filter(F.action == "admin"), flags=_action("admin.menu"))
     on_button(back_to_menu, AdminCb.filter(F.action == "menu"), flags=_action("admin.menu"))

@@ -38,5 +38,4 @@ async def on_error(event: ErrorEvent, outgoing: OutgoingLimiter | None = None) -
 def build_errors_router() -> Router:
     router = Router(name="errors")
     router.errors.register(on_error)
-
     return router

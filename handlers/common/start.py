@@ -138,5 +138,4 @@ def build_start_router() -> Router:
     router.message.register(language_command, Command("language"))
     router.callback_query.register(language_button, MenuCb.filter(F.action == "language"))
     router.callback_query.register(language_chosen, LanguageCb.filter())
-
     return router

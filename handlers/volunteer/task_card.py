@@ -197,10 +197,7 @@ def build_task_card_router() -> Router:
     router = Router(name="task_card")
     router.callback_query.register(go, TaskCardCb.filter(F.action == "go"))
     router.callback_query.register(wait, TaskCardCb.filter(F.action == "wait"))
-
     router.callback_query.register(decline, TaskCardCb.filter(F.action == "no"))
     router.callback_query.register(confirm, TaskCardCb.filter(F.action == "confirm"))
-
     router.callback_query.register(details, TaskCardCb.filter(F.action == "info"))
-
     return router

@@ -205,16 +205,12 @@ def build_volunteer_tasks_router() -> Router:
     router = Router(name="volunteer_tasks")
     router.message.register(tasks_command, Command("tasks"))
     router.callback_query.register(tasks_button, MenuCb.filter(F.action == "tasks"))
-
     router.callback_query.register(tasks_page_button, TasksPageCb.filter())
     router.message.register(my_command, Command("my"))
-
     router.callback_query.register(my_button, MenuCb.filter(F.action == "my"))
     router.callback_query.register(ask_cancel, MySignupCb.filter(F.action == "ask"))
-
     router.callback_query.register(cancel_yes, MySignupCb.filter(F.action == "yes"))
     router.callback_query.register(cancel_no, MySignupCb.filter(F.action == "no"))
-
     return router
 
 

@@ -165,7 +165,6 @@ def build_mytasks_router() -> Router:
     router.message.middleware(guard)
     router.callback_query.middleware(guard)
     on_button, on_message = router.callback_query.register, router.message.register
-
     on_message(mytasks_command, Command("mytasks"), flags=_action("task.list"))
     on_button(mytasks_button, MenuCb.filter(F.action == "mytasks"), flags=_action("task.list"))
     on_button(list_page, TaskCb.filter(F.action == "list"), flags=_action("task.list"))

@@ -83,10 +83,8 @@ def build_delete_router() -> Router:
     router = Router(name="profile_delete")
     router.message.register(delete_command, Command("delete_me"))
     router.callback_query.register(delete_button, ProfileCb.filter(F.action == "delete"))
-
     router.callback_query.register(confirmed, ProfileCb.filter(F.action == "delete_yes"))
     router.callback_query.register(kept, ProfileCb.filter(F.action == "delete_no"))
-
     return router
 
 

@@ -277,13 +277,10 @@ def build_edit_router() -> Router:
     router = Router(name="profile_edit")
     router.callback_query.register(choose_field, ProfileCb.filter(F.action == "edit"))
     router.message.register(typed, ProfileStates.editing, F.text & ~F.text.startswith("/"))
-
     router.message.register(contact, ProfileStates.editing, F.contact)
     router.message.register(not_text, ProfileStates.editing, ~F.text)
-
     router.callback_query.register(picked, ProfileStates.editing, PickCb.filter())
     router.callback_query.register(guardian, ProfileStates.guardian, ProfileCb.filter(F.action == "guardian"))
-
     return router
 
 

@@ -145,13 +145,10 @@ def build_pause_router() -> Router:
     router = Router(name="profile_pause")
     router.callback_query.register(ask_length, ProfileCb.filter(F.action == "pause"))
     router.callback_query.register(pause_for, ProfileStates.pausing, ProfileCb.filter(F.action == "pause_for"))
-
     router.callback_query.register(ask_date, ProfileStates.pausing, ProfileCb.filter(F.action == "pause_date"))
     router.message.register(typed_date, ProfileStates.pause_date, F.text & ~F.text.startswith("/"))
-
     router.message.register(not_a_date, ProfileStates.pause_date, ~F.text)
     router.callback_query.register(resume, ProfileCb.filter(F.action == "resume"))
-
     return router
 
 

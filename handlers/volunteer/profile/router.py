@@ -61,7 +61,6 @@ def build_profile_router() -> Router:
     router.callback_query.register(profile_button, ProfileCb.filter(F.action == "show"))
     router.callback_query.register(profile_button, MenuCb.filter(F.action == "profile"))
     router.callback_query.register(back_to_profile, StateFilter(ProfileStates), NavCb.filter(F.action == "back"))
-
     router.callback_query.register(to_menu, ProfileCb.filter(F.action == "menu"))
     router.include_routers(build_edit_router(), build_pause_router(), build_delete_router())
     return router

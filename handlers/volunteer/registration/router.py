@@ -40,7 +40,7 @@ from handlers.fields.answers import (
 )
 from handlers.fields.specs import REMOVE_REPLY_KEYBOARD, Invalid, Parsed
 from handlers.fields.volunteer import FIELDS
-from handlers.ui import answer_stale, buttons_expected_hint, live_button, text_expected_hint
+from handlers.ui import NOT_A_COMMAND, answer_stale, buttons_expected_hint, live_button, text_expected_hint
 from handlers.volunteer.registration.steps import (
     EDITABLE,
     TYPED_STEPS,
@@ -74,7 +74,6 @@ STEP_FIELD = {
 MULTI_STEPS = ("directions", "skills", "availability", "languages")
 REQUIRED = ("full_name", "phone", "birth_year", "region", "directions", "availability", "languages")
 
-NOT_A_COMMAND = ~F.text.startswith("/")
 
 
 def phone_taken_text() -> str:
@@ -293,17 +292,12 @@ async def picked(
 def build_registration_router() -> Router:
     router = Router(name="registration")
     # --- typed answers -----------------------------------------------------------------
-
     router.message.register(typed_answer, StateFilter(RegStates), F.text, NOT_A_COMMAND)
     router.message.register(shared_contact, StateFilter(RegStates.phone, RegStates.guardian_phone), F.contact)
-
     router.message.register(unexpected_input, StateFilter(RegStates), NOT_A_COMMAND)
-
     # --- buttons -----------------------------------------------------------------------
-
     router.callback_query.register(back, NavCb.filter(F.action == "back"), StateFilter(RegStates))
     router.callback_query.register(picked, PickCb.filter(), StateFilter(RegStates))
-
     return router
 
 
