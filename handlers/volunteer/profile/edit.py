@@ -55,7 +55,7 @@ from handlers.ui import (
     text_expected_hint,
 )
 from handlers.volunteer.profile.card import ProfileCb, ProfileStates, has_guardian, not_registered_text, send_profile
-from handlers.volunteer.registration.router import phone_taken_text
+from handlers.volunteer.registration.finish import phone_taken_text
 from handlers.volunteer.registration.steps import guardian_text
 
 

@@ -25,9 +25,8 @@ from bot.access.roles import AccessService
 from bot.config import Settings
 from bot.domain.vocabulary import Vocabulary
 from bot.infra.clock import Clock
-from bot.volunteers.service import PhoneTakenError, Registration, VolunteerService
+from bot.volunteers.service import VolunteerService
 from handlers.callbacks import NavCb, PickCb
-from handlers.common.menu import send_main_menu
 from handlers.fields.answers import (
     ALL_REGIONS,
     RETYPE,
@@ -41,6 +40,7 @@ from handlers.fields.answers import (
 from handlers.fields.specs import REMOVE_REPLY_KEYBOARD, Invalid, Parsed
 from handlers.fields.volunteer import FIELDS
 from handlers.ui import NOT_A_COMMAND, answer_stale, buttons_expected_hint, live_button, text_expected_hint
+from handlers.volunteer.registration.finish import finish, phone_taken_text
 from handlers.volunteer.registration.steps import (
     EDITABLE,
     TYPED_STEPS,
@@ -72,15 +72,7 @@ STEP_FIELD = {
     "edit": "edit",
 }
 MULTI_STEPS = ("directions", "skills", "availability", "languages")
-REQUIRED = ("full_name", "phone", "birth_year", "region", "directions", "availability", "languages")
 
-
-
-def phone_taken_text() -> str:
-    return _(
-        "This phone number is already registered to another Telegram account. "
-        "Please enter a different number, or ask a coordinator for help."
-    )
 
 
 async def typed_answer(
@@ -277,7 +269,7 @@ async def picked(
             await ask_step(message, state, "edit", year=year)
         elif code == "confirm":
             await query.answer()
-            await _confirm(query, state, year, volunteers, access, menus, locale)
+            await finish(query, state, year, volunteers, access, menus, locale)
         else:
             await answer_stale(query)
 
@@ -335,59 +327,3 @@ async def _take_phone(
         return
     await put_reg(state, phone=phone)
     await after_step(message, state, "phone", year=year, prefix=understood("phone", phone))
-
-
-async def _confirm(
-    query: CallbackQuery,
-    state: FSMContext,
-    year: int,
-    volunteers: VolunteerService,
-    access: AccessService,
-    menus: MenuService,
-    locale: str,
-) -> None:
-    message = query.message
-    assert message is not None
-    data = await state.get_data()
-    reg = dict(data.get("reg") or {})
-    missing = [name for name in REQUIRED if not reg.get(name)]
-    if missing:  # cannot happen through the buttons; guards forged or very old data
-        await ask_step(message, state, missing[0], year=year, hint=_("Please answer this question first."), editing=False)
-        return
-    minor = is_minor(reg, year)
-    if minor and not reg.get("guardian_consent"):
-        await ask_step(message, state, "guardian", year=year, editing=True)
-        return
-    if minor and not (reg.get("guardian_name") and reg.get("guardian_phone")):
-        await ask_step(message, state, "guardian_name", year=year, editing=True)
-        return
-    registration = Registration(
-        full_name=reg["full_name"],
-        phone=reg["phone"],
-        birth_year=int(reg["birth_year"]),
-        region=reg["region"],
-        locale=locale,
-        city=reg.get("city"),
-        directions=list(reg.get("directions") or []),
-        skills=list(reg.get("skills") or []),
-        availability=list(reg.get("availability") or []),
-        languages=list(reg.get("languages") or []),
-        guardian_consent=minor,
-        guardian_name=reg.get("guardian_name") if minor else None,
-        guardian_phone=reg.get("guardian_phone") if minor else None,
-    )
-    try:
-        result = await volunteers.register(query.from_user.id, registration)
-    except PhoneTakenError:
-        await ask_step(message, state, "phone", year=year, hint=phone_taken_text(), editing=True)
-        return
-    await state.clear()
-    text = _("Thank you, {name}! You are registered as a Birge volunteer. I will send you tasks that fit you.").format(
-        name=FIELDS["full_name"].show(registration.full_name)
-    )
-    if result.linked_to_import:
-        text += "\n\n" + _("I found your earlier record with this phone number and linked it to your Telegram account.")
-    # Registered: the command menu and the main keyboard of a volunteer (or coordinator);
-    # it replaces the reply keyboard of the typed steps (Back, Cancel).
-    await message.answer(text, reply_markup=await menus.keyboard_for_reply(query.bot, query.from_user.id))
-    await send_main_menu(message, query.from_user.id, access)  # type: ignore[arg-type]
