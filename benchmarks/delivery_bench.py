@@ -125,10 +125,11 @@ async def run_once(limit: float, recipients: int, *, rate_factor: float, concurr
     import dataclasses
 
     from bot.app import build_bot
-    from bot.clock import Clock
     from bot.config import Settings
-    from bot.delivery import DeliveryConfig, DeliveryLane, DeliveryService, OutgoingLimiter, OutgoingMessage
-    from bot.i18n import make_i18n
+    from bot.domain.delivery import DeliveryLane
+    from bot.infra.clock import Clock
+    from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter, OutgoingMessage
+    from bot.infra.i18n import make_i18n
     from storage.db import Database
     from storage.migrate import upgrade
 
@@ -231,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.limit = args.limit or [30.0, 300.0]
     if args.concurrency is None:
-        from bot.delivery import DeliveryConfig
+        from bot.infra.delivery import DeliveryConfig
 
         args.concurrency = DeliveryConfig().concurrency
     results = asyncio.run(main_async(args))

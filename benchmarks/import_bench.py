@@ -31,10 +31,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.clock import Clock
 from bot.domain.catalog import DIRECTIONS, REGIONS, SKILLS
-from bot.i18n import make_i18n, make_vocabulary
 from bot.importer import VolunteerImporter
+from bot.infra.clock import Clock
+from bot.infra.i18n import make_i18n, make_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]  # `benchmarks` is importable from here
 BAD_EVERY = 100

@@ -27,12 +27,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS
-from bot.matching import MatchingService, TaskFacts
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
+from bot.domain.volunteers import VolunteerStatus
+from bot.infra.clock import Clock
+from bot.domain.eligibility import TaskFacts
+from bot.tasks.matching import MatchingService
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import SignupStatus, TaskStatus, VolunteerStatus
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # Monday 11:00 in Almaty
 

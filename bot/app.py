@@ -10,41 +10,41 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import LinkPreviewOptions, TelegramObject
+from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 
-from bot.access import AccessService
-from bot.clock import Clock
-from bot.bot_profile import publish_bot_profile
+from bot.access.bot_profile import publish_bot_profile
+from bot.access.menus import MenuService, MenuSyncMiddleware
+from bot.access.roles import AccessService
+from bot.access.users import UserService
 from bot.config import Settings
-from bot.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
-from bot.delivery.reachability import ReachabilityMiddleware
-from bot.fsm_storage import DatabaseStorage
 from bot.domain.vocabulary import Vocabulary
-from bot.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
-from bot.matching import MatchingService
-from bot.menus import MenuService, MenuSyncMiddleware
-from bot.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
+from bot.infra.fsm_storage import DatabaseStorage
+from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
+from bot.infra.in_flight import InFlightUpdates
+from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
 from bot.tasks.cards import CardRenderer
+from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OFFER_KIND, OfferService
 from bot.tasks.service import TaskService
 from bot.tasks.signups import SignupService
-from bot.users import UserService
-from bot.volunteers import VolunteerService
+from bot.volunteers.reachability import ReachabilityMiddleware
+from bot.volunteers.service import VolunteerService
 from handlers import build_routers
-from handlers.menu_buttons import MainMenuButtons
+from handlers.common.menu_buttons import MainMenuButtons
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -126,41 +126,6 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         menus=MenuService(db, clock, i18n, settings.admin_ids),
         scheduler=scheduler,
     )
-
-
-class InFlightUpdates(BaseMiddleware):
-    """Counts updates being handled so a stop can let them finish first."""
-
-    def __init__(self) -> None:
-        self._active = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        self._active += 1
-        self._idle.clear()
-        try:
-            return await handler(event, data)
-        finally:
-            self._active -= 1
-            if self._active == 0:
-                self._idle.set()
-
-    @property
-    def active(self) -> int:
-        return self._active
-
-    async def wait_idle(self, timeout: float) -> bool:
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
 
 
 def build_dispatcher(services: Services) -> Dispatcher:

@@ -20,7 +20,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bot.config import SUPPORTED_LOCALES
-from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
+from bot.infra.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("bot", "handlers")

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # How long an admin's coordinator invite link stays valid.
     invite_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
-    # Outgoing messages (bot/delivery): at most send_rate in any sliding second, counting
+    # Outgoing messages (bot/infra/delivery): at most send_rate in any sliding second, counting
     # every message the bot sends or edits (direct replies and the delivery queue share it;
     # the engine keeps a 2 % margin on the second itself). Telegram allows a bot about 30;
     # allow_paid_broadcast (a paid Telegram option) lifts that to 1000 for broadcasts.

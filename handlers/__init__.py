@@ -1,20 +1,28 @@
-"""Routers, one per feature, built fresh for each dispatcher (a Router can be attached
-to one dispatcher only, and tests build many)."""
+"""The handlers: one subpackage per role (common, volunteer, coordinator, admin), the
+field mechanism (fields/) and the UI pieces every screen shares (ui.py, keyboards.py,
+callbacks.py, access_guard.py, people_text.py).
+
+`build_routers()` is the router tree in the order updates try it; routers are built
+fresh for each dispatcher (a Router can be attached to one dispatcher only, and tests
+build many). Handlers are module-level functions with what they need as typed
+parameters; each module's `build_*_router` only registers them."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.admin import build_admin_router
-from handlers.common import build_cancel_router, build_common_router, build_fallback_router
-from handlers.errors import build_errors_router
-from handlers.mytasks import build_mytasks_router
-from handlers.newtask import build_newtask_router
-from handlers.profile import build_profile_router
-from handlers.registration import build_registration_router
-from handlers.start import build_start_router
-from handlers.task_card import build_task_card_router
-from handlers.volunteer_tasks import build_volunteer_tasks_router
+from handlers.admin.router import build_admin_router
+from handlers.common.cancel import build_cancel_router
+from handlers.common.errors import build_errors_router
+from handlers.common.fallback import build_fallback_router
+from handlers.common.help import build_help_router
+from handlers.common.start import build_start_router
+from handlers.coordinator.mytasks.router import build_mytasks_router
+from handlers.coordinator.newtask.router import build_newtask_router
+from handlers.volunteer.profile.router import build_profile_router
+from handlers.volunteer.registration.router import build_registration_router
+from handlers.volunteer.task_card import build_task_card_router
+from handlers.volunteer.tasks import build_volunteer_tasks_router
 
 
 def build_routers() -> list[Router]:
@@ -29,6 +37,6 @@ def build_routers() -> list[Router]:
         build_start_router(),
         build_registration_router(),
         build_profile_router(),
-        build_common_router(),
+        build_help_router(),
         build_fallback_router(),  # last: stale buttons and unexpected input
     ]

@@ -50,7 +50,7 @@ from aiogram.fsm.state import StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import AccessService, UserRoles
+from bot.access.roles import AccessService, UserRoles
 
 log = logging.getLogger(__name__)
 

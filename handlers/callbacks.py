@@ -24,3 +24,29 @@ class PickCb(CallbackData, prefix="pick"):
 
     field: str
     code: str
+
+
+class TaskCb(CallbackData, prefix="tk"):
+    """A coordinator's action on a task: ids only.
+
+    action: list (page) | open | roster | msg | msg_send | time | place | cancel |
+    cancel_yes | send | later"""
+
+    action: str
+    task_id: int = 0
+    page: int = 0
+
+
+class NewTaskCb(CallbackData, prefix="nt"):
+    """Buttons of the /newtask dialog other than choices: confirm | edit | field (code =
+    the field to edit) | preview (back to the preview)."""
+
+    action: str
+    code: str = ""
+
+
+class AdminCb(CallbackData, prefix="adm"):
+    """action: menu | invite | grants | audit | region (code = ISO region) | skip."""
+
+    action: str
+    code: str = ""

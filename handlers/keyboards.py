@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.access import UserRoles
+from bot.access.roles import UserRoles
 from bot.domain.catalog import INTERFACE_LANGUAGES, Choice
 from handlers.callbacks import LanguageCb, MenuCb, NavCb, PickCb
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, SKILLS, keep_known
 from bot.domain.languages import keep_languages
+from bot.domain.vocabulary import Vocabulary
+from bot.domain.volunteers import VolunteerSource, VolunteerStatus
 from bot.importer.reader import COLUMNS, open_sheet
 from bot.importer.rows import VolunteerRow, parse_row
-from bot.domain.vocabulary import Vocabulary
+from bot.infra.clock import Clock
 from storage.db import Database
-from storage.models import VolunteerStatus
 from storage.repositories.volunteer_import import (
     CODE_TABLES,
     IMPORT_COLUMNS,
@@ -272,7 +272,7 @@ def _insert_values(volunteer: StoredVolunteer, now: object) -> dict[str, object]
         # consent_at, guardian_consent_at, paused_until and deleted_at stay NULL: the
         # person has not consented in the bot yet.
         "status": VolunteerStatus.ACTIVE,
-        "source": "import",
+        "source": VolunteerSource.IMPORT,
         "hours": 0.0,
         "created_at": now,
         "updated_at": now,

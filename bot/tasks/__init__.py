@@ -1,2 +1,3 @@
-"""Tasks: what coordinators publish (bot.tasks.service, bot.tasks.drafts) and how
-volunteers get and take them (bot.tasks.offers, bot.tasks.signups)."""
+"""Tasks: what coordinators publish (service.py, drafts.py), who matches them
+(matching.py), sending them to those people (offers.py, cards.py), and how volunteers
+take them (signups.py: places, the waitlist, promotions)."""

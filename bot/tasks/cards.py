@@ -15,9 +15,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.domain.catalog import DIRECTION_BY_CODE, SKILL_BY_CODE
-from bot.i18n import LocalTime
-from bot.tasks.service import format_when
-from storage.models import Task, TaskStatus
+from bot.domain.tasks import TaskStatus, has_free_place
+from bot.infra.i18n import LocalTime
+from storage.models import Task
 
 DESCRIPTION_IN_CARD = 300  # characters of the description on the card; "Details" shows all
 
@@ -57,7 +57,7 @@ class CardRenderer:
         if about:
             lines.append(" · ".join(about))
         lines.append("")
-        lines.append("🕒 " + format_when(self.local_time, task.starts_at, task.ends_at, locale))
+        lines.append("🕒 " + self.local_time.span(task.starts_at, task.ends_at, locale))
         where = html.quote(task.place) if task.place else ""
         if task.latitude is not None and task.longitude is not None:
             where = (where + " " if where else "") + f"({task.latitude:.5f}, {task.longitude:.5f})"
@@ -83,9 +83,9 @@ class CardRenderer:
     def offer_markup(self, task: Task, locale: str) -> InlineKeyboardMarkup | None:
         """I'll go / Can't / Details, or Join the waitlist when full; none when cancelled."""
         _ = self._
-        if task.status not in (TaskStatus.OPEN, TaskStatus.FULL):
+        if not task.status.accepts_signups:
             return None
-        if task.status == TaskStatus.OPEN and task.taken < task.slots:
+        if has_free_place(task.status, task.slots, task.taken):
             first = InlineKeyboardButton(text="✅ " + _("I'll go", locale),
                                          callback_data=TaskCardCb(action="go", task_id=task.id).pack())
         else:

@@ -23,14 +23,17 @@ from datetime import datetime, time, timedelta, timezone
 
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock
-from bot.delivery import DeliveryService, OutgoingMessage
-from bot.matching import EMERGENCY_DIRECTION, Candidate, MatchingService
+from bot.domain.delivery import DeliveryLane
+from bot.domain.eligibility import EMERGENCY_DIRECTION, Candidate
+from bot.domain.quiet_hours import QUIET_END, QUIET_START, next_send_moment
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import open_for_signups
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.tasks.cards import Card, CardRenderer
-from bot.tasks.quiet_hours import QUIET_END, QUIET_START, next_send_moment
-from bot.tasks.signups import wake_after_commit
+from bot.tasks.matching import MatchingService
 from storage.db import Database
-from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus
+from storage.models import Task
 from storage.repositories.signups import SignupRepository
 
 OFFER_KIND = "task_offer"
@@ -79,7 +82,7 @@ class OfferService:
         now = self.clock.now()
         async with self.db.sessionmaker() as session:
             task = await SignupRepository(session).task(task_id)
-        if task is None or task.status not in (TaskStatus.OPEN, TaskStatus.FULL) or task.starts_at <= now:
+        if task is None or not open_for_signups(task.status, task.starts_at, now):
             return BroadcastPlan(task_id, None, 0, 0, 0, 0, reason="closed")
         emergency = task.direction == EMERGENCY_DIRECTION
         candidates = await self.matching.candidates(task)
@@ -112,7 +115,7 @@ class OfferService:
                 progress_locale=coordinator_locale, title=task.title, key=offer_key(task_id),
                 not_before=send_at if send_at > now else None,
             )
-            wake_after_commit(session, self.delivery, lane)
+            self.delivery.wake_after_commit(session, lane)
         return BroadcastPlan(
             task_id=task_id, broadcast_id=broadcast_id, matched=len(candidates), queued=len(messages),
             already_offered=len(candidates) - len(fresh) - len(capped), capped=len(capped), send_at=send_at,

@@ -3,7 +3,7 @@ and tell the people signed up about it through the delivery engine (lane persona
 each in their own language.
 
 Rights are not decided here: handlers check them with `can_manage` / `can_see_phones`
-(which ask bot.access.UserRoles, the one place for roles) before calling in.
+(which ask bot.access.roles.UserRoles, the one place for roles) before calling in.
 """
 
 from __future__ import annotations
@@ -16,17 +16,20 @@ from aiogram import html
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import UserRoles
-from bot.clock import Clock
-from bot.delivery import DeliveryService, OutgoingMessage
+from bot.access.roles import UserRoles
+from bot.domain.delivery import DeliveryLane
 from bot.domain.people import needs_guardian
-from bot.i18n import LocalTime
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
+from bot.domain.tasks import CANCELLABLE_STATUSES, TaskStatus
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryService, OutgoingMessage
+from bot.infra.i18n import LocalTime
 from bot.tasks.drafts import TaskDraft
+from bot.tasks.offers import offer_key
 from storage.db import Database
-from storage.models import DeliveryLane, SignupStatus, Task, TaskStatus
+from storage.models import Task
 from storage.repositories.audit import AuditRepository
 from storage.repositories.coordinator_tasks import (
-    LIVE,
     CoordinatorTaskRepository,
     Recipient,
     RosterRow,
@@ -35,12 +38,6 @@ from storage.repositories.coordinator_tasks import (
 
 PAGE_SIZE = 10
 
-
-def offer_broadcast_key(task_id: int) -> str:
-    """The delivery key of a task's card broadcast (bot.tasks.offers.offer_key)."""
-    from bot.tasks.offers import offer_key  # the volunteer side owns the format
-
-    return offer_key(task_id)
 
 NOTIFY_KIND = "task_change"
 MESSAGE_KIND = "task_message"
@@ -56,11 +53,6 @@ def can_manage(roles: UserRoles, task: Task) -> bool:
 def can_see_phones(roles: UserRoles, task: Task) -> bool:
     """Phone numbers in a roster: only coordinators of the task's region (and admins)."""
     return roles.can_coordinate(task.region)
-
-
-def format_when(local_time: LocalTime, starts_at: datetime, ends_at: datetime, locale: str) -> str:
-    """"30 November 2026, 10:00 – 14:00" (both dates when it ends on another day), local time."""
-    return local_time.span(starts_at, ends_at, locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +158,7 @@ class TaskService:
         async with self.db.session() as session:
             repo = CoordinatorTaskRepository(session)
             task = await repo.get_for_update(task_id)
-            if task is None or task.status not in LIVE:
+            if task is None or not task.status.is_live:
                 return None
             for name, value in values.items():
                 setattr(task, name, value)
@@ -174,7 +166,7 @@ class TaskService:
             AuditRepository(session).record(
                 at=now, actor=actor_id, action=f"task.edit.{what}", allowed=True, target=str(task_id)
             )
-            recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
+            recipients = await repo.recipients(task_id, HOLDS_SLOT)
             messages = [
                 OutgoingMessage(r.telegram_id, self._change_text(task, what, r.locale), volunteer_id=r.volunteer_id)
                 for r in recipients
@@ -192,18 +184,18 @@ class TaskService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = CoordinatorTaskRepository(session)
-            if not await repo.set_status(task_id, TaskStatus.CANCELLED, only_from=LIVE, now=now):
+            if not await repo.set_status(task_id, TaskStatus.CANCELLED, only_from=CANCELLABLE_STATUSES, now=now):
                 return None
             task = await repo.get(task_id)
             assert task is not None
             await session.refresh(task)
             # Cards not sent yet (e.g. held for the quiet hours) must not go out any more.
-            withdrawn = await repo.withdraw_queued(offer_broadcast_key(task_id))
+            withdrawn = await repo.withdraw_queued(offer_key(task_id))
             AuditRepository(session).record(
                 at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id),
                 details={"withdrawn_cards": withdrawn},
             )
-            recipients = await repo.recipients(task_id, SignupStatus.ACTIVE)
+            recipients = await repo.recipients(task_id, ACTIVE_SIGNUPS)
             messages = [
                 OutgoingMessage(r.telegram_id, self._cancel_text(task, r), volunteer_id=r.volunteer_id)
                 for r in recipients
@@ -220,13 +212,13 @@ class TaskService:
         async with self.db.session() as session:
             repo = CoordinatorTaskRepository(session)
             task = await repo.get(task_id)
-            if task is None or task.status not in LIVE:
+            if task is None or not task.status.is_live:
                 return None
             AuditRepository(session).record(
                 at=now, actor=actor_id, action="task.message", allowed=True, target=str(task_id),
                 details={"length": len(text)},
             )
-            recipients = await repo.recipients(task_id, SignupStatus.HOLDS_SLOT)
+            recipients = await repo.recipients(task_id, HOLDS_SLOT)
             messages = [
                 OutgoingMessage(r.telegram_id, self._message_text(task, text, r.locale), volunteer_id=r.volunteer_id)
                 for r in recipients
@@ -235,7 +227,7 @@ class TaskService:
         self._wake(messages)
         return Change(task, len(messages))
 
-    async def recipients(self, task_id: int, statuses: tuple[str, ...] = SignupStatus.HOLDS_SLOT) -> list[Recipient]:
+    async def recipients(self, task_id: int, statuses: tuple[SignupStatus, ...] = HOLDS_SLOT) -> list[Recipient]:
         async with self.db.sessionmaker() as session:
             return await CoordinatorTaskRepository(session).recipients(task_id, statuses)
 
@@ -277,7 +269,7 @@ class TaskService:
 
     def _change_text(self, task: Task, what: str, locale: str | None) -> str:
         loc = self._locale(locale)
-        when = html.quote(format_when(self.local_time, task.starts_at, task.ends_at, loc))
+        when = html.quote(self.local_time.span(task.starts_at, task.ends_at, loc))
         if what == "time":
             lines = [
                 "🕒 " + self._t("The time of a task you signed up for has changed.", loc),
@@ -299,7 +291,7 @@ class TaskService:
 
     def _cancel_text(self, task: Task, recipient: Recipient) -> str:
         loc = self._locale(recipient.locale)
-        when = html.quote(format_when(self.local_time, task.starts_at, task.ends_at, loc))
+        when = html.quote(self.local_time.span(task.starts_at, task.ends_at, loc))
         return "\n".join(
             [
                 "❌ " + self._t("A task has been cancelled by its coordinator.", loc),
@@ -323,4 +315,4 @@ class TaskService:
         )
 
 
-__all__ = ["PAGE_SIZE", "Change", "TaskService", "can_manage", "can_see_phones", "format_when"]
+__all__ = ["PAGE_SIZE", "Change", "TaskService", "can_manage", "can_see_phones"]

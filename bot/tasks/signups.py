@@ -27,53 +27,38 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram.utils.i18n import I18n
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.delivery import DeliveryService
-from bot.i18n import LocalTime
-from bot.matching import MatchingService
+from bot.domain.delivery import DeliveryLane
+from bot.domain.quiet_hours import next_send_moment
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, OfferResponse, Outcome, SignupStatus
+from bot.domain.tasks import has_free_place, open_for_signups
+from bot.domain.volunteers import is_active
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryService
+from bot.infra.i18n import LocalTime
 from bot.tasks.cards import CardRenderer
-from bot.tasks.quiet_hours import next_send_moment
+from bot.tasks.matching import MatchingService
 from storage.db import Database
-from storage.models import DeliveryLane, Signup, SignupStatus, Task, TaskStatus, Volunteer, VolunteerStatus
+from storage.models import Signup, Task, Volunteer
 from storage.repositories.signups import SignupRepository
 from storage.repositories.volunteers import VolunteerRepository
 
 log = logging.getLogger(__name__)
 
 
-class Outcome:
-    GOING = "going"  # a place was taken
-    WAITLISTED = "waitlisted"
-    CONFIRMED = "confirmed"  # a promoted waitlister confirmed
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    ALREADY = "already"  # a repeated press: they already have this
-    FULL = "full"  # no place left (may join the waitlist)
-    FREE = "free"  # joining the waitlist while a place is free: take the place instead
-    CLOSED = "closed"  # cancelled, done or started
-    NOT_OFFERED = "not_offered"  # not sent to them and not eligible
-    BUSY = "busy"  # holds a place on an overlapping task
-    EXPIRED = "expired"  # a promotion not confirmed in time
-    NOT_SIGNED_UP = "not_signed_up"
-    NOT_REGISTERED = "not_registered"
-    MISSING = "missing"  # no such task
-
-
 @dataclass(frozen=True, slots=True)
 class Result:
-    outcome: str
+    outcome: Outcome
     task: Task | None = None
-    status: str | None = None  # the person's sign-up status afterwards
+    status: SignupStatus | None = None  # the person's sign-up status afterwards
 
 
 @dataclass(frozen=True, slots=True)
 class MySignup:
     task: Task
-    status: str
+    status: SignupStatus
     offered_until: datetime | None
 
 
@@ -103,7 +88,7 @@ class SignupService:
                 task = await repo.task(task_id)
                 assert task is not None
                 existing = await repo.signup(task_id, volunteer_id)
-                if existing is not None and existing.status in SignupStatus.ACTIVE:
+                if existing is not None and existing.status in ACTIVE_SIGNUPS:
                     return Result(Outcome.ALREADY, task, existing.status)
                 if await repo.holds_overlapping(volunteer_id, task):
                     return Result(Outcome.BUSY, task)
@@ -111,7 +96,7 @@ class SignupService:
                     task = await repo.task(task_id)
                     return Result(Outcome.CLOSED if _closed(task, now) else Outcome.FULL, task)
                 await repo.put_signup(task_id, volunteer_id, SignupStatus.GOING, now)
-                await repo.set_offer_response(task_id, volunteer_id, SignupStatus.GOING)
+                await repo.set_offer_response(task_id, volunteer_id, OfferResponse.GOING)
                 task = await repo.task(task_id)
                 return Result(Outcome.GOING, task, SignupStatus.GOING)
         except IntegrityError:  # a double tap raced on a backend without write serialisation
@@ -128,14 +113,14 @@ class SignupService:
                 task = await repo.task(task_id)
                 assert task is not None
                 existing = await repo.signup(task_id, volunteer_id)
-                if existing is not None and existing.status in SignupStatus.ACTIVE:
+                if existing is not None and existing.status in ACTIVE_SIGNUPS:
                     return Result(Outcome.ALREADY, task, existing.status)
                 if _closed(task, now):
                     return Result(Outcome.CLOSED, task)
-                if task.status == TaskStatus.OPEN and task.taken < task.slots:
+                if has_free_place(task.status, task.slots, task.taken):
                     return Result(Outcome.FREE, task)
                 await repo.put_signup(task_id, volunteer_id, SignupStatus.WAITLISTED, now)
-                await repo.set_offer_response(task_id, volunteer_id, SignupStatus.WAITLISTED)
+                await repo.set_offer_response(task_id, volunteer_id, OfferResponse.WAITLISTED)
                 return Result(Outcome.WAITLISTED, task, SignupStatus.WAITLISTED)
         except IntegrityError:
             return Result(Outcome.ALREADY, await self.task(task_id), SignupStatus.WAITLISTED)
@@ -157,9 +142,9 @@ class SignupService:
             if signup is not None and signup.status == SignupStatus.WAITLISTED:
                 # "Can't" after all: off the waitlist (holds no place, nobody moves up).
                 await repo.set_status(signup.id, (SignupStatus.WAITLISTED,), SignupStatus.CANCELLED, now)
-            elif signup is not None and signup.status in SignupStatus.ACTIVE:
+            elif signup is not None and signup.status in ACTIVE_SIGNUPS:
                 return Result(Outcome.ALREADY, task, signup.status)  # a place is cancelled from /my
-            await repo.set_offer_response(task_id, volunteer.id, "declined")
+            await repo.set_offer_response(task_id, volunteer.id, OfferResponse.DECLINED)
             return Result(Outcome.DECLINED, task)
 
     async def confirm(self, task_id: int, telegram_id: int) -> Result:
@@ -179,14 +164,14 @@ class SignupService:
             if signup.status != SignupStatus.OFFERED:
                 outcome = Outcome.EXPIRED if signup.status == SignupStatus.EXPIRED else Outcome.NOT_SIGNED_UP
                 return Result(outcome, task, signup.status)
-            if task.status not in (TaskStatus.OPEN, TaskStatus.FULL):
+            if not task.status.accepts_signups:
                 return Result(Outcome.CLOSED, task)
             if signup.offered_until is not None and signup.offered_until <= now:
                 # Past the deadline; the scheduler has not passed it on yet: do it now.
                 await self._release(session, repo, signup, SignupStatus.EXPIRED, task, now)
                 return Result(Outcome.EXPIRED, await repo.task(task_id), SignupStatus.EXPIRED)
             await repo.set_status(signup.id, (SignupStatus.OFFERED,), SignupStatus.GOING, now)
-            await repo.set_offer_response(task_id, volunteer.id, SignupStatus.GOING)
+            await repo.set_offer_response(task_id, volunteer.id, OfferResponse.GOING)
             return Result(Outcome.CONFIRMED, task, SignupStatus.GOING)
 
     async def cancel(self, task_id: int, telegram_id: int) -> Result:
@@ -199,7 +184,7 @@ class SignupService:
                 return found
             volunteer, task = found
             signup = await repo.signup(task_id, volunteer.id)
-            if signup is None or signup.status not in SignupStatus.ACTIVE:
+            if signup is None or signup.status not in ACTIVE_SIGNUPS:
                 return Result(Outcome.NOT_SIGNED_UP, task, signup.status if signup else None)
             if signup.status == SignupStatus.WAITLISTED:
                 await repo.set_status(signup.id, (SignupStatus.WAITLISTED,), SignupStatus.CANCELLED, now)
@@ -236,7 +221,7 @@ class SignupService:
         async with self.db.sessionmaker() as session:
             return await SignupRepository(session).task(task_id)
 
-    async def status_of(self, task_id: int, telegram_id: int) -> str | None:
+    async def status_of(self, task_id: int, telegram_id: int) -> SignupStatus | None:
         async with self.db.sessionmaker() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None:
@@ -254,7 +239,7 @@ class SignupService:
             repo = SignupRepository(session)
             if await repo.has_offer(task.id, volunteer.id) or await repo.signup(task.id, volunteer.id) is not None:
                 return True
-        return task.status in (TaskStatus.OPEN, TaskStatus.FULL) and await self.matching.is_eligible(task, volunteer.id)
+        return task.status.accepts_signups and await self.matching.is_eligible(task, volunteer.id)
 
     async def my_upcoming(self, telegram_id: int) -> list[MySignup]:
         async with self.db.sessionmaker() as session:
@@ -284,13 +269,13 @@ class SignupService:
             if _closed(task, now):
                 return Result(Outcome.CLOSED, task)
             existing = await repo.signup(task_id, volunteer.id)
-            if existing is not None and existing.status in SignupStatus.ACTIVE:
+            if existing is not None and existing.status in ACTIVE_SIGNUPS:
                 return Result(Outcome.ALREADY, task, existing.status)
             offered = await repo.has_offer(task_id, volunteer.id)
         if not offered and not await self.matching.is_eligible(task, volunteer.id):
             # A quick second tap: the first one's sign-up made them "not free" meanwhile.
             status = await self.status_of(task_id, telegram_id)
-            if status in SignupStatus.ACTIVE:
+            if status in ACTIVE_SIGNUPS:
                 return Result(Outcome.ALREADY, task, status)
             return Result(Outcome.NOT_OFFERED, task)
         return volunteer.id
@@ -299,7 +284,7 @@ class SignupService:
                        task: Task, now: datetime) -> None:
         """A held place is given up (cancelled, declined or expired promotion): free it and
         offer it to the next person on the waitlist, all in this transaction."""
-        if not await repo.set_status(signup.id, SignupStatus.HOLDS_SLOT, to_status, now):
+        if not await repo.set_status(signup.id, HOLDS_SLOT, to_status, now):
             return
         await repo.free_slot(task.id, now)
         await self._promote_next(session, repo, task.id, now)
@@ -326,35 +311,18 @@ class SignupService:
             await self.delivery.add_one(session, volunteer.telegram_id, card.text, lane=DeliveryLane.PERSONAL,
                                         reply_markup=card.markup, volunteer_id=volunteer.id,
                                         key=f"signup:{waiting.id}:offer:{now.timestamp():.6f}")
-            wake_after_commit(session, self.delivery, DeliveryLane.PERSONAL)
+            self.delivery.wake_after_commit(session, DeliveryLane.PERSONAL)
             return
 
 
-def wake_after_commit(session: AsyncSession, delivery: DeliveryService, lane: int) -> None:
-    """Wake the sender once this transaction has committed (rows written with
-    delivery.add_one / add_broadcast are invisible to it before)."""
-    lanes: set[int] = session.info.setdefault("wake_lanes", set())
-    if not lanes:
-        def _after_commit(_session: object) -> None:
-            for each in lanes:
-                delivery.wake(each)
-
-        event.listen(session.sync_session, "after_commit", _after_commit, once=True)
-    lanes.add(lane)
-
-
 def _closed(task: Task | None, now: datetime) -> bool:
-    return task is None or task.status not in (TaskStatus.OPEN, TaskStatus.FULL) or task.starts_at <= now
+    return task is None or not open_for_signups(task.status, task.starts_at, now)
 
 
 def _reachable(volunteer: Volunteer, now: datetime) -> bool:
     """May a freed place be offered to this waitlister (registered, not paused, reachable)?"""
-    if volunteer.telegram_id is None or not volunteer.is_registered:
-        return False
-    if volunteer.status == VolunteerStatus.ACTIVE:
-        return True
-    lapsed = volunteer.paused_until is not None and volunteer.paused_until <= now
-    return volunteer.status == VolunteerStatus.PAUSED and lapsed
+    return (volunteer.telegram_id is not None and volunteer.is_registered
+            and is_active(volunteer.status, volunteer.paused_until, now))
 
 
 async def _person_and_task(

@@ -9,21 +9,11 @@ from datetime import datetime
 from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    DeliveryBroadcast,
-    DeliveryMessage,
-    DeliveryStatus,
-    Signup,
-    SignupStatus,
-    Task,
-    TaskStatus,
-    TelegramUser,
-    Volunteer,
-    VolunteerStatus,
-)
-
-# Tasks that are still going to happen (edits and messages make sense for them).
-LIVE = (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.FULL)
+from bot.domain.delivery import DeliveryStatus
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
+from bot.domain.tasks import LIVE_STATUSES, TaskStatus
+from bot.domain.volunteers import VolunteerStatus
+from storage.models import DeliveryBroadcast, DeliveryMessage, Signup, Task, TelegramUser, Volunteer
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +28,7 @@ class RosterRow:
     volunteer_id: int
     full_name: str | None
     phone: str | None
-    status: str
+    status: SignupStatus
     signed_up_at: datetime
     birth_year: int | None = None
     guardian_name: str | None = None  # a minor's parent or guardian (see TaskService.roster)
@@ -51,7 +41,7 @@ class Recipient:
     volunteer_id: int
     telegram_id: int
     locale: str | None
-    status: str
+    status: SignupStatus
 
 
 class CoordinatorTaskRepository:
@@ -79,13 +69,13 @@ class CoordinatorTaskRepository:
         counts = (
             select(
                 Signup.task_id.label("task_id"),
-                func.sum(case((Signup.status.in_(SignupStatus.HOLDS_SLOT), 1), else_=0)).label("going"),
+                func.sum(case((Signup.status.in_(HOLDS_SLOT), 1), else_=0)).label("going"),
                 func.sum(case((Signup.status == SignupStatus.WAITLISTED, 1), else_=0)).label("waitlisted"),
             )
             .group_by(Signup.task_id)
             .subquery()
         )
-        upcoming = and_(Task.status.in_(LIVE), Task.ends_at >= now)
+        upcoming = and_(Task.status.in_(LIVE_STATUSES), Task.ends_at >= now)
         rows = await self.session.execute(
             select(Task, func.coalesce(counts.c.going, 0), func.coalesce(counts.c.waitlisted, 0))
             .outerjoin(counts, counts.c.task_id == Task.id)
@@ -108,11 +98,11 @@ class CoordinatorTaskRepository:
         """(holding a slot, waitlisted) for one task."""
         rows = await self.session.execute(
             select(Signup.status, func.count())
-            .where(Signup.task_id == task_id, Signup.status.in_(SignupStatus.ACTIVE))
+            .where(Signup.task_id == task_id, Signup.status.in_(ACTIVE_SIGNUPS))
             .group_by(Signup.status)
         )
         by_status = dict(rows.all())
-        going = sum(by_status.get(status, 0) for status in SignupStatus.HOLDS_SLOT)
+        going = sum(by_status.get(status, 0) for status in HOLDS_SLOT)
         return int(going), int(by_status.get(SignupStatus.WAITLISTED, 0))
 
     async def roster(self, task_id: int) -> list[RosterRow]:
@@ -124,12 +114,12 @@ class CoordinatorTaskRepository:
                 Volunteer.birth_year, Volunteer.guardian_name, Volunteer.guardian_phone, Volunteer.guardian_consent_at,
             )
             .join(Volunteer, Volunteer.id == Signup.volunteer_id)
-            .where(Signup.task_id == task_id, Signup.status.in_(SignupStatus.ACTIVE))
+            .where(Signup.task_id == task_id, Signup.status.in_(ACTIVE_SIGNUPS))
             .order_by(case((Signup.status == SignupStatus.WAITLISTED, 1), else_=0), Signup.created_at, Signup.id)
         )
         return [RosterRow(*row) for row in rows.all()]
 
-    async def recipients(self, task_id: int, statuses: tuple[str, ...]) -> list[Recipient]:
+    async def recipients(self, task_id: int, statuses: tuple[SignupStatus, ...]) -> list[Recipient]:
         """Volunteers with a sign-up of these statuses who can be written to (have a
         Telegram id and have not deleted their data); their language for the text."""
         rows = await self.session.execute(
@@ -146,7 +136,8 @@ class CoordinatorTaskRepository:
         )
         return [Recipient(*row) for row in rows.all()]
 
-    async def set_status(self, task_id: int, status: str, *, only_from: tuple[str, ...], now: datetime) -> bool:
+    async def set_status(self, task_id: int, status: TaskStatus, *, only_from: tuple[TaskStatus, ...],
+                         now: datetime) -> bool:
         """Change the status if it is one of `only_from` (one conditional UPDATE, so two
         cancels cannot both succeed); True if it changed."""
         result = await self.session.execute(

@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import DeliveryBroadcast, DeliveryMessage, DeliveryStatus
+from bot.domain.delivery import OPEN_DELIVERY, DeliveryStatus
+from storage.models import DeliveryBroadcast, DeliveryMessage
 
 M = DeliveryMessage
 # The sender's hot path uses the table itself: plain Core statements skip the ORM's
 # bulk-update bookkeeping, which costs more than the SQL on a busy queue.
 T = DeliveryMessage.__table__
-OPEN = DeliveryStatus.OPEN
+OPEN = OPEN_DELIVERY
 
 
 @dataclass(frozen=True, slots=True)

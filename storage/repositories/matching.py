@@ -1,4 +1,4 @@
-"""The SQL of matching (the rules themselves are explained in bot/matching.py).
+"""The SQL of matching (the rules themselves are explained in bot/domain/eligibility.py).
 
 Every SQL-checkable rule is one statement that starts from one index range of
 volunteer_directions (code, region, volunteer_id) - `region` there is a trigger-kept
@@ -16,20 +16,10 @@ from sqlalchemy import String, Text, and_, case, cast, exists, func, literal, or
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from storage.models import (
-    Signup,
-    SignupStatus,
-    Task,
-    TaskOffer,
-    TaskStatus,
-    TelegramUser,
-    Volunteer,
-    VolunteerDirection,
-    VolunteerSkill,
-    VolunteerStatus,
-)
-
-ENDED = (TaskStatus.CANCELLED, TaskStatus.DONE)
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
+from bot.domain.tasks import ENDED_STATUSES, TaskStatus
+from bot.domain.volunteers import VolunteerStatus
+from storage.models import Signup, Task, TaskOffer, TelegramUser, Volunteer, VolunteerDirection, VolunteerSkill
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +73,7 @@ class MatchingRepository:
                 VolunteerDirection.code == match.direction,
                 VolunteerDirection.region == match.region,
                 v.region == match.region,
+                # bot.domain.volunteers.is_active in SQL: active, a lapsed pause included.
                 or_(v.status == VolunteerStatus.ACTIVE,
                     and_(v.status == VolunteerStatus.PAUSED, v.paused_until.is_not(None), v.paused_until <= now)),
                 v.consent_at.is_not(None),
@@ -113,11 +104,11 @@ class MatchingRepository:
         overlapping = await self.session.scalars(
             select(Signup.volunteer_id)
             .join(Task, Task.id == Signup.task_id)
-            .where(Signup.status.in_(SignupStatus.HOLDS_SLOT), Task.id != match.task_id, Task.status.not_in(ENDED),
+            .where(Signup.status.in_(HOLDS_SLOT), Task.id != match.task_id, Task.status.not_in(ENDED_STATUSES),
                    Task.starts_at < match.ends_at, Task.ends_at > match.starts_at)
         )
         own = await self.session.scalars(
-            select(Signup.volunteer_id).where(Signup.task_id == match.task_id, Signup.status.in_(SignupStatus.ACTIVE))
+            select(Signup.volunteer_id).where(Signup.task_id == match.task_id, Signup.status.in_(ACTIVE_SIGNUPS))
         )
         return set(overlapping) | set(own)
 
@@ -136,6 +127,6 @@ class MatchingRepository:
         return list((await self.session.execute(
             select(Task.id, Task.starts_at, Task.ends_at, Signup.status)
             .join(Signup, Signup.task_id == Task.id)
-            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(SignupStatus.ACTIVE),
-                   Task.status.not_in(ENDED))
+            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(ACTIVE_SIGNUPS),
+                   Task.status.not_in(ENDED_STATUSES))
         )).all())

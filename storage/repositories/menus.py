@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Role, TelegramUser, Volunteer, VolunteerStatus
+from bot.domain.volunteers import VolunteerStatus
+from storage.models import Role, TelegramUser, Volunteer
 from storage.repositories.fsm import FsmRepository
 
 

@@ -11,17 +11,9 @@ from datetime import datetime
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    DeliveryBroadcast,
-    Signup,
-    SignupStatus,
-    Task,
-    TaskOffer,
-    TaskStatus,
-    Volunteer,
-)
-
-BOOKABLE = (TaskStatus.OPEN, TaskStatus.FULL)
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, OfferResponse, SignupStatus
+from bot.domain.tasks import ENDED_STATUSES, SIGNUP_STATUSES, TaskStatus
+from storage.models import DeliveryBroadcast, Signup, Task, TaskOffer, Volunteer
 
 
 class SignupRepository:
@@ -65,7 +57,7 @@ class SignupRepository:
             .execution_options(populate_existing=True)
         )
 
-    async def put_signup(self, task_id: int, volunteer_id: int, status: str, now: datetime,
+    async def put_signup(self, task_id: int, volunteer_id: int, status: SignupStatus, now: datetime,
                          offered_until: datetime | None = None) -> Signup:
         """Create the sign-up, or reuse the old row (cancelled, expired...) with a new status.
         A reused row goes to the end of the waitlist (created_at = now)."""
@@ -82,7 +74,8 @@ class SignupRepository:
         await self.session.flush()
         return signup
 
-    async def set_status(self, signup_id: int, from_statuses: Sequence[str], to_status: str, now: datetime,
+    async def set_status(self, signup_id: int, from_statuses: Sequence[SignupStatus], to_status: SignupStatus,
+                         now: datetime,
                          offered_until: datetime | None = None) -> bool:
         result = await self.session.execute(
             update(Signup)
@@ -107,8 +100,8 @@ class SignupRepository:
         found = await self.session.scalar(
             select(Signup.id)
             .join(Task, Task.id == Signup.task_id)
-            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(SignupStatus.HOLDS_SLOT),
-                   Task.id != task.id, Task.status.not_in((TaskStatus.CANCELLED, TaskStatus.DONE)),
+            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(HOLDS_SLOT),
+                   Task.id != task.id, Task.status.not_in(ENDED_STATUSES),
                    Task.starts_at < task.ends_at, Task.ends_at > task.starts_at)
             .limit(1)
         )
@@ -129,8 +122,8 @@ class SignupRepository:
         rows = await self.session.execute(
             select(Signup, Task)
             .join(Task, Task.id == Signup.task_id)
-            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(SignupStatus.ACTIVE),
-                   Task.status.in_(BOOKABLE), Task.ends_at > now)
+            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(ACTIVE_SIGNUPS),
+                   Task.status.in_(SIGNUP_STATUSES), Task.ends_at > now)
             .order_by(Task.starts_at, Task.id)
         )
         return [(signup, task) for signup, task in rows.all()]
@@ -173,7 +166,7 @@ class SignupRepository:
                 for volunteer_id in volunteer_ids
             ])
 
-    async def set_offer_response(self, task_id: int, volunteer_id: int, response: str) -> None:
+    async def set_offer_response(self, task_id: int, volunteer_id: int, response: OfferResponse) -> None:
         await self.session.execute(
             update(TaskOffer)
             .where(TaskOffer.task_id == task_id, TaskOffer.volunteer_id == volunteer_id)
@@ -184,4 +177,4 @@ class SignupRepository:
         return await self.session.scalar(select(DeliveryBroadcast.key).where(DeliveryBroadcast.id == broadcast_id))
 
 
-__all__ = ["BOOKABLE", "SignupRepository"]
+__all__ = ["SignupRepository"]

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill, VolunteerStatus
+from bot.domain.volunteers import VolunteerStatus
+from storage.models import Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 
 VOLUNTEERS: Table = Volunteer.__table__  # type: ignore[assignment]
 DIRECTIONS: Table = VolunteerDirection.__table__  # type: ignore[assignment]

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Volunteer, VolunteerStatus
+from bot.domain.volunteers import VolunteerStatus
+from storage.models import Volunteer
 
 
 class VolunteerRepository:
@@ -52,7 +53,7 @@ class VolunteerRepository:
         return await self.session.scalar(select(Volunteer.status).where(Volunteer.telegram_id == telegram_id))
 
     async def change_status(self, *, volunteer_id: int | None = None, telegram_id: int | None = None,
-                            from_status: str, to_status: str, now: datetime) -> bool:
+                            from_status: VolunteerStatus, to_status: VolunteerStatus, now: datetime) -> bool:
         """from_status -> to_status for one volunteer (by id, else Telegram id); False if
         the volunteer is not in from_status."""
         query = update(Volunteer).where(Volunteer.status == from_status)

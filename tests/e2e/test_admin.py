@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.volunteers import Registration
+from bot.volunteers.service import Registration
 from emulator import WAIT, FakeTelegram, FakeUser
-from handlers.admin import AdminCb
-from handlers.callbacks import MenuCb, NavCb
+from handlers.callbacks import AdminCb, MenuCb, NavCb
 from tests.support.clock import ManualClock
 from tests.support.e2e import ADMIN_ID, RunningBot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bot_profile import DESCRIPTION_LIMIT, SHORT_DESCRIPTION_LIMIT, description, short_description
-from bot.i18n import make_i18n
+from bot.access.bot_profile import DESCRIPTION_LIMIT, SHORT_DESCRIPTION_LIMIT, description, short_description
+from bot.infra.i18n import make_i18n
 from emulator import FakeTelegram
 from tests.support.e2e import RunningBot
 from tests.support.menus import VOLUNTEER_COMMANDS, names

@@ -3,7 +3,7 @@ messages a second overall, about one a second per chat): 50 people pressing "I'l
 once on 10 places all see their card's true final state; people writing /start and
 /help during a broadcast that takes the whole overall limit all get their replies.
 
-Direct replies and the delivery queue share one limiter (bot/delivery/outgoing.py);
+Direct replies and the delivery queue share one limiter (bot/infra/delivery/outgoing.py);
 these tests check that neither loses anything to the other."""
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import logging
 
 import pytest
 
-from bot.delivery import DeliveryLane, OutgoingMessage
+from bot.domain.delivery import DeliveryLane
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
+from bot.infra.delivery import OutgoingMessage
 from emulator import FakeTelegram, FakeUser
 from emulator.state import FakeMessage
-from storage.models import SignupStatus, TaskStatus
 from tests.support.coordinator import answer_of, everything_accepted
 from tests.support.e2e import RunningBot
 from tests.support.volunteer_tasks import COORDINATOR, add_task, add_volunteer, signups_of, task_row

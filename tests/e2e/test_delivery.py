@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.volunteers import Registration
+from bot.domain.delivery import DeliveryLane
+from bot.domain.volunteers import VolunteerStatus
+from bot.volunteers.service import Registration
 from emulator import WAIT, FakeTelegram
-from storage.models import DeliveryLane, VolunteerStatus
 from tests.support.e2e import RunningBot
 
 

@@ -29,14 +29,16 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
-from bot.delivery import DeliveryConfig, DeliveryLane, DeliveryService, DeliveryStatus, OutgoingMessage
-from bot.delivery.sender import DeliverySender
-from bot.i18n import make_i18n
-from bot.volunteers import Registration, VolunteerService
+from bot.domain.delivery import DeliveryLane, DeliveryStatus
+from bot.domain.volunteers import VolunteerStatus
+from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingMessage
+from bot.infra.delivery.sender import DeliverySender
+from bot.infra.i18n import make_i18n
+from bot.volunteers.service import Registration, VolunteerService
 from emulator import WAIT, FakeTelegram
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import DeliveryMessage, VolunteerStatus
+from storage.models import DeliveryMessage
 from tests.support.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -439,9 +441,9 @@ CRASHING_SENDER = textwrap.dedent("""
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.enums import ParseMode
-    from bot.clock import Clock
-    from bot.delivery import DeliveryConfig, DeliveryService
-    from bot.i18n import make_i18n
+    from bot.infra.clock import Clock
+    from bot.infra.delivery import DeliveryConfig, DeliveryService
+    from bot.infra.i18n import make_i18n
     from storage.db import Database
 
     async def main(url, token, database, concurrency):

@@ -2,7 +2,7 @@
 (about one message a second per chat after a short burst): a volunteer registering at
 0.3 s per action, a coordinator going through /newtask at 0.2 s per answer. Every
 question arrives, the dialog ends right, and nothing is refused, lost or logged as an
-error: the bot keeps to the pace itself (bot/delivery/outgoing.py).
+error: the bot keeps to the pace itself (bot/infra/delivery/outgoing.py).
 
 The pauses between actions are the person's pace (how fast they tap), not a timing
 assumption; every wait for the bot is a wait for a condition."""

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import LocalTime, make_i18n
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
+from bot.infra.i18n import LocalTime, make_i18n
 from bot.tasks.cards import CardRenderer
-from bot.tasks.service import format_when
 from emulator import FakeTelegram
-from handlers.volunteer_tasks import my_page, tasks_page
-from storage.models import SignupStatus, Task, TaskStatus
+from handlers.volunteer.tasks import my_page, tasks_page
+from storage.models import Task
 from tests.support.e2e import RunningBot
 from tests.support.volunteer_tasks import add_task, add_volunteer
 
@@ -64,8 +65,8 @@ def test_the_24_hour_clock_in_almaty_time_in_every_language(locale: str) -> None
 @pytest.mark.parametrize("locale", sorted(SPANS))
 def test_when_a_task_takes_place(locale: str) -> None:
     same_day, two_days = SPANS[locale]
-    assert plain(format_when(LOCAL_TIME, MORNING, NIGHT, locale)) == same_day
-    assert plain(format_when(LOCAL_TIME, MORNING, NEXT_DAY, locale)) == two_days
+    assert plain(LOCAL_TIME.span(MORNING, NIGHT, locale)) == same_day
+    assert plain(LOCAL_TIME.span(MORNING, NEXT_DAY, locale)) == two_days
 
 
 def task(**fields: object) -> Task:

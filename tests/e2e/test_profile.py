@@ -12,11 +12,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from bot.volunteers import Registration
+from bot.domain.volunteers import VolunteerStatus
+from bot.volunteers.service import Registration
 from emulator import FakeTelegram
 from emulator.state import FakeMessage
 from handlers.callbacks import NavCb
-from storage.models import TelegramUser, Volunteer, VolunteerStatus
+from storage.models import TelegramUser, Volunteer
 from tests.support.clock import ManualClock
 from tests.support.e2e import RunningBot
 from tests.support.registration import ASK_NAME, ASK_PHONE, ASK_REGION, ASK_YEAR, CONSENT, Dialog

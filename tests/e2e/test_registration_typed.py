@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.tasks.drafts import TaskDraft
 from emulator import FakeTelegram
-from handlers.tasks_keyboards import TaskCb
+from handlers.callbacks import TaskCb
 from storage.models import Volunteer
 from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer_of, register, sign_up

@@ -10,8 +10,9 @@ import asyncio
 
 from sqlalchemy import select
 
+from bot.domain.tasks import TaskStatus
 from emulator import FakeTelegram
-from storage.models import Signup, Task, TaskStatus
+from storage.models import Signup, Task
 from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer, answer_of, everything_accepted, register, wait_text
 from tests.support.e2e import RunningBot

@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
 from bot.tasks.cards import TaskCardCb
 from emulator import FakeTelegram, FakeUser
 from emulator.state import FakeMessage
-from handlers.volunteer_tasks import MySignupCb
-from storage.models import Signup, SignupStatus, TaskOffer, TaskStatus
+from handlers.volunteer.tasks import MySignupCb
+from storage.models import Signup, TaskOffer
 from tests.support.clock import ManualClock
 from tests.support.coordinator import answer_of, everything_accepted
 from tests.support.e2e import RunningBot

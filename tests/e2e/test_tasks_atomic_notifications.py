@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import DeliveryMessage, Task, TaskStatus
+from bot.domain.tasks import TaskStatus
+from storage.models import DeliveryMessage, Task
 from tests.support.coordinator import make_task, register, sign_up
 from tests.support.e2e import RunningBot
 

@@ -9,9 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.tasks.service import format_when
 from emulator import FakeTelegram, FakeUser
-from handlers.tasks_keyboards import TaskCb
+from handlers.callbacks import TaskCb
 from storage.models import DeliveryBroadcast, DeliveryMessage, Task
 from tests.support.clock import ManualClock
 from tests.support.coordinator import (
@@ -182,7 +181,7 @@ async def test_changing_the_time_and_place_tells_those_signed_up(bot: RunningBot
         tt = Texts(bot, person.language_code)
         note = await wait_text(person, tt("The time of a task you signed up for has changed."))
         assert "Уборка <парка> & сквера" in note.text
-        assert format_when(local_time, stored.starts_at, stored.ends_at, person.language_code) in note.text
+        assert local_time.span(stored.starts_at, stored.ends_at, person.language_code) in note.text
     # The place: a location pin (the typed address is kept).
     await user.press("📍 " + t("Change the place"))
     await wait_text(user, "📎")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from emulator import FakeTelegram, FakeUser
-from handlers.callbacks import PickCb
-from handlers.tasks_keyboards import NewTaskCb, TaskCb
+from handlers.callbacks import NewTaskCb, PickCb, TaskCb
 from tests.support.clock import ManualClock
 from tests.support.coordinator import (
     Texts,

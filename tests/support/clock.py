@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.clock import Clock
+from bot.infra.clock import Clock
 
 
 class ManualClock(Clock):

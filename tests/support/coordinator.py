@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.tasks.drafts import TaskDraft
-from bot.volunteers import Registration
+from bot.volunteers.service import Registration
 from emulator import WAIT, FakeTelegram, FakeUser
 from emulator.state import FakeMessage
 from storage.models import AuditEntry, Signup, Task

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.app import Application
 from bot.config import Settings
-from bot.delivery import DeliveryConfig
+from bot.infra.delivery import DeliveryConfig
 from emulator import FakeTelegram
 from tests.support.clock import ManualClock
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import Clock
+from bot.domain.tasks import TaskStatus
+from bot.domain.volunteers import VolunteerStatus
+from bot.infra.clock import Clock
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Signup, Task, TaskStatus, TelegramUser, Volunteer, VolunteerStatus
+from storage.models import Signup, Task, TelegramUser, Volunteer
 
 # Saturday 7 March 2026, 10:00 in Almaty (UTC+5).
 SATURDAY_10 = datetime(2026, 3, 7, 5, 0, tzinfo=timezone.utc)
@@ -130,10 +132,10 @@ class Stack:
     def __init__(self, db: Database, clock: Clock, *, daily_cap: int = 5, confirm_minutes: int = 120) -> None:
         from zoneinfo import ZoneInfo
 
-        from bot.delivery import DeliveryService
-        from bot.i18n import LocalTime, make_i18n
-        from bot.matching import MatchingService
+        from bot.infra.delivery import DeliveryService
+        from bot.infra.i18n import LocalTime, make_i18n
         from bot.tasks.cards import CardRenderer
+        from bot.tasks.matching import MatchingService
         from bot.tasks.offers import OfferService
         from bot.tasks.signups import SignupService
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.access import (
+from bot.access.roles import (
     ADMIN,
     COORDINATOR,
     MAX_ORGANISATION_LENGTH,

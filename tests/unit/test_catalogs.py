@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot import catalogs
 from bot.config import SUPPORTED_LOCALES
-from bot.i18n import LOCALES_DIR, compile_catalogs, make_i18n
+from bot.infra.i18n import LOCALES_DIR, compile_catalogs, make_i18n
 
 
 def test_catalogs_are_complete_and_current() -> None:

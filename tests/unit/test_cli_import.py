@@ -144,7 +144,7 @@ def test_unreadable_files_exit_2_with_one_line(cli: Cli, tmp_path: Path, name: s
 
 
 def test_progress_goes_to_stderr(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import cli_import
+    from bot.cli import importer as cli_import
 
     monkeypatch.setattr(cli_import, "batch_size", 4)
     monkeypatch.setattr(cli_import, "progress_every", 5)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.access import AccessService
+from bot.access.roles import AccessService
 from bot.cli import main
-from bot.clock import Clock
+from bot.infra.clock import Clock
 from storage.db import Database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

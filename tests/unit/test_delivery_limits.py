@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery.limits import WINDOW, Pacer, RateLimits
-from bot.delivery.sender import DeliveryConfig, classify
+from bot.infra.delivery.attempt import classify
+from bot.infra.delivery.config import DeliveryConfig
+from bot.infra.delivery.limits import WINDOW, Pacer, RateLimits
 
 
 def send_times(limits: RateLimits, count: int, chats: list[int] | None = None, *, burst: bool = False,

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from bot.domain.catalog import DIRECTIONS, REGIONS, SKILLS
 from bot.domain.people import normalize_phone
-from bot.i18n import make_i18n, make_vocabulary
+from bot.domain.volunteers import VolunteerStatus
 from bot.importer import ImportFileError, ImportReport, Vocabulary, VolunteerImporter
 from bot.importer.rows import fast_normalize_phone
-from bot.volunteers import Registration, VolunteerService
+from bot.infra.i18n import make_i18n, make_vocabulary
+from bot.volunteers.service import Registration, VolunteerService
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Volunteer, VolunteerDirection, VolunteerSkill, VolunteerStatus
+from storage.models import Volunteer, VolunteerDirection, VolunteerSkill
 from tests.support.clock import ManualClock
 
 HEADER = "full_name,phone,telegram_id,birth_year,region,city,directions,skills,locale"

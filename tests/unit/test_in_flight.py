@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import InFlightUpdates
+from bot.infra.in_flight import InFlightUpdates
 
 
 async def test_wait_idle_waits_for_updates_being_handled() -> None:

@@ -12,18 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from bot.matching import Candidate, MatchingService, TaskFacts, ineligibility, is_available, rank, reliability
-from bot.volunteers import VolunteerService
+from bot.domain.eligibility import Candidate, TaskFacts, ineligibility, is_available, rank, reliability
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import TaskStatus
+from bot.domain.volunteers import VolunteerStatus
+from bot.tasks.matching import MatchingService
+from bot.volunteers.service import VolunteerService
 from storage.db import Database
-from storage.models import (
-    Signup,
-    SignupStatus,
-    TaskOffer,
-    TaskStatus,
-    Volunteer,
-    VolunteerDirection,
-    VolunteerStatus,
-)
+from storage.models import Signup, TaskOffer, Volunteer, VolunteerDirection
 from tests.support.clock import ManualClock
 from tests.support.volunteer_tasks import SATURDAY_10, add_signup, add_task, add_volunteer, fresh_database
 

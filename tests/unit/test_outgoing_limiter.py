@@ -1,4 +1,4 @@
-"""The one limiter for all outgoing traffic (bot/delivery/outgoing.py) over a mocked
+"""The one limiter for all outgoing traffic (bot/infra/delivery/outgoing.py) over a mocked
 session: 429 handling, order within a chat, the pause shared with the delivery sender,
 callback queries never delayed and never answered twice."""
 
@@ -17,11 +17,11 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
-from bot.clock import Clock
-from bot.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
-from bot.delivery.outgoing import booked
-from bot.i18n import make_i18n
-from handlers.errors import build_errors_router
+from bot.infra.clock import Clock
+from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
+from bot.infra.delivery.outgoing import booked
+from bot.infra.i18n import make_i18n
+from handlers.common.errors import build_errors_router
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.support.mocked_session import MockedBot

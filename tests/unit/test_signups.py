@@ -12,16 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.delivery import DeliveryLane
+from bot.domain.signups import Outcome, SignupStatus
+from bot.domain.tasks import TaskStatus
 from bot.tasks.offers import next_send_moment, offer_key
-from bot.tasks.signups import Outcome
 from storage.db import Database
-from storage.models import (
-    DeliveryBroadcast,
-    DeliveryLane,
-    SignupStatus,
-    TaskOffer,
-    TaskStatus,
-)
+from storage.models import DeliveryBroadcast, TaskOffer
 from tests.support.clock import ManualClock
 from tests.support.volunteer_tasks import (
     SATURDAY_10,

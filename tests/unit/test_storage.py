@@ -15,11 +15,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
-from bot.fsm_storage import DatabaseStorage
-from bot.volunteers import PhoneTakenError, Registration, VolunteerService
+from bot.domain.volunteers import VolunteerStatus
+from bot.infra.fsm_storage import DatabaseStorage
+from bot.volunteers.service import PhoneTakenError, Registration, VolunteerService
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade
-from storage.models import Base, Volunteer, VolunteerStatus
+from storage.models import Base, Volunteer
 from tests.support.clock import ManualClock
 
 

@@ -8,7 +8,7 @@ import pytest
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS, SPOKEN_LANGUAGES
 from bot.domain.folding import edit_distance, fold, key
 from bot.domain.vocabulary import Vocabulary
-from bot.i18n import make_i18n
+from bot.infra.i18n import make_i18n
 
 
 @pytest.fixture(scope="module")

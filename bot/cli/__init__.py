@@ -1,0 +1,92 @@
+"""The `birge` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, exit_on_config_error, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="birge",
+        description="Birge: a Telegram bot that matches volunteers to tasks. "
+        "Configuration comes from environment variables or a .env file (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("run", help="start the bot (long polling); needs BOT_TOKEN")
+    commands.add_parser("migrate", help="apply pending database migrations and exit")
+
+    roles = commands.add_parser("roles", help="grant, revoke and list admin and coordinator roles")
+    roles_commands = roles.add_subparsers(dest="roles_command", metavar="ACTION", required=True)
+    grant = roles_commands.add_parser("grant", help="grant a role: birge roles grant 12345 coordinator --region KZ-75")
+    revoke = roles_commands.add_parser("revoke", help="revoke a role (in one region with --region)")
+    for sub in (grant, revoke):
+        sub.add_argument("telegram_id", type=int, help="the person's numeric Telegram user id")
+        sub.add_argument("role", choices=["admin", "coordinator"])
+        sub.add_argument("--region", help="ISO 3166-2:KZ code, e.g. KZ-75 (coordinators)")
+    grant.add_argument("--org", dest="organisation", help="organisation name shown with the coordinator")
+    roles_commands.add_parser("list", help="list granted roles (and ADMIN_IDS)")
+
+    volunteers = commands.add_parser("volunteers", help="volunteer records")
+    volunteers_commands = volunteers.add_subparsers(dest="volunteers_command", metavar="ACTION", required=True)
+    importer = volunteers_commands.add_parser("import", help="import volunteers from a .csv or .xlsx file")
+    importer.add_argument("file", help="path to a .csv (UTF-8, comma or semicolon) or .xlsx file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        raise SystemExit(0)
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            settings.require_token()
+    except ConfigError as error:
+        exit_on_config_error(error)
+        return
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    try:
+        status = asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        status = 130
+    raise SystemExit(status)
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        from bot.app import Application
+
+        await Application(settings).run()
+        return 0
+
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db)
+        if args.command == "migrate":
+            print("Database is up to date.")
+            return 0
+        if args.command == "roles":
+            from bot.cli.roles import run_roles_command
+
+            return await run_roles_command(args, settings, db)
+        if args.command == "volunteers":
+            from bot.cli.importer import run_import_command
+
+            return await run_import_command(args, settings, db)
+    finally:
+        await db.close()
+    print(f"unknown command {args.command}", file=sys.stderr)
+    return 2

@@ -1,0 +1,1 @@
+"""/mytasks: a coordinator's tasks and what can be done with each."""
