@@ -149,17 +149,25 @@ class DeliveryRepository:
 
     async def complete(self, now: datetime, broadcast_ids: Iterable[int] | None = None) -> list[Completed]:
         """Mark complete, at `now`, those of these broadcasts (all, with None) that are not
-        yet and have no open message; returns them. One conditional UPDATE: a broadcast
-        completes once, however many look at it."""
-        open_rows = select(T.c.id).where(T.c.broadcast_id == B.id, T.c.status.in_(OPEN)).exists()
-        query = update(B).where(B.completed_at.is_(None), ~open_rows)
+        yet and have no open message; returns them. A broadcast completes once, however
+        many look at it.
+
+        The broadcasts are locked first (FOR UPDATE; SQLite's writers queue anyway), so on
+        PostgreSQL a repeated Confirm adding messages to one of them at this moment either
+        commits before the check, which then sees its messages, or reopens it after."""
+        pending = select(B.id).where(B.completed_at.is_(None))
         if broadcast_ids is not None:
-            ids = sorted(set(broadcast_ids))
-            if not ids:
+            wanted = sorted(set(broadcast_ids))
+            if not wanted:
                 return []
-            query = query.where(B.id.in_(ids))
+            pending = pending.where(B.id.in_(wanted))
+        ids = list(await self.session.scalars(pending.order_by(B.id).with_for_update()))
+        if not ids:
+            return []
+        open_rows = select(T.c.id).where(T.c.broadcast_id == B.id, T.c.status.in_(OPEN)).exists()
         result = await self.session.execute(
-            query.values(completed_at=now).returning(B.id, B.kind, B.subject_type, B.subject_id)
+            update(B).where(B.id.in_(ids), B.completed_at.is_(None), ~open_rows)
+            .values(completed_at=now).returning(B.id, B.kind, B.subject_type, B.subject_id)
             .execution_options(synchronize_session=False))
         return sorted((Completed(row.id, row.kind, Subject.of(row.subject_type, row.subject_id)) for row in result),
                       key=lambda completed: completed.id)
