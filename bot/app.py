@@ -103,7 +103,8 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     cards = CardRenderer(i18n, local_time)
     offers = OfferService(db, clock, i18n, delivery, matching, cards, settings.tz,
                           daily_cap=settings.daily_broadcast_cap)
-    # What features learn from the delivery engine (its events: delivery.events.subscribe).
+    # Features plug into the delivery engine here: "accepted so far" for task broadcasts;
+    # subscriptions to its events go here too (delivery.events.subscribe).
     delivery.set_accepted_counter(SubjectType.TASK, offers.accepted_so_far)
     signups = SignupService(db, clock, i18n, local_time, delivery, matching, cards,
                             confirm_minutes=settings.signup_confirm_minutes)

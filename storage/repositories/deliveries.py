@@ -116,7 +116,7 @@ class DeliveryRepository:
         values: dict[str, Any] = {"total": total}
         if reopen:
             values["completed_at"] = None
-        await self.session.execute(update(DeliveryBroadcast).where(DeliveryBroadcast.id == broadcast_id).values(**values))
+        await self.session.execute(update(B).where(B.id == broadcast_id).values(**values))
 
     async def withdraw_queued(self, subject: Subject, kind: str) -> dict[int, int]:
         """Take the not-yet-sent messages of the broadcasts of `kind` about `subject` out
@@ -128,7 +128,8 @@ class DeliveryRepository:
         withdrawn: dict[int, int] = {}
         for broadcast_id in broadcast_ids:
             result = await self.session.execute(
-                delete(T).where(T.c.broadcast_id == broadcast_id, T.c.status == DeliveryStatus.QUEUED))
+                delete(M).where(M.broadcast_id == broadcast_id, M.status == DeliveryStatus.QUEUED)
+                .execution_options(synchronize_session=False))
             count = int(result.rowcount or 0)  # type: ignore[attr-defined]
             if count:
                 await self.session.execute(

@@ -85,7 +85,7 @@ class EventBus:
         if not types or not all(isinstance(kind, type) and issubclass(kind, DeliveryEvent) for kind in types):
             raise TypeError(f"subscribe to DeliveryEvent classes, not {event_type!r}")
         subscription = Subscription(
-            name=name or getattr(handler, "__qualname__", repr(handler)), types=types, handler=handler,
+            name=name or str(getattr(handler, "__qualname__", repr(handler))), types=types, handler=handler,
             subject_type=subject_type, timeout=self.timeout if timeout is None else timeout,
             queue=asyncio.Queue(),
         )

@@ -48,7 +48,7 @@ from bot.infra.delivery.outbox import LANES
 from bot.infra.delivery.progress import AcceptedCounters, ProgressReporter
 from bot.infra.delivery.watch import BroadcastWatch
 from storage.db import Database
-from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
+from storage.repositories.deliveries import INTERRUPTED, DeliveryRepository, QueuedMessage
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -121,7 +121,7 @@ class DeliverySender:
                         "%d queued again, %d failed after too many attempts", requeued + len(failed), requeued,
                         len(failed))
         for row in failed:
-            self.watch.failed(row, "interrupted while sending")
+            self.watch.failed(row, INTERRUPTED)
         self.watch.finished(finished)
         self.stats.in_flight_recovered += requeued
         self._stopping.clear()
