@@ -29,6 +29,7 @@ from bot.access.menus import MenuService, MenuSyncMiddleware
 from bot.access.roles import AccessService
 from bot.access.users import UserService
 from bot.config import Settings
+from bot.domain.subjects import SubjectType
 from bot.domain.vocabulary import Vocabulary
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
@@ -38,7 +39,7 @@ from bot.infra.in_flight import InFlightUpdates
 from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
 from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
-from bot.tasks.offers import OFFER_KIND, OfferService
+from bot.tasks.offers import OfferService
 from bot.tasks.service import TaskService
 from bot.tasks.signups import SignupService
 from bot.volunteers.reachability import ReachabilityMiddleware
@@ -102,7 +103,9 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     cards = CardRenderer(i18n, local_time)
     offers = OfferService(db, clock, i18n, delivery, matching, cards, settings.tz,
                           daily_cap=settings.daily_broadcast_cap)
-    delivery.set_accepted_counter(OFFER_KIND, offers.accepted_for_broadcast)
+    # Features plug into the delivery engine here: "accepted so far" for task broadcasts;
+    # subscriptions to its events go here too (delivery.events.subscribe).
+    delivery.set_accepted_counter(SubjectType.TASK, offers.accepted_so_far)
     signups = SignupService(db, clock, i18n, local_time, delivery, matching, cards,
                             confirm_minutes=settings.signup_confirm_minutes)
     scheduler = Scheduler()

@@ -2,8 +2,9 @@
 
 `broadcast_task` takes the matching volunteers in the order of sending and, in ONE
 transaction, writes a TaskOffer row and a delivery row (the card in the volunteer's
-language) for each, under the broadcast key "task:<id>:offer". So a repeated Confirm
-returns the same broadcast and adds only volunteers who were not offered the task yet.
+language) for each, in a broadcast about the task (subject TASK <id>) under the
+idempotency key "task:<id>:offer". So a repeated Confirm returns the same broadcast and
+adds only volunteers who were not offered the task yet.
 
 Limits for routine offers (every direction but "emergency"):
 - the daily cap: at most DAILY_BROADCAST_CAP routine offers per volunteer per local day
@@ -13,7 +14,8 @@ Limits for routine offers (every direction but "emergency"):
 Emergency tasks go on the emergency lane, at any hour, and do not count for the cap.
 
 The coordinator's progress message shows "accepted so far": the people going on the
-task (`accepted_for_broadcast`, plugged into the delivery engine for kind "task_offer").
+task (`accepted_so_far`, registered with the delivery engine for TASK subjects when the
+application is wired).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.domain.delivery import DeliveryLane
 from bot.domain.eligibility import EMERGENCY_DIRECTION, Candidate
 from bot.domain.quiet_hours import QUIET_END, QUIET_START, next_send_moment
 from bot.domain.signups import SignupStatus
+from bot.domain.subjects import Subject, SubjectType
 from bot.domain.tasks import open_for_signups
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
@@ -40,7 +43,13 @@ OFFER_KIND = "task_offer"
 
 
 def offer_key(task_id: int) -> str:
+    """The idempotency key of a task's offers (a repeated Confirm tops the broadcast up)."""
     return f"task:{task_id}:offer"
+
+
+def task_subject(task_id: int) -> Subject:
+    """What the task feature's broadcasts are about."""
+    return Subject(SubjectType.TASK, task_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +122,7 @@ class OfferService:
             broadcast_id = await self.delivery.add_broadcast(
                 session, OFFER_KIND, lane, coordinator_id, messages, progress_chat_id=coordinator_id,
                 progress_locale=coordinator_locale, title=task.title, key=offer_key(task_id),
-                not_before=send_at if send_at > now else None,
+                not_before=send_at if send_at > now else None, subject=task_subject(task_id),
             )
             self.delivery.wake_after_commit(session, lane)
         return BroadcastPlan(
@@ -122,15 +131,11 @@ class OfferService:
             recipients=[c.volunteer_id for c in fresh], held=send_at > now,
         )
 
-    async def accepted_for_broadcast(self, broadcast_id: int) -> int:
-        """"Accepted so far" for the progress message: people going on the broadcast's task."""
+    async def accepted_so_far(self, task_id: int) -> int:
+        """"Accepted so far" for the progress message of a broadcast about the task: the
+        people going on it."""
         async with self.db.sessionmaker() as session:
-            repo = SignupRepository(session)
-            key = await repo.broadcast_key(broadcast_id)
-            if key is None or not key.startswith("task:") or not key.endswith(":offer"):
-                return 0
-            task_id = int(key.split(":")[1])
-            return await repo.count(task_id, (SignupStatus.GOING,))
+            return await SignupRepository(session).count(task_id, (SignupStatus.GOING,))
 
     def _local_day(self, moment: datetime) -> tuple[datetime, datetime]:
         local = moment.astimezone(self.tz)
@@ -139,4 +144,5 @@ class OfferService:
         return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
-__all__ = ["OFFER_KIND", "QUIET_END", "QUIET_START", "BroadcastPlan", "OfferService", "next_send_moment", "offer_key"]
+__all__ = ["OFFER_KIND", "QUIET_END", "QUIET_START", "BroadcastPlan", "OfferService", "next_send_moment", "offer_key",
+           "task_subject"]

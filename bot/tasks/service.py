@@ -25,7 +25,7 @@ from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.infra.i18n import LocalTime
 from bot.tasks.drafts import TaskDraft
-from bot.tasks.offers import offer_key
+from bot.tasks.offers import OFFER_KIND, task_subject
 from storage.db import Database
 from storage.models import Task
 from storage.repositories.audit import AuditRepository
@@ -190,7 +190,7 @@ class TaskService:
             assert task is not None
             await session.refresh(task)
             # Cards not sent yet (e.g. held for the quiet hours) must not go out any more.
-            withdrawn = await repo.withdraw_queued(offer_key(task_id))
+            withdrawn = await self.delivery.withdraw(session, task_subject(task_id), OFFER_KIND)
             AuditRepository(session).record(
                 at=now, actor=actor_id, action="task.cancel", allowed=True, target=str(task_id),
                 details={"withdrawn_cards": withdrawn},
@@ -240,7 +240,8 @@ class TaskService:
         keep the change and lose the news of it."""
         if messages:
             await self.delivery.add_broadcast(
-                session, kind, DeliveryLane.PERSONAL, actor_id, messages, title=task.title, key=key
+                session, kind, DeliveryLane.PERSONAL, actor_id, messages, title=task.title, key=key,
+                subject=task_subject(task.id),
             )
 
     def _wake(self, messages: list[OutgoingMessage]) -> None:

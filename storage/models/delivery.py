@@ -1,5 +1,6 @@
-"""The durable delivery queue: broadcasts (one decision to send to many, with the
-coordinator's progress message) and one row per message (statuses in bot/domain/delivery.py)."""
+"""The durable delivery queue: broadcasts (one decision to send to many, with what it is
+about and the coordinator's progress message) and one row per message (statuses in
+bot/domain/delivery.py, subjects in bot/domain/subjects.py)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,24 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.delivery import DeliveryLane, DeliveryStatus
+from bot.domain.subjects import Subject, SubjectType
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 
 
 class DeliveryBroadcast(Base):
-    """One "send this to many people" decision, with the coordinator's progress message."""
+    """One "send this to many people" decision: what it is about, and the coordinator's
+    progress message."""
 
     __tablename__ = "delivery_broadcasts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Optional idempotency key (e.g. "task:42:offer"): a repeated confirm reuses the broadcast.
+    # Only that: what the broadcast is about is its subject, never read from the key.
     key: Mapped[str | None] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # What it is about (task 17, ...), set by whoever enqueued it; both or neither.
+    subject_type: Mapped[SubjectType | None] = mapped_column(EnumText(SubjectType, 32))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     lane: Mapped[DeliveryLane] = mapped_column(EnumNumber(DeliveryLane))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -30,7 +37,20 @@ class DeliveryBroadcast(Base):
     progress_locale: Mapped[str | None] = mapped_column(String(8))
     progress_message_id: Mapped[int | None] = mapped_column(Integer)
     progress_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When the progress message showed "finished" (or could not be shown any more).
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # When every message reached its end (sent, failed, unreachable, withdrawn) and the
+    # BroadcastFinished event fired; cleared when a repeated confirm adds recipients.
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        # A feature's broadcasts about one thing (cancelling a task withdraws its cards).
+        Index("ix_delivery_broadcasts_subject", "subject_type", "subject_id"),
+    )
+
+    @property
+    def subject(self) -> Subject | None:
+        return Subject.of(self.subject_type, self.subject_id)
 
 
 class DeliveryMessage(Base):

@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, delete, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.delivery import DeliveryStatus
 from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
 from bot.domain.tasks import LIVE_STATUSES, TaskStatus
 from bot.domain.volunteers import VolunteerStatus
-from storage.models import DeliveryBroadcast, DeliveryMessage, Signup, Task, TelegramUser, Volunteer
+from storage.models import Signup, Task, TelegramUser, Volunteer
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,26 +146,3 @@ class CoordinatorTaskRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)
-
-    async def withdraw_queued(self, broadcast_key: str) -> int:
-        """Take the not-yet-sent messages of a broadcast out of the delivery queue (e.g. the
-        task cards of a task that was just cancelled, held for the quiet hours); the
-        broadcast's total shrinks so its progress message finishes. Rows already being
-        sent are left alone. Returns how many were withdrawn."""
-        broadcast = await self.session.scalar(select(DeliveryBroadcast).where(DeliveryBroadcast.key == broadcast_key))
-        if broadcast is None:
-            return 0
-        result = await self.session.execute(
-            delete(DeliveryMessage)
-            .where(DeliveryMessage.broadcast_id == broadcast.id, DeliveryMessage.status == DeliveryStatus.QUEUED)
-            .execution_options(synchronize_session=False)
-        )
-        withdrawn = int(result.rowcount or 0)
-        if withdrawn:
-            await self.session.execute(
-                update(DeliveryBroadcast)
-                .where(DeliveryBroadcast.id == broadcast.id)
-                .values(total=DeliveryBroadcast.total - withdrawn)
-                .execution_options(synchronize_session=False)
-            )
-        return withdrawn

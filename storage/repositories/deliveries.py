@@ -1,4 +1,4 @@
-"""The delivery queue: broadcasts and one row per message to send.
+"""The delivery queue: broadcasts (with what each is about) and one row per message to send.
 
 Plain SQL expressions rather than ORM objects: the sender touches every row twice
 (claim, then result) at up to hundreds of rows a second."""
@@ -10,17 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.delivery import OPEN_DELIVERY, DeliveryStatus
+from bot.domain.subjects import Subject
 from storage.models import DeliveryBroadcast, DeliveryMessage
 
 M = DeliveryMessage
+B = DeliveryBroadcast
 # The sender's hot path uses the table itself: plain Core statements skip the ORM's
 # bulk-update bookkeeping, which costs more than the SQL on a busy queue.
 T = DeliveryMessage.__table__
 OPEN = OPEN_DELIVERY
+INTERRUPTED = "interrupted while sending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,25 @@ class BroadcastCounts:
     @property
     def done(self) -> int:
         return self.sent + self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A broadcast whose last open message just reached its end."""
+
+    id: int
+    kind: str
+    subject: Subject | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """Which message a change touched (for the events about it)."""
+
+    id: int
+    broadcast_id: int | None
+    chat_id: int
+    volunteer_id: int | None
 
 
 _CLAIMED_COLUMNS = tuple(T.c[name] for name in (
@@ -88,29 +110,89 @@ class DeliveryRepository:
         result = await self.session.execute(insert(DeliveryMessage).values(**row).returning(M.id))
         return int(result.scalar_one())
 
-    async def set_total(self, broadcast_id: int, total: int) -> None:
-        await self.session.execute(
-            update(DeliveryBroadcast).where(DeliveryBroadcast.id == broadcast_id).values(total=total)
-        )
+    async def set_total(self, broadcast_id: int, total: int, *, reopen: bool = False) -> None:
+        """The broadcast's number of messages; `reopen` when messages were added to it
+        (it is not complete any more)."""
+        values: dict[str, Any] = {"total": total}
+        if reopen:
+            values["completed_at"] = None
+        await self.session.execute(update(B).where(B.id == broadcast_id).values(**values))
+
+    async def withdraw_queued(self, subject: Subject, kind: str) -> dict[int, int]:
+        """Take the not-yet-sent messages of the broadcasts of `kind` about `subject` out
+        of the queue (e.g. the cards of a task just cancelled, held for the quiet hours);
+        each broadcast's total shrinks so its progress message finishes. Rows already being
+        sent are left alone. Returns {broadcast id: messages withdrawn} for each broadcast."""
+        broadcast_ids = list(await self.session.scalars(
+            select(B.id).where(B.subject_type == subject.type, B.subject_id == subject.id, B.kind == kind)))
+        withdrawn: dict[int, int] = {}
+        for broadcast_id in broadcast_ids:
+            result = await self.session.execute(
+                delete(M).where(M.broadcast_id == broadcast_id, M.status == DeliveryStatus.QUEUED)
+                .execution_options(synchronize_session=False))
+            count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            if count:
+                await self.session.execute(
+                    update(B).where(B.id == broadcast_id).values(total=B.total - count)
+                    .execution_options(synchronize_session=False))
+            withdrawn[broadcast_id] = count
+        return withdrawn
+
+    # -- subjects and completion -------------------------------------------------------
+
+    async def subjects_of(self, broadcast_ids: Iterable[int]) -> dict[int, Subject | None]:
+        """What each broadcast is about (None for one with no subject)."""
+        ids = sorted(set(broadcast_ids))
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(B.id, B.subject_type, B.subject_id).where(B.id.in_(ids)))
+        return {row.id: Subject.of(row.subject_type, row.subject_id) for row in rows}
+
+    async def complete(self, now: datetime, broadcast_ids: Iterable[int] | None = None) -> list[Completed]:
+        """Mark complete, at `now`, those of these broadcasts (all, with None) that are not
+        yet and have no open message; returns them. A broadcast completes once, however
+        many look at it.
+
+        The broadcasts are locked first (FOR UPDATE; SQLite's writers queue anyway), so on
+        PostgreSQL a repeated Confirm adding messages to one of them at this moment either
+        commits before the check, which then sees its messages, or reopens it after."""
+        pending = select(B.id).where(B.completed_at.is_(None))
+        if broadcast_ids is not None:
+            wanted = sorted(set(broadcast_ids))
+            if not wanted:
+                return []
+            pending = pending.where(B.id.in_(wanted))
+        ids = list(await self.session.scalars(pending.order_by(B.id).with_for_update()))
+        if not ids:
+            return []
+        open_rows = select(T.c.id).where(T.c.broadcast_id == B.id, T.c.status.in_(OPEN)).exists()
+        result = await self.session.execute(
+            update(B).where(B.id.in_(ids), B.completed_at.is_(None), ~open_rows)
+            .values(completed_at=now).returning(B.id, B.kind, B.subject_type, B.subject_id)
+            .execution_options(synchronize_session=False))
+        return sorted((Completed(row.id, row.kind, Subject.of(row.subject_type, row.subject_id)) for row in result),
+                      key=lambda completed: completed.id)
 
     # -- the sender -------------------------------------------------------------------
 
-    async def release_in_flight(self, max_attempts: int, now: datetime) -> tuple[int, int]:
+    async def release_in_flight(self, max_attempts: int, now: datetime) -> tuple[int, list[RowRef]]:
         """After a crash: rows left "sending" were in flight. Queue them once more
         (counting an attempt); a row that has used up its attempts fails instead.
-        Returns (requeued, failed)."""
+        Returns (how many were queued again, the rows failed)."""
         failed = await self.session.execute(
             update(M)
             .where(M.status == DeliveryStatus.SENDING, M.attempts + 1 >= max_attempts)
-            .values(status=DeliveryStatus.FAILED, attempts=M.attempts + 1, error="interrupted while sending")
+            .values(status=DeliveryStatus.FAILED, attempts=M.attempts + 1, error=INTERRUPTED)
+            .returning(M.id, M.broadcast_id, M.chat_id, M.volunteer_id)
         )
+        failed_rows = _refs(failed)
         requeued = await self.session.execute(
             update(M)
             .where(M.status == DeliveryStatus.SENDING)
             .values(status=DeliveryStatus.QUEUED, attempts=M.attempts + 1, next_attempt_at=now,
                     error="interrupted while sending; retried once")
         )
-        return requeued.rowcount or 0, failed.rowcount or 0  # type: ignore[attr-defined]
+        return requeued.rowcount or 0, failed_rows  # type: ignore[attr-defined]
 
     async def ready(self, now: datetime, limit: int, exclude_chats: Iterable[int] = ()) -> list[tuple[int, int]]:
         """(id, chat_id) of queued rows due now, highest priority (lowest lane) first."""
@@ -173,9 +255,9 @@ class DeliveryRepository:
         """The group became a supergroup with a new id."""
         await self.session.execute(update(M).where(M.id == message_id).values(chat_id=chat_id))
 
-    async def mark_chat_unreachable(self, message_id: int, chat_id: int, reason: str) -> list[int]:
+    async def mark_chat_unreachable(self, message_id: int, chat_id: int, reason: str) -> list[RowRef]:
         """This row and every other queued row for the chat: unreachable, never retried.
-        Returns the broadcasts touched (their progress changed)."""
+        Returns the other rows (their broadcasts' progress changed too)."""
         await self.session.execute(
             update(M)
             .where(M.id == message_id)
@@ -185,9 +267,9 @@ class DeliveryRepository:
             update(M)
             .where(M.chat_id == chat_id, _unindexed(M.status) == DeliveryStatus.QUEUED)
             .values(status=DeliveryStatus.UNREACHABLE, error=reason[:300])
-            .returning(M.broadcast_id)
+            .returning(M.id, M.broadcast_id, M.chat_id, M.volunteer_id)
         )
-        return sorted({row[0] for row in result if row[0] is not None})
+        return _refs(result)
 
     async def next_due_at(self) -> datetime | None:
         return await self.session.scalar(
@@ -241,6 +323,11 @@ def _unindexed(column: Any) -> Any:
     with `id IN (...) AND status = 'queued'` SQLite otherwise scans every queued row
     through (status, lane, id) instead of looking the few ids up by primary key."""
     return func.coalesce(column, "")
+
+
+def _refs(result: Any) -> list[RowRef]:
+    return sorted((RowRef(row.id, row.broadcast_id, row.chat_id, row.volunteer_id) for row in result),
+                  key=lambda ref: ref.id)
 
 
 def _queued(row: Any) -> QueuedMessage:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, OfferResponse, SignupStatus
 from bot.domain.tasks import ENDED_STATUSES, SIGNUP_STATUSES, TaskStatus
-from storage.models import DeliveryBroadcast, Signup, Task, TaskOffer, Volunteer
+from storage.models import Signup, Task, TaskOffer, Volunteer
 
 
 class SignupRepository:
@@ -172,9 +172,6 @@ class SignupRepository:
             .where(TaskOffer.task_id == task_id, TaskOffer.volunteer_id == volunteer_id)
             .values(response=response)
         )
-
-    async def broadcast_key(self, broadcast_id: int) -> str | None:
-        return await self.session.scalar(select(DeliveryBroadcast.key).where(DeliveryBroadcast.id == broadcast_id))
 
 
 __all__ = ["SignupRepository"]

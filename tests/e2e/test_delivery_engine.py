@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
 from bot.domain.delivery import DeliveryLane, DeliveryStatus
+from bot.domain.subjects import Subject, SubjectType
 from bot.domain.volunteers import VolunteerStatus
 from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingMessage
 from bot.infra.delivery.sender import DeliverySender
@@ -528,10 +529,11 @@ async def test_the_coordinator_sees_one_progress_message_edited_at_most_every_fe
     coordinator = fake.user(COORDINATOR)
     chats = users(fake, *range(100, 110))
     fake.block(105)
-    engine.service.set_accepted_counter("task_offer", _seven)
+    engine.service.set_accepted_counter(SubjectType.TASK, _seven)
     broadcast = await engine.service.enqueue_broadcast(
         "task_offer", DeliveryLane.ROUTINE, COORDINATOR, [OutgoingMessage(chat, "offer") for chat in chats],
-        progress_chat_id=COORDINATOR, progress_locale="en", title="Food bank <Saturday>")
+        progress_chat_id=COORDINATOR, progress_locale="en", title="Food bank <Saturday>",
+        subject=Subject(SubjectType.TASK, 17))
     await engine.start(tg)
     first = await coordinator.wait_for_message()
     assert "Sending" in (first.text or "") and "Food bank <Saturday>" in (first.text or "")
@@ -557,7 +559,8 @@ async def test_the_coordinator_sees_one_progress_message_edited_at_most_every_fe
     assert len(coordinator.messages) == 1
 
 
-async def _seven(broadcast_id: int) -> int:
+async def _seven(task_id: int) -> int:
+    assert task_id == 17
     return 7
 
 

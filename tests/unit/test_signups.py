@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot.domain.delivery import DeliveryLane
 from bot.domain.signups import Outcome, SignupStatus
+from bot.domain.subjects import Subject, SubjectType
 from bot.domain.tasks import TaskStatus
 from bot.tasks.offers import next_send_moment, offer_key
 from storage.db import Database
@@ -210,10 +211,11 @@ async def test_broadcast_writes_offers_and_cards_once(db: Database, clock: Manua
         assert await session.scalar(select(func.count()).select_from(TaskOffer)) == 3
         broadcast = await session.scalar(select(DeliveryBroadcast))
         assert (broadcast.key, broadcast.total, broadcast.progress_chat_id) == (offer_key(task.id), 3, 500_001)
+        assert broadcast.subject == Subject(SubjectType.TASK, task.id)  # what it is about: the task
     # "Accepted so far" for the progress message.
-    assert await stack.offers.accepted_for_broadcast(plan.broadcast_id) == 0
+    assert await stack.offers.accepted_so_far(task.id) == 0
     await stack.signups.go(task.id, 600_000)
-    assert await stack.offers.accepted_for_broadcast(plan.broadcast_id) == 1
+    assert await stack.offers.accepted_so_far(task.id) == 1
     # A cancelled task is not sent.
     cancelled = await add_task(db, clock, status=TaskStatus.CANCELLED)
     assert (await stack.offers.broadcast_task(cancelled.id, 500_001, "ru")).reason == "closed"

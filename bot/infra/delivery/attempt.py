@@ -7,7 +7,8 @@ retry_after and retries the same message; TelegramMigrateToChat moves the row to
 chat; 5xx, network errors and timeouts retry with exponential backoff (by the injected
 clock) up to SEND_MAX_ATTEMPTS, then fail with the reason; 403 and 400 "chat not found"
 make the recipient unreachable (their other queued rows too) and are never retried; any
-other 400 fails the row with Telegram's reason.
+other 400 fails the row with Telegram's reason. Each of these outcomes is published as an
+event (MessageRetrying, MessageFailed, RecipientUnreachable) once it has committed.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ from bot.infra.delivery.config import DeliveryConfig
 from bot.infra.delivery.gate import SendGate, queue_priority
 from bot.infra.delivery.outbox import restore_markup
 from bot.infra.delivery.outgoing import booked
-from bot.infra.delivery.progress import ProgressReporter
+from bot.infra.delivery.watch import BroadcastWatch
 from storage.db import Database
-from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
+from storage.repositories.deliveries import DeliveryRepository, QueuedMessage, RowRef
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -72,10 +73,6 @@ class Sent:
     at: datetime
 
 
-_UNSENT = "unsent"  # claimed but not sent (outranked, or stopping): back to the queue
-_DONE = "done"  # failed / unreachable / retry later: already committed by the task
-
-
 UNSENT = "unsent"  # claimed but not sent (outranked, or stopping): back to the queue
 DONE = "done"  # failed / unreachable / retry later: already committed
 
@@ -100,7 +97,7 @@ class Attempts:
     `news()` is the event that is set whenever either may have changed."""
 
     def __init__(self, db: Database, clock: Clock, bot: Bot, config: DeliveryConfig, gate: SendGate,
-                 progress: ProgressReporter, stats: SenderStats, *, on_unreachable: OnUnreachable | None,
+                 watch: BroadcastWatch, stats: SenderStats, *, on_unreachable: OnUnreachable | None,
                  stopping: Callable[[], bool], outranked: Callable[[QueuedMessage, int], bool],
                  news: Callable[[], asyncio.Event]) -> None:
         self.db = db
@@ -108,7 +105,7 @@ class Attempts:
         self.bot = bot
         self.config = config
         self.gate = gate
-        self.progress = progress
+        self.watch = watch
         self.stats = stats
         self.on_unreachable = on_unreachable
         self._stopping = stopping
@@ -173,10 +170,14 @@ class Attempts:
         reason = reason_of(error)
         outcome = classify(error)
         if outcome == SendOutcome.UNREACHABLE:
-            touched = await self._write(lambda repo: repo.mark_chat_unreachable(row.id, row.chat_id, reason))
+            async def unreachable(repo: DeliveryRepository) -> list[RowRef]:
+                others = await repo.mark_chat_unreachable(row.id, row.chat_id, reason)
+                await self.watch.learn(repo, (other.broadcast_id for other in others))
+                return others
+
+            others = await self._write(unreachable)
             self.stats.unreachable += 1
-            for broadcast_id in {row.broadcast_id, *(touched or [])}:
-                self.progress.touch(broadcast_id)
+            self.watch.unreachable(row, reason, others if isinstance(others, list) else [])
             if self.on_unreachable is not None:
                 try:
                     await self.on_unreachable(row.volunteer_id, row.chat_id)
@@ -188,6 +189,7 @@ class Attempts:
             at = self.clock.now() + self.config.backoff(attempt)
             await self._write(lambda repo: repo.retry_later(row.id, at, reason))
             self.stats.retried += 1
+            self.watch.retrying(row, reason, attempt, at)
             return
         if outcome == SendOutcome.RETRY:
             reason = f"gave up after {attempt} attempts: {reason}"
@@ -195,7 +197,7 @@ class Attempts:
             log.error("delivery: unexpected error sending row %s", row.id, exc_info=error)
         await self._write(lambda repo: repo.mark_failed(row.id, reason))
         self.stats.failed += 1
-        self.progress.touch(row.broadcast_id)
+        self.watch.failed(row, reason[:300])
 
     async def _write(self, change: Callable[[DeliveryRepository], Awaitable[object]]) -> object:
         """Commit one change to a row; retried a few times (a locked database is transient)."""

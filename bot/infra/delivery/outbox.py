@@ -2,7 +2,8 @@
 
 Texts are rendered per recipient (their language, their task card) by the caller
 BEFORE enqueueing; the engine only sends what it was given, in priority order, within
-Telegram's limits, and never twice."""
+Telegram's limits, and never twice. A broadcast names what it is about (`subject`);
+once it has committed, a BroadcastQueued event says so (`on_queued`)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.delivery import DeliveryLane, DeliveryStatus
+from bot.domain.subjects import Subject
 from bot.infra.clock import Clock
+from bot.infra.delivery.events import BroadcastQueued
 from storage.db import Database
 from storage.models import DeliveryBroadcast
 from storage.repositories.deliveries import DeliveryRepository
@@ -61,15 +65,43 @@ def restore_markup(data: dict[str, Any] | None) -> Markup | None:
     raise ValueError(f"unknown reply markup {sorted(data)}")
 
 
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Call `callback` once `session`'s outermost transaction has committed; never if it
+    rolls back."""
+    callbacks: list[Callable[[], None]] | None = session.info.get("delivery_after_commit")
+    if callbacks is None:
+        callbacks = session.info["delivery_after_commit"] = []
+        pending = callbacks
+        sync_session = session.sync_session
+
+        def _committed(_session: object) -> None:
+            if sync_session.in_nested_transaction():
+                return  # a savepoint: the transaction goes on
+            ready = list(pending)
+            pending.clear()
+            for each in ready:
+                each()
+
+        def _rolled_back(_session: object) -> None:
+            if not sync_session.in_nested_transaction():
+                pending.clear()
+
+        event.listen(sync_session, "after_commit", _committed)
+        event.listen(sync_session, "after_rollback", _rolled_back)
+    callbacks.append(callback)
+
+
 class Outbox:
     """Writes rows into the durable queue (one transaction per call) and wakes the sender."""
 
     def __init__(self, db: Database, clock: Clock, *, allow_paid_broadcast: bool = False,
-                 on_enqueue: Callable[[int], None] | None = None) -> None:
+                 on_enqueue: Callable[[int], None] | None = None,
+                 on_queued: Callable[[BroadcastQueued], None] | None = None) -> None:
         self.db = db
         self.clock = clock
         self.allow_paid_broadcast = allow_paid_broadcast
         self._on_enqueue = on_enqueue or (lambda lane: None)
+        self._on_queued = on_queued or (lambda queued: None)
 
     async def enqueue_broadcast(
         self,
@@ -83,11 +115,14 @@ class Outbox:
         title: str | None = None,
         key: str | None = None,
         paid: bool | None = None,
+        subject: Subject | None = None,
     ) -> int:
         """Queue one message per recipient in a single transaction; returns the broadcast id.
 
-        `key` makes the call idempotent: a second call with the same key (a repeated
-        Confirm) returns the same broadcast and adds only recipients it did not have.
+        `subject` is what the broadcast is about (Subject(SubjectType.TASK, task.id)): it
+        is on every event about the broadcast. `key` makes the call idempotent (and is
+        nothing more): a second call with the same key (a repeated Confirm) returns the
+        same broadcast and adds only recipients it did not have.
         A chat appears once per broadcast (the first message for it wins).
         `progress_chat_id` gets one progress message, edited as the broadcast goes.
         `paid` sends with allow_paid_broadcast; by default it follows ALLOW_PAID_BROADCAST.
@@ -97,25 +132,21 @@ class Outbox:
             raise ValueError("paid broadcasts need ALLOW_PAID_BROADCAST=true")
         use_paid = self.allow_paid_broadcast if paid is None else paid
         unique = _first_per_chat(messages)
+        broadcast = _Broadcast(kind, lane, created_by, progress_chat_id, progress_locale, title, key, use_paid,
+                               subject)
         try:
-            broadcast_id = await self._enqueue_broadcast(kind, lane, created_by, unique, progress_chat_id,
-                                                         progress_locale, title, key, use_paid)
+            broadcast_id = await self._enqueue_broadcast(broadcast, unique)
         except IntegrityError:
             if key is None:
                 raise
             # Two confirms raced (possible on PostgreSQL): the second one tops up the first.
-            broadcast_id = await self._enqueue_broadcast(kind, lane, created_by, unique, progress_chat_id,
-                                                         progress_locale, title, key, use_paid)
+            broadcast_id = await self._enqueue_broadcast(broadcast, unique)
         self._on_enqueue(lane)
         return broadcast_id
 
-    async def _enqueue_broadcast(self, kind: str, lane: int, created_by: int | None,
-                                 messages: list[OutgoingMessage], progress_chat_id: int | None,
-                                 progress_locale: str | None, title: str | None, key: str | None,
-                                 paid: bool) -> int:
+    async def _enqueue_broadcast(self, broadcast: _Broadcast, messages: list[OutgoingMessage]) -> int:
         async with self.db.session() as session:
-            return await self._write_broadcast(session, kind, lane, created_by, messages, progress_chat_id,
-                                               progress_locale, title, key, paid, None)
+            return await self._write_broadcast(session, broadcast, messages, None)
 
     async def add_broadcast(
         self,
@@ -131,6 +162,7 @@ class Outbox:
         key: str | None = None,
         paid: bool | None = None,
         not_before: datetime | None = None,
+        subject: Subject | None = None,
     ) -> int:
         """`enqueue_broadcast` inside the caller's transaction, so the caller's own rows
         (e.g. TaskOffer rows) and the queue rows commit together or not at all. Nothing
@@ -139,8 +171,9 @@ class Outbox:
         if paid and not self.allow_paid_broadcast:
             raise ValueError("paid broadcasts need ALLOW_PAID_BROADCAST=true")
         use_paid = self.allow_paid_broadcast if paid is None else paid
-        return await self._write_broadcast(session, kind, lane, created_by, _first_per_chat(messages),
-                                           progress_chat_id, progress_locale, title, key, use_paid, not_before)
+        broadcast = _Broadcast(kind, lane, created_by, progress_chat_id, progress_locale, title, key, use_paid,
+                               subject)
+        return await self._write_broadcast(session, broadcast, _first_per_chat(messages), not_before)
 
     async def add_one(
         self,
@@ -167,31 +200,37 @@ class Outbox:
         """Wake the sender after a transaction with `add_broadcast`/`add_one` committed."""
         self._on_enqueue(lane)
 
-    async def _write_broadcast(self, session: AsyncSession, kind: str, lane: int, created_by: int | None,
-                               messages: list[OutgoingMessage], progress_chat_id: int | None,
-                               progress_locale: str | None, title: str | None, key: str | None,
-                               paid: bool, not_before: datetime | None) -> int:
+    async def _write_broadcast(self, session: AsyncSession, new: _Broadcast, messages: list[OutgoingMessage],
+                               not_before: datetime | None) -> int:
         now = self.clock.now()
         repo = DeliveryRepository(session)
-        broadcast = await repo.broadcast_by_key(key) if key is not None else None
+        broadcast = await repo.broadcast_by_key(new.key) if new.key is not None else None
         known: set[int] = set()
         if broadcast is None:
             broadcast = await repo.add_broadcast(DeliveryBroadcast(
-                key=key, kind=kind, lane=lane, created_by=created_by, created_at=now, total=0,
-                title=title[:200] if title else None, progress_chat_id=progress_chat_id,
-                progress_locale=progress_locale,
+                key=new.key, kind=new.kind, lane=new.lane, created_by=new.created_by, created_at=now, total=0,
+                title=new.title[:200] if new.title else None, progress_chat_id=new.progress_chat_id,
+                progress_locale=new.progress_locale,
+                subject_type=new.subject.type if new.subject else None,
+                subject_id=new.subject.id if new.subject else None,
             ))
         else:
             known = await repo.chat_ids_of(broadcast.id)
         rows = [
-            _row(message, lane=broadcast.lane, now=now, paid=paid, broadcast_id=broadcast.id,
+            _row(message, lane=broadcast.lane, now=now, paid=new.paid, broadcast_id=broadcast.id,
                  not_before=not_before)
             for message in messages
             if message.chat_id not in known
         ]
         await repo.add_messages(rows)
         if rows or broadcast.total == 0:
-            await repo.set_total(broadcast.id, len(known) + len(rows))
+            await repo.set_total(broadcast.id, len(known) + len(rows), reopen=bool(rows))
+        queued = BroadcastQueued(
+            broadcast_id=broadcast.id, subject=broadcast.subject, at=now, kind=broadcast.kind, lane=broadcast.lane,
+            added=len(rows), total=len(known) + len(rows),
+            held_until=not_before if rows and not_before is not None and not_before > now else None,
+        )
+        after_commit(session, lambda: self._on_queued(queued))
         return broadcast.id
 
     async def enqueue_one(
@@ -225,6 +264,21 @@ class Outbox:
             return existing
         self._on_enqueue(lane)
         return row_id
+
+
+@dataclass(frozen=True, slots=True)
+class _Broadcast:
+    """What a caller asks for when it enqueues a broadcast."""
+
+    kind: str
+    lane: int
+    created_by: int | None
+    progress_chat_id: int | None
+    progress_locale: str | None
+    title: str | None
+    key: str | None
+    paid: bool
+    subject: Subject | None
 
 
 def _check_lane(lane: int) -> None:

@@ -12,6 +12,11 @@ previous edit really went out, after any wait for its slot.
 
 Messages held back (a `not_before` such as the quiet hours) are shown as such: the
 progress says when sending starts and how long it will take from then.
+
+"Accepted so far" is shown for a broadcast whose subject's type has a counter: the
+feature that owns the subject registers it when the application is wired
+(`DeliveryService.set_accepted_counter(SubjectType.TASK, ...)`), and it is asked with the
+subject's id. The engine never looks inside the subject, nor at the broadcast's key.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from babel.dates import format_timedelta
 
+from bot.domain.subjects import Subject, SubjectType
 from bot.infra.clock import Clock
 from bot.infra.delivery.gate import DIRECT
 from bot.infra.delivery.outgoing import booked
@@ -47,14 +53,16 @@ log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = timedelta(seconds=3)
 
-# "Accepted so far" for a broadcast: the task feature plugs a counter in per kind.
+# "Accepted so far" for a broadcast about a subject: the counter of its subject type is
+# called with the subject's id (the task feature counts the people going on the task).
 AcceptedCounter = Callable[[int], Awaitable[int]]
+AcceptedCounters = dict[SubjectType, AcceptedCounter]
 
 
 @dataclass
 class _Tracked:
     id: int
-    kind: str
+    subject: Subject | None
     chat_id: int
     locale: str
     title: str | None
@@ -75,7 +83,8 @@ def progress_text(
     finished: bool = False,
     starts_at: str | None = None,
 ) -> str:
-    """The progress message (HTML). `accepted` is shown when a counter exists for the kind.
+    """The progress message (HTML). `accepted` is shown when a counter exists for the
+    broadcast's subject type.
     `starts_at` (a local time, already formatted): nothing goes out before it, and `eta`
     is the time sending takes from then."""
     def _(text: str) -> str:
@@ -112,7 +121,7 @@ class ProgressReporter:
         rate: float,
         local_time: LocalTime | None = None,
         interval: timedelta = PROGRESS_INTERVAL,
-        accepted_counters: dict[str, AcceptedCounter] | None = None,
+        accepted_counters: AcceptedCounters | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -175,7 +184,7 @@ class ProgressReporter:
             if broadcast.id in self._tracked or broadcast.progress_chat_id is None:
                 continue
             self._tracked[broadcast.id] = _Tracked(
-                id=broadcast.id, kind=broadcast.kind, chat_id=broadcast.progress_chat_id,
+                id=broadcast.id, subject=broadcast.subject, chat_id=broadcast.progress_chat_id,
                 locale=broadcast.progress_locale or self.i18n.default_locale, title=broadcast.title,
                 message_id=broadcast.progress_message_id,
                 shown_at=broadcast.progress_at,
@@ -248,13 +257,15 @@ class ProgressReporter:
         return self.local_time.datetime(moment, locale, fmt="short")
 
     async def _accepted(self, tracked: _Tracked) -> int | None:
-        counter = self.accepted_counters.get(tracked.kind)
+        if tracked.subject is None:
+            return None
+        counter = self.accepted_counters.get(tracked.subject.type)
         if counter is None:
             return None
         try:
-            return await counter(tracked.id)
+            return await counter(tracked.subject.id)
         except Exception:  # noqa: BLE001 - a feature's counter must not stop delivery
-            log.exception("accepted counter for %s failed", tracked.kind)
+            log.exception("accepted counter for %s failed", tracked.subject)
             return None
 
     def _eta(self, counts: BroadcastCounts, first_sent: datetime | None, now: datetime) -> timedelta:

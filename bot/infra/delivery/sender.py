@@ -24,7 +24,9 @@ moment when something of a higher lane is enqueued goes back to the queue instea
 out, so an emergency waits only for the messages already on the wire (one at a time
 unless Telegram answers slower than the send interval).
 
-What happens to one claimed row, errors included, is in attempt.py.
+What happens to one claimed row, errors included, is in attempt.py. Every outcome is
+published as an event once it has committed, and the claim transaction also completes
+the broadcasts whose last message reached its end (BroadcastFinished; watch.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import I18n
@@ -39,11 +42,13 @@ from aiogram.utils.i18n import I18n
 from bot.infra.clock import Clock
 from bot.infra.delivery.attempt import UNSENT, Attempts, OnUnreachable, SenderStats, Sent, reason_of
 from bot.infra.delivery.config import DeliveryConfig
+from bot.infra.delivery.events import BroadcastFinished, DeliveryEvent
 from bot.infra.delivery.gate import SendGate
 from bot.infra.delivery.outbox import LANES
-from bot.infra.delivery.progress import AcceptedCounter, ProgressReporter
+from bot.infra.delivery.progress import AcceptedCounters, ProgressReporter
+from bot.infra.delivery.watch import BroadcastWatch
 from storage.db import Database
-from storage.repositories.deliveries import DeliveryRepository, QueuedMessage
+from storage.repositories.deliveries import INTERRUPTED, DeliveryRepository, QueuedMessage
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -54,6 +59,8 @@ log = logging.getLogger(__name__)
 
 PICK_BATCH = 64  # candidate rows read at a time, in priority order
 CANDIDATES_MAX_AGE = 0.5  # s; rows due after a backoff are seen at least this often
+
+
 class DeliverySender:
     def __init__(
         self,
@@ -64,9 +71,10 @@ class DeliverySender:
         config: DeliveryConfig = DeliveryConfig(),
         *,
         on_unreachable: OnUnreachable | None = None,
-        accepted_counters: dict[str, AcceptedCounter] | None = None,
+        accepted_counters: AcceptedCounters | None = None,
         gate: SendGate | None = None,
         local_time: LocalTime | None = None,
+        publish: Callable[[DeliveryEvent], None] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -78,6 +86,8 @@ class DeliverySender:
         self.limits = self.gate.limits
         self.progress = ProgressReporter(db, clock, i18n, self.gate, rate=config.rate, local_time=local_time,
                                          interval=config.progress_interval, accepted_counters=accepted_counters)
+        # Events go out through `publish` (the engine's EventBus) after their commit.
+        self.watch = BroadcastWatch(clock, publish or (lambda event: None), on_touch=self.progress.touch)
         self.stats = SenderStats()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -92,20 +102,27 @@ class DeliverySender:
         self._stale = True
         self._task: asyncio.Task[None] | None = None
         self._claim_group = max(1, config.concurrency // 2)
-        self.attempts = Attempts(db, clock, bot, config, self.gate, self.progress, self.stats,
+        self.attempts = Attempts(db, clock, bot, config, self.gate, self.watch, self.stats,
                                  on_unreachable=on_unreachable, stopping=self._stopping.is_set,
                                  outranked=self._outranked, news=lambda: self._news)
 
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Queue the rows a crash left in flight once more, then start the loop."""
+        """Queue the rows a crash left in flight once more, complete the broadcasts that
+        ended meanwhile, then start the loop."""
         async with self.db.session() as session:
-            requeued, failed = await DeliveryRepository(session).release_in_flight(
-                self.config.max_attempts, self.clock.now())
+            repo = DeliveryRepository(session)
+            requeued, failed = await repo.release_in_flight(self.config.max_attempts, self.clock.now())
+            await self.watch.learn(repo, (row.broadcast_id for row in failed))
+            finished = await self.watch.complete(repo, None)
         if requeued or failed:
             log.warning("delivery: %d message(s) were in flight when the sender stopped; "
-                        "%d queued again, %d failed after too many attempts", requeued + failed, requeued, failed)
+                        "%d queued again, %d failed after too many attempts", requeued + len(failed), requeued,
+                        len(failed))
+        for row in failed:
+            self.watch.failed(row, INTERRUPTED)
+        self.watch.finished(finished)
         self.stats.in_flight_recovered += requeued
         self._stopping.clear()
         self._task = asyncio.create_task(self._run(), name="delivery-sender")
@@ -134,6 +151,11 @@ class DeliverySender:
         self._stale = True
         self._wake.set()
         self._announce()
+
+    def touch(self, broadcast_id: int) -> None:
+        """A broadcast was queued or had messages withdrawn: it may have finished."""
+        self.watch.touch(broadcast_id)
+        self._wake.set()
 
     def _announce(self) -> None:
         """Tell the rows waiting at the gate that something changed (enqueue, stop)."""
@@ -216,12 +238,15 @@ class DeliverySender:
 
     async def _commit_and_claim(self, *, claim: bool) -> list[QueuedMessage]:
         """One transaction: "sent" marks of finished sends, unsent rows back to the
-        queue, and rows claimed for the free places (SEND_CONCURRENCY in flight)."""
+        queue, rows claimed for the free places (SEND_CONCURRENCY in flight), and the
+        broadcasts that have ended completed. Their events go out after the commit."""
         results, self._results = self._results, []
         room = self.config.concurrency - len(self._in_flight) + len(results) if claim else 0
         sent = [result for _, result in results if isinstance(result, Sent)]
         unsent = [row.id for row, result in results if result == UNSENT]
+        touched = self.watch.take_touched() | {done.broadcast_id for done in sent if done.broadcast_id is not None}
         claimed: list[QueuedMessage] = []
+        finished: list[BroadcastFinished] = []
         try:
             for attempt in range(3):
                 try:
@@ -230,6 +255,8 @@ class DeliverySender:
                         await repo.mark_sent_many([(done.row_id, done.at, done.message_id) for done in sent])
                         await repo.requeue_many(unsent)
                         claimed = await self._pick(repo, room) if room > 0 else []
+                        await self.watch.learn(repo, (row.broadcast_id for row in claimed))
+                        finished = await self.watch.complete(repo, touched) if touched else []
                     break
                 except Exception:  # noqa: BLE001 - a locked database is transient
                     self._stale = True
@@ -239,12 +266,15 @@ class DeliverySender:
                     await asyncio.sleep(0.2 * (attempt + 1))
         except BaseException:
             self._results = results + self._results  # not committed: keep for the next try
+            self.watch.untake(touched)
             raise
         self.stats.claims += 1
         for row, result in results:
             self._in_flight.pop(row.id, None)
             if isinstance(result, Sent):
                 self.progress.touch(result.broadcast_id)
+                self.watch.sent(row, result.message_id, result.at)
+        self.watch.finished(finished)
         for row in claimed:
             self._in_flight[row.id] = row
         return claimed
