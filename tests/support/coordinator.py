@@ -86,9 +86,15 @@ async def answer_of(fake: FakeTelegram, query_id: str | None, timeout: float = W
     return answer
 
 
-async def everything_accepted(fake: FakeTelegram) -> None:
+async def everything_accepted(fake: FakeTelegram, *, tolerate_flood: bool = False) -> None:
+    """No request refused and every press answered. `tolerate_flood`: a 429 is allowed
+    (the bot waits it out and sends again; the caller checks that everything arrived).
+    Many people at once keep the bot at the overall limit, where the few milliseconds a
+    busy machine adds between the bot's limiter and the server can cost a rare 429; the
+    delivery benchmark, not a test, measures how rare (README, Performance)."""
     await fake.wait_idle()
-    rejected = [(call.method, call.description) for call in fake.calls if not call.ok]
+    rejected = [(call.method, call.description) for call in fake.calls
+                if not call.ok and not (tolerate_flood and call.error_code == 429)]
     assert rejected == [], rejected
     assert fake.unanswered_callbacks() == []
 
