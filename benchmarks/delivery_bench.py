@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from itertools import pairwise
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ async def _serve_fake(conn: Connection, limit: float, recipients: int) -> None:
 
 def min_gap(moments: list[float]) -> float | None:
     ordered = sorted(moments)
-    return min((b - a for a, b in zip(ordered, ordered[1:])), default=None)
+    return min((b - a for a, b in pairwise(ordered)), default=None)
 
 
 def _seconds(value: float | None) -> str:

@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         formats = [("csv", write_csv)] + ([("xlsx", write_xlsx)] if args.xlsx else [])
         print(f"birge import benchmark: {args.rows:,} rows, {expected_bad(args.rows):,} bad on purpose")
-        print(f"{'run':<28} {'wall s':>7} {'cpu s':>6} {'rows/s':>7} {'created':>8} {'updated':>8} {'unchanged':>9} {'bad':>6} {'peak RSS':>9} {'(before)':>9}")
+        print(f"{'run':<28} {'wall s':>7} {'cpu s':>6} {'rows/s':>7} {'created':>8} {'updated':>8} "
+              f"{'unchanged':>9} {'bad':>6} {'peak RSS':>9} {'(before)':>9}")
         for ext, write in formats:
             started = time.perf_counter()
             first, second = folder / f"volunteers.{ext}", folder / f"volunteers_renamed.{ext}"

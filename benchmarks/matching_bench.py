@@ -28,11 +28,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS
+from bot.domain.eligibility import TaskFacts
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
-from bot.domain.eligibility import TaskFacts
 from bot.tasks.matching import MatchingService
 from storage.db import Database
 from storage.migrate import upgrade

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.domain.catalog import REGION_BY_CODE
 from bot.domain.people import clean_text
@@ -165,7 +165,8 @@ class AccessService:
             )
             return ClaimedInvite(region=invite.region, organisation=invite.organisation)
 
-    async def record(self, actor: int | None, action: str, *, allowed: bool, target: str | None = None, details: dict | None = None) -> None:
+    async def record(self, actor: int | None, action: str, *, allowed: bool, target: str | None = None,
+                     details: dict | None = None) -> None:
         async with self.db.session() as session:
             AuditRepository(session).record(
                 at=self.clock.now(), actor=actor, action=action, allowed=allowed, target=target, details=details

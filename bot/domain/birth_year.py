@@ -46,7 +46,7 @@ class YearReading:
 # Words that make a number an age, or a year. "год"/"года"/"year" go with the number's
 # length: "21 год" is an age, "1957 года" a year.
 _AGE_WORDS = frozenset(
-    {"лет", "годиков", "годика", "жас", "жаста", "жастамын", "жасым", "жаста", "years", "yrs", "yo", "y.o", "old",
+    {"лет", "годиков", "годика", "жас", "жаста", "жастамын", "жасым", "years", "yrs", "yo", "y.o", "old",
      "age", "aged", "возраст", "мне", "i'm", "im", "am"}
 )
 _YEAR_WORDS = frozenset(

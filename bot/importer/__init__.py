@@ -54,10 +54,10 @@ The error list: whenever there are bad rows the CLI writes all of them to
 the first 50; a clean run removes a stale error list of an earlier run.
 """
 
+from bot.domain.vocabulary import Vocabulary
 from bot.importer.reader import COLUMNS, ImportFileError
 from bot.importer.rows import VolunteerRow, parse_row
 from bot.importer.service import BATCH_SIZE, BadRow, ImportReport, VolunteerImporter, write_errors
-from bot.domain.vocabulary import Vocabulary
 
 __all__ = [
     "BATCH_SIZE",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 
 from bot.config import SUPPORTED_LOCALES
-from bot.domain.people import MAX_AGE, MIN_AGE, clean_text, normalize_phone, parse_city, parse_full_name
 from bot.domain.birth_year import parse_birth_year
+from bot.domain.people import MAX_AGE, MIN_AGE, clean_text, normalize_phone, parse_city, parse_full_name
 from bot.domain.vocabulary import Vocabulary
 
 # Telegram user ids are positive and fit in 52 bits today; anything beyond int64 is garbage.
@@ -75,7 +75,8 @@ def parse_row(number: int, cells: dict[str, str], vocabulary: Vocabulary, curren
     full_name = parse_full_name(raw_name)
     if full_name is None:
         problems.append(
-            "full_name is missing" if not raw_name.strip() else f"invalid full_name {shown(raw_name)} (2-100 characters with a letter)"
+            "full_name is missing" if not raw_name.strip()
+            else f"invalid full_name {shown(raw_name)} (2-100 characters with a letter)"
         )
 
     phone: str | None = None

@@ -165,7 +165,8 @@ class VolunteerImporter:
                 first = run.matched.get(target.id) or touched.get(target.id)
                 if first is not None:
                     report.bad.append(
-                        BadRow(row.row, f"the same volunteer as row {first} (by phone or telegram_id)", run.cells.pop(row.row, ()))
+                        BadRow(row.row, f"the same volunteer as row {first} (by phone or telegram_id)",
+                               run.cells.pop(row.row, ()))
                     )
                     continue
                 touched[target.id] = row.row

@@ -49,7 +49,7 @@ async def test_fifty_presses_on_ten_places_leave_every_card_true(
     cards: list[FakeMessage] = await asyncio.gather(*(
         user.wait_for_message(lambda m: GO in m.button_texts(), timeout=PATIENCE) for user in users))
 
-    presses = await asyncio.gather(*(user.press(GO, message_id=card.message_id) for user, card in zip(users, cards)))
+    presses = await asyncio.gather(*(user.press(GO, message_id=card.message_id) for user, card in zip(users, cards, strict=True)))
     answers = await asyncio.gather(*(answer_of(fake, press, timeout=PATIENCE) for press in presses))
     texts = [answer.get("text") for answer in answers]
     assert texts.count(SIGNED_UP) == 10 and texts.count(FULL) == 40
@@ -64,10 +64,10 @@ async def test_fifty_presses_on_ten_places_leave_every_card_true(
     await asyncio.gather(*(
         user.wait_for_message(signed_up(card.message_id) if text == SIGNED_UP else full(card.message_id),
                               timeout=PATIENCE)
-        for user, card, text in zip(users, cards, texts)))
+        for user, card, text in zip(users, cards, texts, strict=True)))
     await fake.wait_idle(timeout=PATIENCE)
     # Every card shows its true final state now (not just at some moment): 10 going, 40 full.
-    final = [fake.chat_state(user.id).messages[card.message_id] for user, card in zip(users, cards)]
+    final = [fake.chat_state(user.id).messages[card.message_id] for user, card in zip(users, cards, strict=True)]
     going = [m for m in final if "You are signed up." in (m.text or "") and m.button_texts() == ["ℹ️ Details"]]
     waitlist = [m for m in final if WAIT in m.button_texts() and "You are signed up." not in (m.text or "")]
     assert (len(going), len(waitlist)) == (10, 40)

@@ -16,6 +16,7 @@ import textwrap
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,7 @@ async def test_messages_into_one_chat_are_at_least_a_second_apart(
     await fake.user(chat).wait_for_message(lambda m: m.text == "message 2")
     times = [call.at for call in sends_to(fake, chat)]
     assert len(times) == 3
-    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 1.0 for earlier, later in pairwise(times))
     # The other chat did not wait behind them.
     assert sends_to(fake, other)[0].at < times[1]
     assert fake.stats.rejected == 0

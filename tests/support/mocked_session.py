@@ -40,7 +40,7 @@ class MockedSession(BaseSession):
                            timeout: int | None = None) -> TelegramType:
         self.closed = False
         self.requests.append(method)
-        for index, (method_cls, status_code, content) in enumerate(self.responses):
+        for index, (method_cls, _status_code, _content) in enumerate(self.responses):
             if isinstance(method, method_cls):
                 del self.responses[index]
                 break

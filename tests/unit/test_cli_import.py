@@ -181,7 +181,7 @@ def test_benchmark_data_is_deterministic_and_varied() -> None:
     assert first == list(generate_rows(300, current_year=2026))
     renamed = list(generate_rows(300, variant=1, current_year=2026))
     assert [row[1:5] for row in first] == [row[1:5] for row in renamed]  # same phones, ids, years, regions
-    assert sum(a[0] != b[0] for a, b in zip(first, renamed)) > 200
+    assert sum(a[0] != b[0] for a, b in zip(first, renamed, strict=True)) > 200
     regions = {row[4] for row in first}
     assert any(r.startswith("KZ-") for r in regions) and any(r.startswith("kz-") for r in regions)
     assert any("облысы" in r for r in regions) and any("область" in r for r in regions)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from bot.infra.delivery.attempt import classify
@@ -68,7 +70,7 @@ def test_a_private_chat_takes_a_burst_of_two_direct_replies_then_one_a_second() 
     limits = RateLimits(1000.0, time_source=lambda: 0.0)
     times = send_times(limits, 5, [7], burst=True)
     assert times[:2] == [0.0, 0.0]
-    assert [b - a for a, b in zip(times[1:], times[2:])] == pytest.approx([1.05, 1.05, 1.05])
+    assert [b - a for a, b in pairwise(times[1:])] == pytest.approx([1.05, 1.05, 1.05])
     # Queued messages never use the burst: a full interval from the last one.
     assert limits.wait(7, now=times[-1]) == pytest.approx(1.05 * 2)
     assert 7 in limits.busy_chats(now=times[-1] + 1.0)

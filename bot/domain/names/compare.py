@@ -29,8 +29,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.domain.names.folding import (ALIASES, KNOWN_GIVEN_NAMES, PATRONYMIC_ENDINGS, FoldedName,
-                                      fold_name, spelled_out)
+from bot.domain.names.folding import ALIASES, KNOWN_GIVEN_NAMES, PATRONYMIC_ENDINGS, FoldedName, fold_name, spelled_out
 
 MIN_FUZZY_LENGTH = 5  # shorter words must be spelled exactly alike (after folding)
 LONG_WORD_LENGTH = 12  # from this length two typos are forgiven

@@ -20,8 +20,14 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from bot.domain.names.compare import (LONG_WORD_LENGTH, MIN_FUZZY_LENGTH, NameMatch, compare_folded,
-                                      consonants, word_similarity)
+from bot.domain.names.compare import (
+    LONG_WORD_LENGTH,
+    MIN_FUZZY_LENGTH,
+    NameMatch,
+    compare_folded,
+    consonants,
+    word_similarity,
+)
 from bot.domain.names.folding import FoldedName, fold_name, spelled_out
 
 WORD = "w:"

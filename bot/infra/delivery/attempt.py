@@ -134,8 +134,8 @@ class Attempts:
                 self.gate.pause(error.retry_after)
                 continue
             except TelegramMigrateToChat as error:
-                chat_id = error.migrate_to_chat_id
-                await self._write(lambda repo: repo.move_to_chat(row.id, chat_id))
+                chat_id = error.migrate_to_chat_id  # the group became a supergroup: send there
+                await self._write(lambda repo, to=chat_id: repo.move_to_chat(row.id, to))
                 continue
             except Exception as error:  # noqa: BLE001 - every other outcome is classified
                 await self._failed(row, error)

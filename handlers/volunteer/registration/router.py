@@ -299,7 +299,8 @@ def _typed_prefix(step: str, value: Any) -> str | None:
     return understood(step, value) if step in ("region", *MULTI_STEPS) else None
 
 
-async def _take(message: Message | Any, state: FSMContext, step: str, value: Any, year: int, *, prefix: str | None = None) -> None:
+async def _take(message: Message | Any, state: FSMContext, step: str, value: Any, year: int, *,
+                prefix: str | None = None) -> None:
     values: dict[str, Any] = {step: value}
     if step == "birth_year":
         reg = await get_reg(state)

@@ -11,9 +11,8 @@ Revision ID: 0005_people_details
 Revises: 0004
 Create Date: 2026-11-22
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005_people_details'
 down_revision = '0004'

@@ -19,9 +19,8 @@ Revision ID: 0006_broadcast_subjects
 Revises: 0005_people_details
 Create Date: 2026-11-24
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006_broadcast_subjects'
 down_revision = '0005_people_details'
