@@ -73,8 +73,7 @@ async def _serve_fake(conn: Connection, limit: float, recipients: int) -> None:
                                              and int(call.params.get("chat_id", 0)) == COORDINATOR]),
                     "first": min((call.at for call in sends), default=0.0),
                     "last": max((call.at for call in sends), default=0.0),
-                    "progress": (fake.messages_in(COORDINATOR) or [None])[-1].text
-                    if fake.messages_in(COORDINATOR) else None,
+                    "progress": fake.messages_in(COORDINATOR)[-1].text if fake.messages_in(COORDINATOR) else None,
                 })
             elif command == "stop":
                 conn.send("stopped")
@@ -148,7 +147,7 @@ async def run_once(limit: float, recipients: int, *, rate_factor: float, concurr
     await upgrade(db)
     rate = rate_factor * limit
     paid = limit > TELEGRAM_RATE
-    settings = Settings(_env_file=None, bot_token=hello["token"], bot_api_url=hello["base_url"],  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, bot_token=hello["token"], bot_api_url=hello["base_url"],  # type: ignore[call-arg]  # pydantic-settings' own argument
                         send_rate=min(rate, TELEGRAM_RATE), allow_paid_broadcast=paid,
                         paid_broadcast_rate=rate if paid else Settings.model_fields["paid_broadcast_rate"].default)
     config = dataclasses.replace(DeliveryConfig.from_settings(settings), concurrency=concurrency)

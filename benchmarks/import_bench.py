@@ -142,9 +142,10 @@ def write_xlsx(path: Path, count: int, *, variant: int = 0, seed: int = 2022) ->
     sheet.append(HEADER)
     for row in generate_rows(count, variant=variant, seed=seed):
         # Excel keeps numbers as numbers: write Telegram ids and birth years that way.
-        row[2] = int(row[2]) if row[2] else None  # type: ignore[call-overload]
-        row[3] = int(row[3]) if row[3].isdigit() else row[3]  # type: ignore[call-overload]
-        sheet.append(row)
+        cells: list[object] = list(row)
+        cells[2] = int(row[2]) if row[2] else None
+        cells[3] = int(row[3]) if row[3].isdigit() else row[3]
+        sheet.append(cells)
     workbook.save(path)
     return expected_bad(count)
 
@@ -236,12 +237,12 @@ def main(argv: list[str] | None = None) -> int:
                 (f"{ext} 3: unchanged", second),
             ):
                 r = _run_worker(url, path, args.verbose)
-                seconds = float(r["seconds"])  # type: ignore[arg-type]
+                seconds = float(r["seconds"])  # type: ignore[arg-type]  # rows read back from JSON
                 print(
-                    f"{label:<28} {seconds:>7.1f} {float(r['cpu_seconds']):>6.1f} "  # type: ignore[arg-type]
-                    f"{int(r['rows']) / seconds:>7,.0f} {r['created']:>8,} "  # type: ignore[call-overload]
-                    f"{r['updated']:>8,} {r['unchanged']:>9,} {r['bad']:>6,} {float(r['peak_rss_mb']):>6.0f} MB"  # type: ignore[arg-type]
-                    f" {float(r['rss_before_mb']):>6.0f} MB",  # type: ignore[arg-type]
+                    f"{label:<28} {seconds:>7.1f} {float(r['cpu_seconds']):>6.1f} "  # type: ignore[arg-type]  # rows read back from JSON
+                    f"{int(r['rows']) / seconds:>7,.0f} {r['created']:>8,} "  # type: ignore[call-overload]  # rows read back from JSON
+                    f"{r['updated']:>8,} {r['unchanged']:>9,} {r['bad']:>6,} {float(r['peak_rss_mb']):>6.0f} MB"  # type: ignore[arg-type]  # rows read back from JSON
+                    f" {float(r['rss_before_mb']):>6.0f} MB",  # type: ignore[arg-type]  # rows read back from JSON
                     flush=True,
                 )
     return 0

@@ -27,6 +27,7 @@ import statistics
 import time
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 from benchmarks.names_data import Person, random_person
 from bot.domain.names import NameIndex, fold_name, names_match
@@ -103,22 +104,22 @@ def run(records: int, queries: int, seed: int) -> dict[str, float]:
 
     timings: list[float] = []
     found = sought = hits_total = candidates_total = false_match = typo_lookalike = 0
-    for text, target in plan:
+    for text, wanted in plan:
         started = time.perf_counter()
         hits = index.search(text)
         timings.append((time.perf_counter() - started) * 1000)
         hits_total += len(hits)
         candidates_total += len(index.candidates(fold_name(text)))
-        if target is not None:
+        if wanted is not None:
             sought += 1
-            found += any(hit.record_id == target for hit in hits)
+            found += any(hit.record_id == wanted for hit in hits)
             for hit in hits:
-                other = people[hit.record_id]
-                if _base_key(other) != _base_key(people[target]):
+                other = people[cast(int, hit.record_id)]  # records are indexed by list position
+                if _base_key(other) != _base_key(people[wanted]):
                     # Another given name or surname (not a namesake): either the two
                     # names as such match (a false match of the method), or a typo in
                     # the stored or the searched name made them look alike.
-                    if names_match(_base_name(other), _base_name(people[target])):
+                    if names_match(_base_name(other), _base_name(people[wanted])):
                         false_match += 1
                     else:
                         typo_lookalike += 1
@@ -145,8 +146,8 @@ def run(records: int, queries: int, seed: int) -> dict[str, float]:
           f"match as such (false matches), {typo_lookalike} made alike by a typo")
     heaviest = _heavy_probes(index, people)
     figures["heavy_max_ms"] = max(ms for _, _, _, ms in heaviest)
-    for text, candidates, hits, ms in heaviest:
-        print(f"  heavy: {text!r}: {candidates:,} compared, {hits:,} hits, {ms:.2f} ms")
+    for text, candidates, hit_count, ms in heaviest:
+        print(f"  heavy: {text!r}: {candidates:,} compared, {hit_count:,} hits, {ms:.2f} ms")
     return figures
 
 

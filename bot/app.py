@@ -78,7 +78,7 @@ class Services:
     scheduler: Scheduler
 
     def as_workflow_data(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None,

@@ -91,10 +91,10 @@ def problems(locales_dir: Path = LOCALES_DIR, root: Path = PROJECT_ROOT) -> list
             elif isinstance(message.string, tuple) and len(message.string) != catalog.num_plurals:
                 found.append(f"{locale}: needs {catalog.num_plurals} plural forms: {key!r}")
             else:
-                ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                expected = _markup_of(ids[-1])
+                ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+                expected = _markup_of(str(ids[-1]))
                 for text in strings:
-                    if _markup_of(text) != expected:
+                    if _markup_of(str(text)) != expected:
                         found.append(f"{locale}: placeholders or HTML tags differ from the original: {key!r}")
                         break
     return found

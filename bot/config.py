@@ -7,7 +7,7 @@ variable (see `load_settings`), never with a traceback.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -131,7 +131,7 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value()
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings; raise ConfigError with one line per wrong variable."""
     try:
         return Settings(**overrides)

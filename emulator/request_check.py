@@ -113,11 +113,11 @@ class RequestChecker:
                 if param.required and _absent(raw.get(param.name)):
                     raise _Refused(_MISSING.get(param.name, f'parameter "{param.name}" is required'))
             for name, value in raw.items():
-                param = self._field(method, fields, name, checked)
-                if param is None:
+                field = self._field(method, fields, name, checked)
+                if field is None:
                     checked.params[name] = _json_or_text(value)
                     continue
-                checked.params[name] = self._parameter(method, param, value, checked)
+                checked.params[name] = self._parameter(method, field, value, checked)
         except (_Invalid, _Refused) as error:
             raise ApiError(400, f"Bad Request: {_lower_first(str(error))}") from None
         return checked
@@ -272,7 +272,7 @@ class RequestChecker:
                 leaves.append(spec)
         tagged = [spec for spec in leaves if spec.tag and value.get(spec.tag[0]) == spec.tag[1]]
         if not tagged and leaves and all(spec.tag for spec in leaves):
-            tag_field = leaves[0].tag[0]  # type: ignore[index]
+            tag_field = leaves[0].tag[0]  # type: ignore[index]  # all(spec.tag ...) above: every leaf has a tag
             if tag_field not in value:
                 raise _Invalid(f'Can\'t find field "{tag_field}"')
             raise _Invalid(f'Unsupported {tag_field} "{value[tag_field]}"')

@@ -73,7 +73,7 @@ class FakeTelegram(World):
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # the site has started: its server exists
         self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 

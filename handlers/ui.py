@@ -23,6 +23,22 @@ from aiogram.utils.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
+
+def sender_id(message: Message) -> int:
+    """Who sent the message. Birge's routers only see private chats and groups, where
+    Telegram always names the sender (only channel posts come without one)."""
+    if message.from_user is None:
+        raise ValueError(f"message {message.message_id} has no sender")
+    return message.from_user.id
+
+
+def bot_of(event: Message | InaccessibleMessage | CallbackQuery) -> Bot:
+    """The bot an update came through (aiogram attaches it to every object it parses)."""
+    if event.bot is None:
+        raise ValueError("an object not attached to a bot")
+    return event.bot
+
+
 AnyMessage = Message | InaccessibleMessage
 AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 # A typed answer in a dialog, not a command (commands leave or restart dialogs).

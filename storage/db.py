@@ -15,20 +15,20 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]  # the DB-API connection of sqlite3
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # Let SQLAlchemy's "begin" hook (below) open transactions itself.
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # the DB-API connection of sqlite3
 
 
 def _sqlite_begin_immediate(connection: object) -> None:
     # Take the write lock at BEGIN: a deferred transaction that later upgrades to a
     # writer can fail at once with "database is locked" despite the busy timeout.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]  # the DB-API connection of sqlite3
 
 
 class Database:

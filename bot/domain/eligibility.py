@@ -83,7 +83,9 @@ class TaskLike(Protocol):
 class VolunteerLike(Protocol):
     """What the rules read of a volunteer (the stored row has these)."""
 
-    status: str
+    @property
+    def status(self) -> str: ...  # a property: the stored row's VolunteerStatus (a str) fits
+
     paused_until: datetime | None
     consent_at: datetime | None
     telegram_id: int | None

@@ -22,7 +22,8 @@ NAME_LOCALES = ("en", "ru", "kk")
 @lru_cache(maxsize=1)
 def language_codes() -> tuple[str, ...]:
     """Every ISO 639-1 code CLDR names in English, the main three first."""
-    others = sorted(code for code in Locale.parse("en").languages if len(code) == 2 and code.isalpha())
+    others = sorted(code for code in Locale.parse("en").languages
+                    if isinstance(code, str) and len(code) == 2 and code.isalpha())
     return MAIN_LANGUAGES + tuple(code for code in others if code not in MAIN_LANGUAGES)
 
 

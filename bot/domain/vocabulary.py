@@ -167,9 +167,9 @@ class Vocabulary:
         for code, names in aliases.LANGUAGE_NAMES.items():
             for name in names:
                 self._add("languages", self._plain_key(name, ignore), code)
-        for code, names in names_of_languages().items():
+        for code, local_names in names_of_languages().items():
             self._add("languages", code, code)
-            for name in names:
+            for name in local_names:
                 self._add("languages", self._plain_key(name, ignore), code)
 
     def _index_for_typos(self) -> None:
@@ -190,7 +190,7 @@ class Vocabulary:
         if cached is None:
             cached = self._region(text)
             self._remember(("regions", text), cached)
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[return-value]  # the cache holds objects; this key only ever a RegionMatch
 
     def one(self, kind: str, text: str) -> str | None:
         """The one code a typed text names in a list kind, else None."""
@@ -207,7 +207,7 @@ class Vocabulary:
         if cached is None:
             cached = self._pick(kind, text)
             self._remember((kind, text), cached)
-        picked: Picked = cached  # type: ignore[assignment]
+        picked: Picked = cached  # type: ignore[assignment]  # the cache holds objects; this key only ever a Picked
         return Picked(list(picked.codes), list(picked.unknown), picked.done)
 
     def is_done(self, text: str) -> bool:

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, SKILLS, keep_known
@@ -98,7 +99,7 @@ class VolunteerImporter:
                     await self._write_batch(batch, run)
                     batch = []
                 if at_mark:
-                    progress(read, _known_total(sheet.total, read))  # type: ignore[misc]
+                    progress(read, _known_total(sheet.total, read))  # type: ignore[misc]  # at_mark implies progress is set
             if batch:
                 await self._write_batch(batch, run)
             if progress is not None and read >= self.progress_every and read % self.progress_every:
@@ -192,7 +193,7 @@ class VolunteerImporter:
             for kind in CODE_TABLES:
                 await repo.replace_codes(
                     kind,
-                    {v.id: getattr(v, kind) for _row, v in new if getattr(v, kind)},  # type: ignore[misc]
+                    {v.id: getattr(v, kind) for _row, v in new if getattr(v, kind)},  # type: ignore[misc]  # new rows have their ids after the insert
                     fresh=True,
                 )
             created = len(new)
@@ -243,11 +244,12 @@ class _KeyIndex:
         if volunteer.telegram_id is not None:
             self.telegram[volunteer.telegram_id] = volunteer
 
-    def move(self, volunteer: StoredVolunteer, name: str, old: object, new: object) -> None:
-        keys = self.phone if name == "phone" else self.telegram
-        if old is not None and keys.get(old) is volunteer:  # type: ignore[arg-type]
-            del keys[old]  # type: ignore[arg-type]
-        keys[new] = volunteer  # type: ignore[index]
+    def move(self, volunteer: StoredVolunteer, name: str, old: Any, new: Any) -> None:
+        """`old` and `new` are phones (str) or Telegram ids (int), as `name` says."""
+        keys: dict[Any, StoredVolunteer] = self.phone if name == "phone" else self.telegram
+        if old is not None and keys.get(old) is volunteer:
+            del keys[old]
+        keys[new] = volunteer
 
 
 def _new_volunteer(row: VolunteerRow) -> StoredVolunteer:

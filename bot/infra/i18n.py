@@ -104,6 +104,9 @@ DATE_PATTERNS: dict[str, dict[str, str]] = {
 TIME_PATTERN = "HH:mm"
 
 
+Moment = datetime
+
+
 class LocalTime:
     """Shows UTC moments in the configured time zone, worded in the user's language."""
 
@@ -126,7 +129,8 @@ class LocalTime:
         """The date (`fmt` as in `date`) and the time: "30.11.2026, 21:00"."""
         return f"{self.date(moment, locale, fmt)}, {self.time(moment, locale)}"
 
-    def span(self, start: datetime, end: datetime, locale: str, fmt: str = "long") -> str:
+    # (after the method `datetime` above, the class body would read that name as the method)
+    def span(self, start: Moment, end: Moment, locale: str, fmt: str = "long") -> str:
         """"30 November 2026, 10:00 – 14:00", or both dates when it ends on another day."""
         end_text = self.time(end, locale)
         if self.local(end).date() != self.local(start).date():

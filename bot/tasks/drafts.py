@@ -89,7 +89,7 @@ class TaskDraft:
     @classmethod
     def from_data(cls, data: dict[str, Any] | None) -> TaskDraft:
         data = dict(data or {})
-        known = {name for name in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+        known = {name for name in cls.__dataclass_fields__}
         values = {key: value for key, value in data.items() if key in known}
         for key in ("starts_at", "ends_at"):
             if values.get(key):
@@ -217,6 +217,7 @@ def parse_start(text: str, now: datetime, tz: ZoneInfo) -> datetime:
             moment = None  # 29 February of a year that has none: try the next leap year
         if moment is None or moment <= local_now:
             moment = _local(_date(local_now.year + 1, month, day), hour, minute, tz)
+    assert moment is not None  # set by one of the branches above
     utc = moment.astimezone(timezone.utc)
     if utc <= now:
         raise TimeError(TimeError.PAST)

@@ -38,9 +38,8 @@ def _moment(value: object) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _as_utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they are stored in UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 

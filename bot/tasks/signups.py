@@ -280,7 +280,7 @@ class SignupService:
             return Result(Outcome.NOT_OFFERED, task)
         return volunteer.id
 
-    async def _release(self, session: AsyncSession, repo: SignupRepository, signup: Signup, to_status: str,
+    async def _release(self, session: AsyncSession, repo: SignupRepository, signup: Signup, to_status: SignupStatus,
                        task: Task, now: datetime) -> None:
         """A held place is given up (cancelled, declined or expired promotion): free it and
         offer it to the next person on the waitlist, all in this transaction."""

@@ -138,7 +138,7 @@ class VolunteerService:
             volunteer = await self._registered(repo, telegram_id)
             for name, value in changes.items():
                 if name in EDITABLE_LISTS:
-                    setattr(volunteer, name, EDITABLE_LISTS[name](list(value)))  # type: ignore[call-overload]
+                    setattr(volunteer, name, EDITABLE_LISTS[name](list(value)))  # type: ignore[call-overload]  # list fields' values are lists (checked by the field specs)
                 elif name == "phone":
                     owner = await repo.by_phone(str(value))
                     if owner is not None and owner.id != volunteer.id:

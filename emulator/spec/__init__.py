@@ -50,7 +50,7 @@ class BotApiSpec:
         }
         self.types: dict[str, TypeSpec] = {
             name: TypeSpec(name, _fields(entry.get("fields", {})), tuple(entry.get("subtypes", ())),
-                           tuple(entry["tag"]) if "tag" in entry else None)  # type: ignore[arg-type]
+                           tuple(entry["tag"]) if "tag" in entry else None)
             for name, entry in data["types"].items()
         }
         self._by_lower = {name.lower(): name for name in self.methods}
@@ -74,9 +74,9 @@ def _fields(raw: dict[str, list[Any]]) -> dict[str, Field]:
         extra = row[2] if len(row) > 2 else {}
         fields[name] = Field(
             name, tuple(row[0]), bool(row[1]),
-            length=tuple(extra["length"]) if "length" in extra else None,  # type: ignore[arg-type]
+            length=tuple(extra["length"]) if "length" in extra else None,
             after_entities_parsing=bool(extra.get("after_entities_parsing")),
-            items=tuple(extra["items"]) if "items" in extra else None,  # type: ignore[arg-type]
+            items=tuple(extra["items"]) if "items" in extra else None,
         )
     return fields
 

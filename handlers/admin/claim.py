@@ -13,6 +13,7 @@ from bot.access.roles import INVITE_PREFIX, AccessService
 from bot.domain.catalog import REGION_BY_CODE
 from bot.volunteers.service import VolunteerService
 from handlers.common.menu import send_main_menu
+from handlers.ui import bot_of, sender_id
 
 
 async def open_invite(
@@ -23,7 +24,7 @@ async def open_invite(
     menus: MenuService,
     locale: str,
 ) -> None:
-    user_id = message.from_user.id
+    user_id = sender_id(message)
     code = (command.args or "")[len(INVITE_PREFIX):]
     claimed = await access.claim_invite(code, user_id) if code else None
     registered = await volunteers.is_registered(user_id)
@@ -50,7 +51,7 @@ async def open_invite(
             lines.append("")
             lines.append(_("If you also want to volunteer yourself, register with /start."))
         # The coordinator's commands (and keyboard, for a registered volunteer) at once.
-        keyboard = await menus.keyboard_for_reply(message.bot, user_id, guess_locale=locale)
+        keyboard = await menus.keyboard_for_reply(bot_of(message), user_id, guess_locale=locale)
         await message.answer("\n".join(lines), reply_markup=keyboard)
     if registered:
         await send_main_menu(message, user_id, access)

@@ -17,7 +17,7 @@ from bot.infra.i18n import LocalTime
 from handlers.admin.menu import admin_menu_keyboard, admin_menu_text
 from handlers.callbacks import AdminCb
 from handlers.keyboards import nav_buttons
-from handlers.ui import answer_stale, drop_keyboard_of, show
+from handlers.ui import answer_stale, drop_keyboard_of, sender_id, show
 
 
 class InviteDialog(StatesGroup):
@@ -70,7 +70,7 @@ async def skip_organisation(
         await answer_stale(query)
         return
     await query.answer()
-    if query.message is not None:
+    if isinstance(query.message, Message):
         await drop_keyboard_of(bot, query.message.chat.id, query.message.message_id)
         await _create_invite(
             query.message, query.from_user.id, data["region"], None, state, access, bot, settings, local_time, locale
@@ -92,7 +92,7 @@ async def type_organisation(
         await state.set_state(InviteDialog.region)
         await message.answer(_region_prompt(), reply_markup=_region_keyboard())
         return
-    organisation = parse_organisation(message.text)
+    organisation = parse_organisation(message.text or "")
     if organisation is None:
         await message.answer(
             _(
@@ -105,7 +105,7 @@ async def type_organisation(
     if data.get("prompt_id"):
         await drop_keyboard_of(bot, message.chat.id, int(data["prompt_id"]))
     await _create_invite(
-        message, message.from_user.id, region, organisation, state, access, bot, settings, local_time, locale
+        message, sender_id(message), region, organisation, state, access, bot, settings, local_time, locale
     )
 
 

@@ -17,6 +17,7 @@ from bot.volunteers.service import VolunteerService
 from handlers.callbacks import NavCb
 from handlers.common.menu import send_main_menu
 from handlers.fields.specs import cancel_labels
+from handlers.ui import bot_of, sender_id
 
 
 def is_cancel_button(message: Message, i18n: I18n) -> bool:
@@ -26,21 +27,21 @@ def is_cancel_button(message: Message, i18n: I18n) -> bool:
 async def cancel_command(
     message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
 ) -> None:
-    await _cancel(message, message.from_user.id, state, volunteers, access, menus)
+    await _cancel(message, sender_id(message), state, volunteers, access, menus)
 
 
 async def cancel_reply_button(
     message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
 ) -> None:
     # The Cancel button of a dialog's reply keyboard (under the phone question) sends its text.
-    await _cancel(message, message.from_user.id, state, volunteers, access, menus)
+    await _cancel(message, sender_id(message), state, volunteers, access, menus)
 
 
 async def cancel_button(
     query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, access: AccessService, menus: MenuService
 ) -> None:
     await query.answer()
-    if query.message is not None:
+    if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
         await _cancel(query.message, query.from_user.id, state, volunteers, access, menus)
 
@@ -66,7 +67,7 @@ async def _cancel(
     # A dialog step may have shown another reply keyboard (the phone's "Share my
     # contact"); it must not outlive the dialog: the main keyboard comes back (or, for
     # someone not registered, no keyboard at all).
-    keyboard = await menus.keyboard_for_reply(message.bot, user_id, restore=True)
+    keyboard = await menus.keyboard_for_reply(bot_of(message), user_id, restore=True)
     if await volunteers.is_registered(user_id):
         await message.answer(_("Cancelled.") if had_dialog else _("There is nothing to cancel."), reply_markup=keyboard)
         await send_main_menu(message, user_id, access)

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.volunteers.service import VolunteerService
-from handlers.ui import answer_stale
+from handlers.ui import answer_stale, sender_id
 
 
 async def stale_button(query: CallbackQuery) -> None:
@@ -18,7 +18,7 @@ async def stale_button(query: CallbackQuery) -> None:
 
 
 async def unknown_text(message: Message, volunteers: VolunteerService) -> None:
-    if await volunteers.is_registered(message.from_user.id):
+    if await volunteers.is_registered(sender_id(message)):
         await message.answer(_("I did not understand that. Use the menu below or send /help."))
     else:
         await message.answer(_("Send /start to register as a volunteer, or /help to learn more."))

@@ -34,7 +34,7 @@ from handlers.callbacks import LanguageCb, MenuCb
 from handlers.common.greeting import greets_in_all_languages
 from handlers.common.menu import send_main_menu
 from handlers.keyboards import language_keyboard
-from handlers.ui import AnyMessage, answer_stale
+from handlers.ui import AnyMessage, answer_stale, bot_of, sender_id
 from handlers.volunteer.registration.steps import RegStates, ask_step, begin, step_of, year_of
 from handlers.volunteer.registration.steps import resume as resume_registration
 
@@ -61,7 +61,7 @@ def language_name(code: str) -> str:
 async def start(message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService,
                 clock: Clock, settings: Settings, locale_chosen: bool, event_from_user: User | None) -> None:
     """/start, with or without a payload no other router took."""
-    user_id = message.from_user.id
+    user_id = sender_id(message)
     raw_state = await state.get_state()
     registered = await volunteers.is_registered(user_id)
     resumer = _resumer_for(raw_state)
@@ -110,7 +110,7 @@ async def language_chosen(
     if registered:
         await volunteers.update(user_id, locale=code)
     # The command menu in the new language at once; the keyboard goes with the reply.
-    keyboard = await menus.keyboard_for_reply(query.bot, user_id)
+    keyboard = await menus.keyboard_for_reply(bot_of(query), user_id)
     raw_state = await state.get_state()
     step = step_of(raw_state)
     with i18n.use_locale(code):
@@ -129,7 +129,7 @@ async def language_chosen(
         if resumer is not None and not (registered and step is not None):
             await resumer(message, state, clock, settings)
         elif registered:
-            await send_main_menu(message, user_id, access)  # type: ignore[arg-type]
+            await send_main_menu(message, user_id, access)  # type: ignore[arg-type]  # a /start message, or a checked Message
 
 
 def build_start_router() -> Router:

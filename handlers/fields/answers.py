@@ -160,7 +160,7 @@ def _confirm_year(text: str, guesses: tuple[YearGuess, ...]) -> Confirm:
         question = _("Did you mean the year {year}, or that you are {age} years old (born in {age_year})?").format(
             year=as_year.year, age=as_age.age, age_year=as_age.year
         )
-        options = ((str(as_year.year), str(as_year.year)), (str(as_age.year), str(as_age.year)),
+        options: tuple[tuple[str, str], ...] = ((str(as_year.year), str(as_year.year)), (str(as_age.year), str(as_age.year)),
                    ("✏️ " + _("Neither: type again"), RETYPE))
     else:
         guess = guesses[0]

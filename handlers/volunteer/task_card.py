@@ -15,7 +15,7 @@ import re
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.signups import ACTIVE_SIGNUPS, Outcome, SignupStatus
@@ -120,7 +120,7 @@ def _plain(text: str) -> str:
     return std_html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-async def redraw(message: Message | None, task: Task | None, status: str | None, offers: OfferService,
+async def redraw(message: Message | InaccessibleMessage | None, task: Task | None, status: str | None, offers: OfferService,
                  locale: str) -> None:
     """Show the card as it is now; nothing is sent when it already shows that."""
     if task is None or not isinstance(message, Message) or not is_card_of(message, task.id):

@@ -22,6 +22,7 @@ from bot.tasks.matching import MatchingService
 from bot.tasks.signups import MySignup, SignupService
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb
+from handlers.ui import sender_id
 from handlers.volunteer.task_card import card_markup_for, card_text_for, outcome_text
 from storage.models import Task
 
@@ -129,7 +130,7 @@ async def show_my(message: Message, user_id: int, volunteers: VolunteerService, 
 
 async def tasks_command(message: Message, volunteers: VolunteerService, matching: MatchingService,
                         local_time: LocalTime, locale: str) -> None:
-    await show_tasks(message, message.from_user.id, 0, volunteers, matching, local_time, locale, edit=False)
+    await show_tasks(message, sender_id(message), 0, volunteers, matching, local_time, locale, edit=False)
 
 
 async def tasks_button(query: CallbackQuery, volunteers: VolunteerService, matching: MatchingService,
@@ -150,7 +151,7 @@ async def tasks_page_button(query: CallbackQuery, callback_data: TasksPageCb, vo
 
 async def my_command(message: Message, volunteers: VolunteerService, signups: SignupService,
                      local_time: LocalTime, locale: str) -> None:
-    await show_my(message, message.from_user.id, volunteers, signups, local_time, locale)
+    await show_my(message, sender_id(message), volunteers, signups, local_time, locale)
 
 
 async def my_button(query: CallbackQuery, volunteers: VolunteerService, signups: SignupService,

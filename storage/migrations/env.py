@@ -8,6 +8,7 @@ import asyncio
 import os
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.models import Base
@@ -16,7 +17,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _configure_and_run(connection: object) -> None:
+def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -39,6 +40,8 @@ def run_offline() -> None:
 
 async def _run_online_async() -> None:
     url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("Set DATABASE_URL (or sqlalchemy.url in alembic.ini) to say which database to migrate.")
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(_configure_and_run)

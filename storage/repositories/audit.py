@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ class AuditRepository:
         action: str,
         allowed: bool,
         target: str | None = None,
-        details: dict | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         self.session.add(
             AuditEntry(at=at, actor_telegram_id=actor, action=action, allowed=allowed, target=target, details=details or {})

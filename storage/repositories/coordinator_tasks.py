@@ -13,6 +13,7 @@ from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
 from bot.domain.tasks import LIVE_STATUSES, TaskStatus
 from bot.domain.volunteers import VolunteerStatus
 from storage.models import Signup, Task, TelegramUser, Volunteer
+from storage.repositories.results import affected_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,9 @@ class CoordinatorTaskRepository:
             )
             .order_by(Signup.created_at, Signup.id)
         )
-        return [Recipient(*row) for row in rows.all()]
+        return [Recipient(volunteer_id, telegram_id, locale, status)
+                for volunteer_id, telegram_id, locale, status in rows.all()
+                if telegram_id is not None]  # always, by the WHERE above
 
     async def set_status(self, task_id: int, status: TaskStatus, *, only_from: tuple[TaskStatus, ...],
                          now: datetime) -> bool:
@@ -145,4 +148,4 @@ class CoordinatorTaskRepository:
             .values(status=status, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)
+        return bool(affected_rows(result))

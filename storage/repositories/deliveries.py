@@ -8,20 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.delivery import OPEN_DELIVERY, DeliveryStatus
 from bot.domain.subjects import Subject
 from storage.models import DeliveryBroadcast, DeliveryMessage
+from storage.repositories.results import affected_rows
 
 M = DeliveryMessage
 B = DeliveryBroadcast
 # The sender's hot path uses the table itself: plain Core statements skip the ORM's
 # bulk-update bookkeeping, which costs more than the SQL on a busy queue.
-T = DeliveryMessage.__table__
+T = cast(Table, DeliveryMessage.__table__)
 OPEN = OPEN_DELIVERY
 INTERRUPTED = "interrupted while sending"
 
@@ -130,7 +131,7 @@ class DeliveryRepository:
             result = await self.session.execute(
                 delete(M).where(M.broadcast_id == broadcast_id, M.status == DeliveryStatus.QUEUED)
                 .execution_options(synchronize_session=False))
-            count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            count = affected_rows(result)
             if count:
                 await self.session.execute(
                     update(B).where(B.id == broadcast_id).values(total=B.total - count)
@@ -192,7 +193,7 @@ class DeliveryRepository:
             .values(status=DeliveryStatus.QUEUED, attempts=M.attempts + 1, next_attempt_at=now,
                     error="interrupted while sending; retried once")
         )
-        return requeued.rowcount or 0, failed_rows  # type: ignore[attr-defined]
+        return affected_rows(requeued), failed_rows
 
     async def ready(self, now: datetime, limit: int, exclude_chats: Iterable[int] = ()) -> list[tuple[int, int]]:
         """(id, chat_id) of queued rows due now, highest priority (lowest lane) first."""

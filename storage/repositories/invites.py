@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invite
+from storage.repositories.results import affected_rows
 
 
 class InviteRepository:
@@ -30,6 +31,6 @@ class InviteRepository:
             .where(Invite.code == code, Invite.used_by.is_(None), Invite.expires_at > now)
             .values(used_by=telegram_id, used_at=now)
         )
-        if not result.rowcount:
+        if not affected_rows(result):
             return None
         return await self.session.scalar(select(Invite).where(Invite.code == code).execution_options(populate_existing=True))

@@ -37,7 +37,7 @@ class MatchQuery:
     relevant_skills: Sequence[str]  # counted for the skill score
 
 
-def _count(query: Select, name: str) -> Any:
+def _count(query: Select[Any], name: str) -> Any:
     return func.coalesce(query.correlate(Volunteer).scalar_subquery(), 0).label(name)
 
 
@@ -45,7 +45,7 @@ class MatchingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _eligible(self, match: MatchQuery, now: datetime, *, ranked: bool, since: datetime | None) -> Select:
+    def _eligible(self, match: MatchQuery, now: datetime, *, ranked: bool, since: datetime | None) -> Select[Any]:
         """Eligible volunteers by every rule but "free" (overlaps). Availability: the codes
         in `slot_codes` are looked up in the stored JSON list as '"code"' (exact for our codes)."""
         v = Volunteer
@@ -81,7 +81,7 @@ class MatchingRepository:
                 v.birth_year.is_not(None),
                 v.birth_year <= match.max_birth_year,
                 or_(*[cast(v.availability, Text).like(f'%"{code}"%') for code in match.slot_codes]
-                    or [literal(False)]),
+                    or [literal(False).is_(True)]),
             )
         )
         if ranked:

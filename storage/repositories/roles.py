@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role
+from storage.repositories.results import affected_rows
 
 
 class RoleRepository:
@@ -58,4 +59,4 @@ class RoleRepository:
         if region is not None:
             query = query.where(Role.region == region)
         result = await self.session.execute(query)
-        return result.rowcount or 0
+        return affected_rows(result)

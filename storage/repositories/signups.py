@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, OfferResponse, SignupStatus
 from bot.domain.tasks import ENDED_STATUSES, SIGNUP_STATUSES, TaskStatus
 from storage.models import Signup, Task, TaskOffer, Volunteer
+from storage.repositories.results import affected_rows
 
 
 class SignupRepository:
@@ -36,7 +37,7 @@ class SignupRepository:
                     updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected_rows(result))
 
     async def free_slot(self, task_id: int, now: datetime) -> None:
         """One place less is held; a full task opens again."""
@@ -83,7 +84,7 @@ class SignupRepository:
             .values(status=to_status, offered_until=offered_until, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected_rows(result))
 
     async def waitlist(self, task_id: int) -> list[tuple[Signup, Volunteer]]:
         """The waitlist in order (first come first), with each person."""

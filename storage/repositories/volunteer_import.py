@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.volunteers import VolunteerStatus
 from storage.models import Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 
-VOLUNTEERS: Table = Volunteer.__table__  # type: ignore[assignment]
-DIRECTIONS: Table = VolunteerDirection.__table__  # type: ignore[assignment]
-SKILLS: Table = VolunteerSkill.__table__  # type: ignore[assignment]
-LANGUAGES: Table = VolunteerLanguage.__table__  # type: ignore[assignment]
+VOLUNTEERS = cast(Table, Volunteer.__table__)
+DIRECTIONS = cast(Table, VolunteerDirection.__table__)
+SKILLS = cast(Table, VolunteerSkill.__table__)
+LANGUAGES = cast(Table, VolunteerLanguage.__table__)
 # Lists kept as one row per code, by the attribute name of StoredVolunteer.
 CODE_TABLES: dict[str, Table] = {"directions": DIRECTIONS, "skills": SKILLS, "languages": LANGUAGES}
 
@@ -123,7 +123,7 @@ class VolunteerImportRepository:
 
     async def find_ids(self, phones: Sequence[str], telegram_ids: Sequence[int]) -> list[Any]:
         """(id, phone, telegram_id) of the volunteers with these phones or Telegram ids."""
-        found = []
+        found: list[Any] = []
         columns = (VOLUNTEERS.c.id, VOLUNTEERS.c.phone, VOLUNTEERS.c.telegram_id)
         for chunk in _chunks(list(phones)):
             found.extend(await self.session.execute(select(*columns).where(VOLUNTEERS.c.phone.in_(chunk))))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.volunteers import VolunteerStatus
 from storage.models import Volunteer
+from storage.repositories.results import affected_rows
 
 
 class VolunteerRepository:
@@ -64,4 +65,4 @@ class VolunteerRepository:
         else:
             return False
         result = await self.session.execute(query.values(status=to_status, updated_at=now))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected_rows(result))

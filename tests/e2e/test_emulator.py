@@ -51,8 +51,8 @@ def make_bot(fake: FakeTelegram, token: str | None = None) -> Bot:
 
 async def close_quickly(bot: Bot) -> None:
     # AiohttpSession.close() sleeps 250 ms for TLS shutdown; plain local HTTP needs none.
-    if bot.session._session is not None:  # type: ignore[attr-defined]
-        await bot.session._session.close()  # type: ignore[attr-defined]
+    if bot.session._session is not None:  # type: ignore[attr-defined]  # aiogram's private session, closed to simulate a drop
+        await bot.session._session.close()  # type: ignore[attr-defined]  # aiogram's private session, closed to simulate a drop
 
 
 @pytest.fixture

@@ -116,7 +116,7 @@ async def test_a_coordinator_answering_every_0_2_s_creates_the_task(
         if isinstance(action, str):
             await user.send_text(action)
         else:
-            await action  # type: ignore[misc]
+            await action  # type: ignore[misc]  # an awaitable passed as an object
         return await user.wait_for_message(lambda m: expect in (m.text or ""), timeout=PATIENCE)
 
     await user.send_text("/newtask")

@@ -93,7 +93,7 @@ def test_the_lists_show_the_time_in_the_volunteers_language(locale: str) -> None
         listed, _ = tasks_page([task()], 0, LOCAL_TIME, locale)
         assert "🕒 " + SPANS[locale][0] + " · 👥 " in plain(listed)
         held = SimpleNamespace(task=task(), status=SignupStatus.OFFERED, offered_until=NIGHT - timedelta(hours=2))
-        mine, _ = my_page([held], LOCAL_TIME, locale)  # type: ignore[list-item]
+        mine, _ = my_page([held], LOCAL_TIME, locale)  # type: ignore[list-item]  # a stand-in object for the held task
         assert SPANS[locale][0] in plain(mine)
         assert "30.11.2026, 21:30" in mine  # a place held until 21:30
 

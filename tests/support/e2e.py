@@ -28,7 +28,7 @@ def make_settings(fake: FakeTelegram, db_path: Path, **overrides: object) -> Set
         "default_locale": "kk",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings' own argument
 
 
 class RunningBot:

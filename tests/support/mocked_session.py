@@ -40,10 +40,10 @@ class MockedSession(BaseSession):
                            timeout: int | None = None) -> TelegramType:
         self.closed = False
         self.requests.append(method)
-        for index, (method_cls, _status_code, _content) in enumerate(self.responses):
-            if isinstance(method, method_cls):
-                del self.responses[index]
-                break
+        queued = next((index for index, (method_cls, _, _) in enumerate(self.responses)
+                       if isinstance(method, method_cls)), None)
+        if queued is not None:
+            _, status_code, content = self.responses.pop(queued)
         else:
             status_code, content = 200, Response[Any](ok=True, result=self._default_result(method)).model_dump_json()
         response = self.check_response(bot=bot, method=method, status_code=status_code, content=content)

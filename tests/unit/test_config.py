@@ -68,4 +68,4 @@ def test_a_wrong_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, name:
 
 def test_missing_token_is_explained() -> None:
     with pytest.raises(ConfigError, match="BOT_TOKEN is not set"):
-        Settings(_env_file=None).require_token()  # type: ignore[call-arg]
+        Settings(_env_file=None).require_token()  # type: ignore[call-arg]  # pydantic-settings' own argument

@@ -51,7 +51,7 @@ def registration(**overrides: object) -> Registration:
         "languages": ["kk", "ru"],
     }
     values.update(overrides)
-    return Registration(**values)  # type: ignore[arg-type]
+    return Registration(**values)  # type: ignore[arg-type]  # test values of mixed types
 
 
 async def test_migrations_match_the_models(db: Database) -> None:

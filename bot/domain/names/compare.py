@@ -24,6 +24,7 @@ closely they are spelled. It is no probability; `matched` is the decision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,7 +159,8 @@ def _pair_misspelt_patronymics(words: list[str], fathers: list[str]) -> int:
     return paired
 
 
-def _pair_greedily(left: tuple[str, ...], right: tuple[str, ...], similarity) -> tuple[list[float], set[int], set[int]]:
+def _pair_greedily(left: tuple[str, ...], right: tuple[str, ...], similarity: Callable[[str, str], float]
+                   ) -> tuple[list[float], set[int], set[int]]:
     """Pair words best-first; returns the similarities and the unpaired indexes."""
     options = []
     for i, a in enumerate(left):

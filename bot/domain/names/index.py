@@ -129,11 +129,11 @@ class NameIndex:
                 del self._by_first_letter[letter]
         for kind, word in _typed_words(folded):
             typed = kind + word
-            records = self._records_by_word.get(typed)
-            if records is None:
+            word_records = self._records_by_word.get(typed)
+            if word_records is None:
                 continue
-            records.discard(record_id)
-            if not records:
+            word_records.discard(record_id)
+            if not word_records:
                 del self._records_by_word[typed]
                 for key in word_keys(word, kind):
                     words = self._words_by_key[key]
@@ -161,10 +161,10 @@ class NameIndex:
         if len(per_word) == 1:
             # One word: only one-word records can match, or records with a word (or an
             # initial) that the query's initial can pair with.
-            found = per_word[0] & self._one_word
+            alone = per_word[0] & self._one_word
             for letter in set(name.initials):
-                found |= per_word[0] & self._by_first_letter.get(letter, set())
-            return found
+                alone |= per_word[0] & self._by_first_letter.get(letter, set())
+            return alone
         found: set[Hashable] = set()
         for first, second in combinations(per_word, 2):
             found |= first & second

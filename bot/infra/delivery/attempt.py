@@ -19,7 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiogram.exceptions import (
@@ -135,7 +136,7 @@ class Attempts:
                 continue
             except TelegramMigrateToChat as error:
                 chat_id = error.migrate_to_chat_id  # the group became a supergroup: send there
-                await self._write(lambda repo, to=chat_id: repo.move_to_chat(row.id, to))
+                await self._write(partial(_move_to_chat, row.id, chat_id))
                 continue
             except Exception as error:  # noqa: BLE001 - every other outcome is classified
                 await self._failed(row, error)
@@ -158,7 +159,8 @@ class Attempts:
                     break  # let through meanwhile: the slot is counted, use it
                 news = asyncio.ensure_future(self._news().wait())
                 try:
-                    await asyncio.wait([ticket.future, news], return_when=asyncio.FIRST_COMPLETED)
+                    waiters: list[asyncio.Future[Any]] = [ticket.future, news]
+                    await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
                 finally:
                     news.cancel()
         except asyncio.CancelledError:
@@ -235,3 +237,7 @@ def classify(error: BaseException) -> SendOutcome:
 def reason_of(error: BaseException) -> str:
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     return f"{type(error).__name__}: {message}"[:300]
+
+
+async def _move_to_chat(message_id: int, chat_id: int, repo: DeliveryRepository) -> None:
+    await repo.move_to_chat(message_id, chat_id)

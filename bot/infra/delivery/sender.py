@@ -307,7 +307,8 @@ class DeliverySender:
         self._candidates = keep
         if not chosen and full:
             # Every candidate's chat is busy (many messages to few chats): ask past them.
-            chosen = [row_id for row_id, _ in await repo.ready(now, room, exclude_chats=busy)]
+            chosen = [row_id for row_id, _ in await repo.ready(
+                now, room, exclude_chats={chat for chat in busy if isinstance(chat, int)})]  # queued rows use ids
         rows = await repo.claim_many(chosen) if chosen else []
         if len(rows) < len(chosen):
             self._stale = True  # some changed under us (made unreachable, ...): read again next time

@@ -40,6 +40,7 @@ from handlers.ui import (
     is_live,
     keep_live,
     say,
+    sender_id,
     show,
     text_expected_hint,
 )
@@ -144,7 +145,7 @@ async def typed_change(message: Message, state: FSMContext, raw_state: str | Non
         return
     await drop_live_keyboard(message, state)
     await state.clear()
-    change = await tasks.change_time(task.id, starts_at, result.value, message.from_user.id)
+    change = await tasks.change_time(task.id, starts_at, result.value, sender_id(message))
     await _changed(message, change, stored.get("page", 0), tasks, moment)
 
 
@@ -165,7 +166,7 @@ async def _apply_place(message: Message, state: FSMContext, tasks: TaskService, 
     await state.clear()
     if place is None:  # a pin alone keeps the typed address
         place = task.place
-    change = await tasks.change_place(task.id, place, latitude, longitude, message.from_user.id)
+    change = await tasks.change_place(task.id, place, latitude, longitude, sender_id(message))
     await _changed(message, change, stored.get("page", 0), tasks, moment)
 
 

@@ -28,7 +28,7 @@ from handlers.coordinator.mytasks import edits
 from handlers.coordinator.mytasks.checks import load_task, not_live_text
 from handlers.coordinator.mytasks.edits import TaskEdit
 from handlers.coordinator.mytasks.screens import back_to_task, broadcast_text, list_screen, roster_text, show_task
-from handlers.ui import NOT_A_COMMAND, answer_stale, drop_keyboard, show
+from handlers.ui import NOT_A_COMMAND, answer_stale, drop_keyboard, sender_id, show
 
 # --- the list ---------------------------------------------------------------------------
 
@@ -36,7 +36,7 @@ from handlers.ui import NOT_A_COMMAND, answer_stale, drop_keyboard, show
 async def mytasks_command(message: Message, state: FSMContext, tasks: TaskService, local_time: LocalTime,
                           locale: str) -> None:
     await state.clear()
-    text, markup = await list_screen(tasks, message.from_user.id, 0, local_time, locale)
+    text, markup = await list_screen(tasks, sender_id(message), 0, local_time, locale)
     await message.answer(text, reply_markup=markup)
 
 

@@ -73,7 +73,7 @@ async def first_step(state: FSMContext) -> str:
 
 def step_keyboard(step: str, draft: TaskDraft, stored: dict[str, object]) -> InlineKeyboardMarkup:
     """The step's buttons; `stored` is the FSM data (regions in scope, editing)."""
-    regions = list(stored.get("regions") or [])  # type: ignore[call-overload]
+    regions = list(stored.get("regions") or [])  # type: ignore[call-overload]  # FSM data: the dialog stores a list here
     first = "region" if len(regions) > 1 else "title"
     back = bool(stored.get("editing")) or step != first
     field = TASK_FIELDS[step]

@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.access.menus import MenuService
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
-from handlers.ui import AnyMessage, drop_keyboard
+from handlers.ui import AnyMessage, bot_of, drop_keyboard, sender_id
 from handlers.volunteer.profile.card import ProfileCb, not_registered_text, send_profile
 
 
@@ -25,7 +25,7 @@ def confirm_keyboard(volunteer_id: int) -> InlineKeyboardMarkup:
 
 
 async def delete_command(message: Message, state: FSMContext, volunteers: VolunteerService) -> None:
-    await _ask(message, message.from_user.id, state, volunteers)
+    await _ask(message, sender_id(message), state, volunteers)
 
 
 async def delete_button(query: CallbackQuery, state: FSMContext, volunteers: VolunteerService) -> None:
@@ -61,7 +61,7 @@ async def confirmed(
     await state.clear()
     # The chat's language choice stays (registering again continues in it); the
     # volunteer's menu and keyboard go.
-    keyboard = await menus.keyboard_for_reply(query.bot, user_id)
+    keyboard = await menus.keyboard_for_reply(bot_of(query), user_id)
     if query.message is not None:
         await query.message.answer(goodbye, reply_markup=keyboard)
 

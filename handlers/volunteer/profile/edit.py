@@ -48,9 +48,11 @@ from handlers.keyboards import nav_buttons
 from handlers.ui import (
     AnyMessage,
     answer_stale,
+    bot_of,
     buttons_expected_hint,
     drop_keyboard,
     say,
+    sender_id,
     stale_text,
     text_expected_hint,
 )
@@ -79,9 +81,9 @@ class EditContext:
     locale: str
     menus: MenuService
 
-    async def main_keyboard(self, message: AnyMessage, user_id: int) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+    async def main_keyboard(self, message: AnyMessage, user_id: int) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
         """What replaces the phone question's contact keyboard: the main one (or none)."""
-        return await self.menus.keyboard_for_reply(message.bot, user_id, restore=True)
+        return await self.menus.keyboard_for_reply(bot_of(message), user_id, restore=True)
 
     @property
     def year(self) -> int:
@@ -129,11 +131,11 @@ async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary,
         return
     text = message.text or ""
     if vocabulary.is_back(text):
-        await back_to_card(message, message.from_user.id, state, edit, pressed=False)
+        await back_to_card(message, sender_id(message), state, edit, pressed=False)
         return
     own_phone = None
     if spec.name == "guardian_phone":
-        volunteer = await edit.volunteers.get(message.from_user.id)
+        volunteer = await edit.volunteers.get(sender_id(message))
         own_phone = volunteer.phone if volunteer is not None else None
     tries = int(stored.get("tries") or 0) + 1 if stored.get("tries_at") == spec.name else 1
     context = AnswerContext(
@@ -149,7 +151,7 @@ async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary,
         await state.update_data(selected=result.selected)
         await _ask(message, spec, state, selected=result.selected, hint=result.note)
     else:
-        await _save(message, message.from_user.id, spec, result.value, state, edit, pressed=False)
+        await _save(message, sender_id(message), spec, result.value, state, edit, pressed=False)
 
 
 async def contact(message: Message, state: FSMContext,
@@ -168,12 +170,12 @@ async def contact(message: Message, state: FSMContext,
         await _ask(message, spec, state, hint=check.hint)
         return
     if not spec.shares_contact:
-        volunteer = await edit.volunteers.get(message.from_user.id)
+        volunteer = await edit.volunteers.get(sender_id(message))
         result = check_guardian_phone(spec, check.phone, volunteer.phone if volunteer else None)
         if isinstance(result, Invalid):
             await _ask(message, spec, state, hint=result.hint)
             return
-    await _save(message, message.from_user.id, spec, check.phone, state, edit, pressed=False)
+    await _save(message, sender_id(message), spec, check.phone, state, edit, pressed=False)
 
 
 async def not_text(message: Message, state: FSMContext) -> None:

@@ -17,7 +17,7 @@ from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.keyboards import nav_buttons
-from handlers.ui import answer_stale, drop_keyboard, text_expected_hint
+from handlers.ui import answer_stale, drop_keyboard, sender_id, text_expected_hint
 from handlers.volunteer.profile.card import ProfileCb, ProfileStates, not_registered_text, send_profile
 
 DATE_FORMAT = "%d.%m.%Y"
@@ -69,7 +69,7 @@ async def pause_for(
         await answer_stale(query)
         return
     await query.answer()
-    if query.message is None:
+    if not isinstance(query.message, Message):
         return
     until = None
     if callback_data.arg != "open":
@@ -110,7 +110,7 @@ async def typed_date(
             hint = _("I could not read that date.")
         await message.answer(hint + "\n" + _date_question(clock, settings), reply_markup=date_keyboard())
         return
-    await _pause(message, message.from_user.id, end_moment(end, settings.tz), state, volunteers, local_time, locale)
+    await _pause(message, sender_id(message), end_moment(end, settings.tz), state, volunteers, local_time, locale)
 
 
 async def not_a_date(message: Message, settings: Settings, clock: Clock) -> None:

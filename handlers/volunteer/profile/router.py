@@ -15,7 +15,7 @@ from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import MenuCb, NavCb
 from handlers.common.menu import send_main_menu
-from handlers.ui import AnyMessage, drop_keyboard
+from handlers.ui import AnyMessage, drop_keyboard, sender_id
 from handlers.volunteer.profile.card import ProfileCb, ProfileStates, not_registered_text, send_profile
 from handlers.volunteer.profile.delete import build_delete_router
 from handlers.volunteer.profile.edit import EditContext, back_to_card, build_edit_router
@@ -25,7 +25,7 @@ from handlers.volunteer.profile.pause import build_pause_router
 async def profile_command(
     message: Message, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
 ) -> None:
-    await _show(message, message.from_user.id, state, volunteers, local_time, locale)
+    await _show(message, sender_id(message), state, volunteers, local_time, locale)
 
 
 async def profile_button(
@@ -50,7 +50,7 @@ async def back_to_profile(query: CallbackQuery, state: FSMContext,
 
 async def to_menu(query: CallbackQuery, state: FSMContext, access: AccessService) -> None:
     await query.answer()
-    if query.message is not None:
+    if isinstance(query.message, Message):
         await drop_keyboard(query.message)
         await send_main_menu(query.message, query.from_user.id, access)
 

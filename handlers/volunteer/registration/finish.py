@@ -13,6 +13,7 @@ from bot.access.roles import AccessService
 from bot.volunteers.service import PhoneTakenError, Registration, VolunteerService
 from handlers.common.menu import send_main_menu
 from handlers.fields.volunteer import FIELDS
+from handlers.ui import bot_of
 from handlers.volunteer.registration.steps import ask_step, is_minor
 
 REQUIRED = ("full_name", "phone", "birth_year", "region", "directions", "availability", "languages")
@@ -77,5 +78,5 @@ async def finish(
         text += "\n\n" + _("I found your earlier record with this phone number and linked it to your Telegram account.")
     # Registered: the command menu and the main keyboard of a volunteer (or coordinator);
     # it replaces the reply keyboard of the typed steps (Back, Cancel).
-    await message.answer(text, reply_markup=await menus.keyboard_for_reply(query.bot, query.from_user.id))
-    await send_main_menu(message, query.from_user.id, access)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=await menus.keyboard_for_reply(bot_of(query), query.from_user.id))
+    await send_main_menu(message, query.from_user.id, access)  # type: ignore[arg-type]  # checked to be a Message above

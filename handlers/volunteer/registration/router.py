@@ -129,7 +129,7 @@ async def shared_contact(
         if isinstance(result, Parsed):
             await _take(message, state, "guardian_phone", result.value, year)
         else:
-            await ask_step(message, state, "guardian_phone", year=year, hint=result.hint)  # type: ignore[union-attr]
+            await ask_step(message, state, "guardian_phone", year=year, hint=result.hint)  # type: ignore[union-attr]  # a phone reads as Parsed or Invalid only
         return
     check = parse_contact(message)
     await _take_phone(message, state, check.phone, check.hint, year, volunteers)

@@ -109,7 +109,7 @@ def year_of(clock: Clock, settings: Settings) -> int:
 
 def step_of(raw_state: str | None) -> str | None:
     """The step name of a raw FSM state, if it is one of registration's."""
-    if raw_state is None or raw_state not in RegStates:  # type: ignore[operator]
+    if raw_state is None or raw_state not in RegStates:
         return None
     return raw_state.split(":", 1)[1]
 

@@ -64,7 +64,7 @@ def _subjects_from_old_keys() -> None:
         number = key[len(TASK_KEY_PREFIX):].partition(':')[0]
         if number.isdigit():
             task_of[broadcast_id] = int(number)
-    known = set()
+    known: set[int] = set()
     wanted = sorted(set(task_of.values()))
     for start in range(0, len(wanted), 500):
         known.update(bind.execute(sa.select(tasks.c.id).where(tasks.c.id.in_(wanted[start:start + 500]))).scalars())
