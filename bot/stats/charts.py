@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from bot.domain.texts import N_
 from bot.domain.statistics import SUPPRESSED  # noqa: E402
 from bot.stats.figures import Chart  # noqa: E402
 from bot.stats.format import Translate, row_label  # noqa: E402
@@ -51,7 +52,7 @@ def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSp
             labels=tuple(row_label(breakdown, row, locale, tr) for row in rows),
             values=tuple(0 if row.hidden else row.value for row in rows),
             hidden=tuple(row.hidden for row in rows),
-            note=tr("“{suppressed}”: fewer than 5").format(suppressed=SUPPRESSED)
+            note=tr(N_("“{suppressed}”: fewer than 5")).format(suppressed=SUPPRESSED)
             if any(row.hidden for row in rows) else ""))
     return specs
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from bot.domain.texts import N_
 from bot.domain.catalog import REGION_BY_CODE
 from bot.domain.statistics import SUPPRESSED
 from bot.stats.figures import Breakdown, Figure, Kind, Labels, Row
@@ -79,7 +80,7 @@ def period_text(period: Period, locale: str) -> str:
 def regions_text(regions: frozenset[str] | None, tr: Translate) -> str:
     """"Kazakhstan (all regions)" or the regions' names, in catalog order."""
     if regions is None:
-        return tr("Kazakhstan (all regions)")
+        return tr(N_("Kazakhstan (all regions)"))
     return ", ".join(tr(choice.name) for code, choice in REGION_BY_CODE.items() if code in regions)
 
 

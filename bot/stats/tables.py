@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.texts import N_
 from bot.domain.statistics import SUPPRESSED
 from bot.stats.figures import Kind
 from bot.stats.format import Translate, figure_cell, period_text, regions_text, row_cell, row_label
@@ -42,13 +43,13 @@ def sheet_name(title: str, taken: set[str]) -> str:
 def report_tables(result: StatsResult, locale: str, tr: Translate, made_at: str) -> list[Sheet]:
     query = result.query
     taken: set[str] = set()
-    summary = Sheet("summary", sheet_name(tr("Summary"), taken), [
-        [tr("Birge: volunteering statistics")],
-        [tr("Region"), regions_text(query.regions, tr)],
-        [tr("Period"), period_text(query.period, locale)],
-        [tr("Made"), made_at],
+    summary = Sheet("summary", sheet_name(tr(N_("Summary")), taken), [
+        [tr(N_("Birge: volunteering statistics"))],
+        [tr(N_("Region")), regions_text(query.regions, tr)],
+        [tr(N_("Period")), period_text(query.period, locale)],
+        [tr(N_("Made")), made_at],
         [],
-        [tr("Figure"), tr("Value")],
+        [tr(N_("Figure")), tr(N_("Value"))],
     ], bold_rows={0, 5})
     for section in result.sections:
         summary.bold_rows.add(len(summary.rows))
@@ -60,7 +61,7 @@ def report_tables(result: StatsResult, locale: str, tr: Translate, made_at: str)
                 summary.formats[(len(summary.rows), 1)] = HOURS_FORMAT
             summary.rows.append([tr(figure.label), figure_cell(figure)])
         summary.rows.append([])
-    summary.rows.append([tr("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised.")
+    summary.rows.append([tr(N_("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised."))
                          .format(suppressed=SUPPRESSED)])
     sheets = [summary]
     for breakdown in result.breakdowns():

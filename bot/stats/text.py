@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.domain.texts import N_
 from bot.domain.statistics import SUPPRESSED
 from bot.stats.figures import Labels
 from bot.stats.format import Translate, figure_text, period_text, regions_text, row_label, row_text
@@ -17,7 +18,7 @@ def stats_text(result: StatsResult, locale: str, tr: Translate) -> str:
     query = result.query
     lines = [
         "📊 <b>" + escape(regions_text(query.regions, tr)) + "</b>",
-        escape(tr("Period: {period}").format(period=period_text(query.period, locale))),
+        escape(tr(N_("Period: {period}")).format(period=period_text(query.period, locale))),
     ]
     for section in result.sections:
         lines += ["", f"<b>{escape(tr(section.title))}</b>"]
@@ -32,6 +33,6 @@ def stats_text(result: StatsResult, locale: str, tr: Translate) -> str:
             lines += ["", f"<i>{escape(tr(breakdown.title))}</i>"]
             lines += [f"{escape(row_label(breakdown, row, locale, tr))}: {escape(row_text(row, locale))}"
                       for row in rows]
-    lines += ["", escape(tr("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised.")
+    lines += ["", escape(tr(N_("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised."))
                          .format(suppressed=SUPPRESSED))]
     return "\n".join(lines)
