@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.domain.texts import N_
 from bot.domain.statistics import SUPPRESSED  # noqa: E402
@@ -60,6 +61,7 @@ def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSp
 def render_png(spec: ChartSpec) -> bytes:
     """The chart as PNG bytes, WIDTH_PX x HEIGHT_PX."""
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    figure.get_layout_engine().set(w_pad=0.2, h_pad=0.15)  # type: ignore[union-attr]
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_title(spec.title, fontsize=28, pad=18)
@@ -72,6 +74,7 @@ def render_png(spec: ChartSpec) -> bytes:
         axes.invert_yaxis()
         axes.set_xlim(0, top * 1.18)
         axes.tick_params(axis="x", labelsize=16)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         for position, value, hidden in zip(positions, spec.values, spec.hidden):
             axes.text(value + top * 0.01, position, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
                       va="center", fontsize=18)
@@ -82,13 +85,14 @@ def render_png(spec: ChartSpec) -> bytes:
                         fontsize=16 if len(positions) <= 6 else 13)
         axes.set_ylim(0, top * 1.15)
         axes.tick_params(axis="y", labelsize=16)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         if len(positions) <= 18:
             for position, value, hidden in zip(positions, spec.values, spec.hidden):
                 axes.text(position, value + top * 0.01, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
                           ha="center", va="bottom", fontsize=16)
     axes.spines[["top", "right"]].set_visible(False)
     if spec.note:
-        figure.text(0.99, 0.005, spec.note, ha="right", va="bottom", fontsize=14, color="#555555")
+        axes.set_xlabel(spec.note, loc="right", fontsize=15, color="#555555", labelpad=12)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

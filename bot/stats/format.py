@@ -58,8 +58,10 @@ def row_text(row: Row, locale: str) -> str:
 
 
 def month_name(month: date, locale: str) -> str:
-    """"January 2026", "январь 2026", "қаңтар 2026" (the standalone month name)."""
-    return format_date(month, format="LLLL y", locale=locale)
+    """"January 2026", "Январь 2026", "Қаңтар 2026" (the standalone month name, capitalised
+    as a label in any language)."""
+    name = format_date(month, format="LLLL y", locale=locale)
+    return name[:1].upper() + name[1:]
 
 
 def row_label(breakdown: Breakdown, row: Row, locale: str, tr: Translate) -> str:
