@@ -232,9 +232,14 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="keep the database in this directory (and reuse it next time)")
     args = parser.parse_args()
+    if args.keep is not None and (args.keep / "stats.db").exists():
+        asyncio.run(measure(args.keep / "stats.db", args.runs))
+        return
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "stats.db"
+        path = (args.keep or Path(directory)) / "stats.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(f"sqlite+aiosqlite:///{path}")
         asyncio.run(upgrade(db))
         asyncio.run(db.close())

@@ -60,39 +60,49 @@ def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSp
 
 def render_png(spec: ChartSpec) -> bytes:
     """The chart as PNG bytes, WIDTH_PX x HEIGHT_PX."""
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
-    figure.get_layout_engine().set(w_pad=0.2, h_pad=0.15)  # type: ignore[union-attr]
-    FigureCanvasAgg(figure)
+    # Fixed margins, not a layout engine: a layout engine draws the figure twice.
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_title(spec.title, fontsize=28, pad=18)
     positions = list(range(len(spec.values)))
     top = max(spec.values, default=0) or 1
     if spec.kind is Chart.BARS:
-        labels = [textwrap.fill(label, 24) for label in spec.labels]
+        labels = [textwrap.fill(label, 22) for label in spec.labels]
         axes.barh(positions, spec.values, color=COLOUR)
         axes.set_yticks(positions, labels, fontsize=18)
+        # The names' column as wide as the widest name, measured (no full draw needed).
+        renderer = canvas.get_renderer()
+        widest = max((label.get_window_extent(renderer).width for label in axes.get_yticklabels()), default=0)
+        figure.subplots_adjust(left=min(0.5, (widest + 30) / WIDTH_PX), right=0.97, top=0.9,
+                               bottom=0.14 if spec.note else 0.08)
         axes.invert_yaxis()
         axes.set_xlim(0, top * 1.18)
         axes.tick_params(axis="x", labelsize=16)
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         for position, value, hidden in zip(positions, spec.values, spec.hidden):
             axes.text(value + top * 0.01, position, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
                       va="center", fontsize=18)
     else:
         step = max(1, len(positions) // 12)  # at most 12 month names under the axis
+        slanted = len(positions) > 6  # long month names would run into each other
+        bottom = (0.27 if slanted else 0.15) + (0.04 if spec.note else 0)
+        figure.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=bottom)
         axes.bar(positions, spec.values, color=COLOUR)
-        axes.set_xticks(positions[::step], [label.replace(" ", "\n", 1) for label in spec.labels][::step],
-                        fontsize=16 if len(positions) <= 6 else 13)
+        names = spec.labels if slanted else tuple(label.replace(" ", "\n", 1) for label in spec.labels)
+        axes.set_xticks(positions[::step], names[::step], fontsize=15 if slanted else 16,
+                        rotation=40 if slanted else 0, ha="right" if slanted else "center",
+                        rotation_mode="anchor")
         axes.set_ylim(0, top * 1.15)
         axes.tick_params(axis="y", labelsize=16)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         if len(positions) <= 18:
             for position, value, hidden in zip(positions, spec.values, spec.hidden):
                 axes.text(position, value + top * 0.01, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
                           ha="center", va="bottom", fontsize=16)
     axes.spines[["top", "right"]].set_visible(False)
     if spec.note:
-        axes.set_xlabel(spec.note, loc="right", fontsize=15, color="#555555", labelpad=12)
+        figure.text(0.98, 0.02, spec.note, ha="right", va="bottom", fontsize=15, color="#555555")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

@@ -79,9 +79,11 @@ class TaskStatsRepository:
 
     async def signups(self, regions: Regions, start: datetime, end: datetime) -> tuple[int, int]:
         """(sign-ups made, distinct volunteers who made them) in [start, end)."""
-        row = (await self.session.execute(
-            select(func.count(), func.count(distinct(Signup.volunteer_id))).join(Task, Task.id == Signup.task_id)
-            .where(in_regions(Task.region, regions), Signup.created_at >= start, Signup.created_at < end))).one()
+        query = select(func.count(), func.count(distinct(Signup.volunteer_id))).where(
+            Signup.created_at >= start, Signup.created_at < end)
+        if regions is not None:
+            query = query.join(Task, Task.id == Signup.task_id).where(in_regions(Task.region, regions))
+        row = (await self.session.execute(query)).one()
         return int(row[0]), int(row[1])
 
     async def messages(self, regions: Regions, start: datetime, end: datetime) -> MessageCounts:

@@ -10,10 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.catalog import DIRECTIONS, REGIONS, SPOKEN_LANGUAGES
 from bot.domain.statistics import AgeBand
 from bot.domain.texts import N_
-from bot.domain.volunteers import VolunteerStatus
 from bot.stats.periods import local_midnight
 from bot.stats.figures import Breakdown, Chart, Figure, Labels, Row, SectionFigures, StatsQuery, register
-from storage.repositories.stats_volunteers import VolunteerStatsRepository
+from storage.repositories.stats_volunteers import VolunteerGroup, VolunteerStatsRepository
 
 ACTIVE_DAYS = 30
 NOT_GIVEN = N_("Not given")
@@ -24,6 +23,15 @@ AGE_BAND_NAMES: dict[str, str] = {
     AgeBand.FROM_55.value: N_("55 and over"),
 }
 VOLUNTEERS = N_("Volunteers")
+
+
+def _registered_by(groups: list[VolunteerGroup], attribute: str) -> dict[str | None, int]:
+    """Those on record, added up by one attribute of the groups (a few hundred at most)."""
+    counts: dict[str | None, int] = {}
+    for group in groups:
+        key = getattr(group, attribute)
+        counts[key] = counts.get(key, 0) + group.registered
+    return counts
 
 
 def _rows(counts: dict[str | None, int], names: list[tuple[str, str]], *, all_names: bool = True) -> tuple[Row, ...]:
@@ -44,32 +52,31 @@ class VolunteersSection:
     async def compute(self, session: AsyncSession, query: StatsQuery) -> SectionFigures:
         repo = VolunteerStatsRepository(session)
         regions, at = query.regions, query.as_of
-        statuses = await repo.by_status(regions, query.now)
+        year = (at - timedelta(microseconds=1)).astimezone(query.tz).year
+        groups = await repo.groups(regions, start=query.start, end=query.end, at=at, now=query.now, year=year)
         figures = (
-            Figure("registered", N_("Volunteers registered"), await repo.registered(regions, at)),
-            Figure("new", N_("New in the period"), await repo.new(regions, query.start, query.end)),
+            Figure("registered", N_("Volunteers registered"), sum(group.registered for group in groups)),
+            Figure("new", N_("New in the period"), sum(group.new for group in groups)),
             Figure("active", N_("Active in the last 30 days"),
                    await repo.active(regions, at - timedelta(days=ACTIVE_DAYS), at)),
-            Figure("paused", N_("Paused now"), statuses[VolunteerStatus.PAUSED]),
-            Figure("unreachable", N_("Unreachable now"), statuses[VolunteerStatus.UNREACHABLE]),
+            Figure("paused", N_("Paused now"), sum(group.paused for group in groups)),
+            Figure("unreachable", N_("Unreachable now"), sum(group.unreachable for group in groups)),
         )
-        year = (at - timedelta(microseconds=1)).astimezone(query.tz).year
         region_names = [(choice.code, choice.name) for choice in REGIONS
                         if regions is None or choice.code in regions]
         months = query.period.months()
-        bounds = [*(query.start if index == 0 else local_midnight(month, query.tz) for index, month in enumerate(months)),
-                  query.end]
+        bounds = [query.start, *(local_midnight(month, query.tz) for month in months[1:]), query.end]
         per_month = await repo.new_by_bucket(regions, bounds)
         breakdowns = (
             Breakdown("by_direction", N_("By direction"), N_("Direction"), VOLUNTEERS,
                       _rows(await repo.by_direction(regions, at), [(c.code, c.name) for c in DIRECTIONS]),
                       chart=Chart.BARS),
             Breakdown("by_region", N_("By region"), N_("Region"), VOLUNTEERS,
-                      _rows(await repo.by_region(regions, at), region_names)),
+                      _rows(_registered_by(groups, "region"), region_names)),
             Breakdown("by_age", N_("By age"), N_("Age"), VOLUNTEERS,
-                      _rows(await repo.by_age_band(regions, at, year), list(AGE_BAND_NAMES.items()))),
+                      _rows(_registered_by(groups, "age_band"), list(AGE_BAND_NAMES.items()))),
             Breakdown("by_language", N_("By language"), N_("Interface language"), VOLUNTEERS,
-                      _rows(await repo.by_language(regions, at), [(c.code, c.name) for c in SPOKEN_LANGUAGES])),
+                      _rows(_registered_by(groups, "locale"), [(c.code, c.name) for c in SPOKEN_LANGUAGES])),
             Breakdown("new_by_month", N_("New volunteers by month"), N_("Month"), N_("New volunteers"),
                       tuple(Row(f"{month:%Y-%m}", per_month.get(index, 0)) for index, month in enumerate(months)),
                       labels=Labels.MONTH, chart=Chart.COLUMNS),

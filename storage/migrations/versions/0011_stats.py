@@ -4,6 +4,10 @@
   erased_at) and erased_volunteer_directions (record_id, code): written by /delete_me in
   the same transaction as the erasure, so the figures of a past period do not change
   when someone erases their data. Nothing in them points back at the person.
+* ix_volunteers_stats (region, locale, birth_year, status, created_at, paused_until):
+  the volunteers grouped by region, language and birth year from the index alone.
+* ix_signups_created (created_at, task_id, volunteer_id) on signups: the sign-ups of a
+  period, and who made them, read from the index alone.
 * Volunteers erased before this revision get their record here, from what their row
   still holds (region, directions, registration and erasure times); their age band and
   language were already erased and stay unknown.
@@ -44,6 +48,9 @@ def upgrade() -> None:
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('record_id', 'code', name=op.f('pk_erased_volunteer_directions'))
     )
+    op.create_index('ix_volunteers_stats', 'volunteers',
+                    ['region', 'locale', 'birth_year', 'status', 'created_at', 'paused_until'], unique=False)
+    op.create_index('ix_signups_created', 'signups', ['created_at', 'task_id', 'volunteer_id'], unique=False)
     # Volunteers erased before: one record each, numbered like their row (only here, so
     # the directions can follow; records written later get ids of their own).
     op.execute(
@@ -64,6 +71,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_signups_created', table_name='signups')
+    op.drop_index('ix_volunteers_stats', table_name='volunteers')
     op.drop_table('erased_volunteer_directions')
     op.drop_index('ix_erased_volunteers_region_erased', table_name='erased_volunteers')
     op.drop_table('erased_volunteers')
