@@ -118,4 +118,26 @@ async def test_an_admin_picks_the_country_or_one_region(bot: RunningBot, fake: F
     await admin.wait_for_message(photo, timeout=CHART_WAIT)
     await admin.press("📅 Another period", message_id=figures.message_id)
     await wait_text(admin, "Astana")
+    # /cancel leaves the typed-range question; a range typed afterwards is no answer to it.
+    await admin.press("✏️ Another period…")
+    await wait_text(admin, "01.01.2026–30.06.2026")
+    await admin.send_text("/cancel")
+    await wait_text(admin, "Cancelled.")
+    after = await admin.ask("01.01.2026–30.06.2026")
+    assert "Volunteers registered" not in (after.text or "")
     await everything_accepted(fake)
+
+
+def test_who_sees_which_regions() -> None:
+    from bot.access.roles import UserRoles
+    from handlers.coordinator.stats.screens import may_change_region, scope_of
+
+    admin = UserRoles(telegram_id=1, is_admin=True)
+    almaty = UserRoles(telegram_id=2, coordinator_regions=frozenset({"KZ-75"}))
+    two = UserRoles(telegram_id=3, coordinator_regions=frozenset({"KZ-75", "KZ-19"}))
+    nobody = UserRoles(telegram_id=4)
+    assert [scope_of(admin, ""), scope_of(admin, "KZ-71"), scope_of(admin, "KZ-00")] == [None, {"KZ-71"}, False]
+    assert [scope_of(almaty, ""), scope_of(almaty, "KZ-75"), scope_of(almaty, "KZ-71")] == [{"KZ-75"}, {"KZ-75"}, False]
+    assert [scope_of(two, ""), scope_of(two, "KZ-19")] == [{"KZ-75", "KZ-19"}, {"KZ-19"}]
+    assert scope_of(nobody, "") is False and scope_of(nobody, "KZ-75") is False
+    assert [may_change_region(r) for r in (admin, almaty, two)] == [True, False, True]
