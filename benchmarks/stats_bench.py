@@ -198,10 +198,22 @@ async def measure(path: Path, runs: int) -> None:
     renderer = ChartRenderer()
     today = NOW.astimezone(ALMATY).date()
 
+    parts: dict[str, list[float]] = {"figures": [], "charts": []}
+
     async def chat(period: Period) -> None:
+        started = time.perf_counter()
         result = await stats.compute(None, period)
         stats_text(result, "ru", tr)
+        figures_done = time.perf_counter()
         await renderer.render(chart_specs(result, "ru", tr))
+        parts["figures"].append(figures_done - started)
+        parts["charts"].append(time.perf_counter() - figures_done)
+
+    def split(label: str) -> None:
+        print(f"  of which the figures message (SQL and text): median {statistics.median(parts['figures'][1:]):.2f} s; "
+              f"the two charts: median {statistics.median(parts['charts'][1:]):.2f} s")
+        for values in parts.values():
+            values.clear()
 
     async def report() -> None:
         result = await stats.compute(None, Period(date(2026, 1, 1), date(2026, 6, 30)))
@@ -214,7 +226,9 @@ async def measure(path: Path, runs: int) -> None:
     print("half year, whole country:", {f.key: f.value for f in volunteers.figures},
           {f.key: f.value for f in tasks.figures})
     await _timed("/stats, whole country, this quarter", runs, lambda: chat(preset(PeriodKind.THIS_QUARTER, today)))
+    split("quarter")
     await _timed("/stats, whole country, this year", runs, lambda: chat(preset(PeriodKind.THIS_YEAR, today)))
+    split("year")
     await _timed("/stats, Almaty, this quarter", runs,
                  lambda: stats.compute(frozenset({"KZ-75"}), preset(PeriodKind.THIS_QUARTER, today)))
     await _timed("report, half year, whole country (xlsx with charts)", runs, report)
