@@ -229,7 +229,7 @@ async def measure(path: Path, runs: int) -> None:
     split("quarter")
     await _timed("/stats, whole country, this year", runs, lambda: chat(preset(PeriodKind.THIS_YEAR, today)))
     split("year")
-    await _timed("/stats, Almaty, this quarter", runs,
+    await _timed("/stats, Almaty, this quarter (the figures only, no charts)", runs,
                  lambda: stats.compute(frozenset({"KZ-75"}), preset(PeriodKind.THIS_QUARTER, today)))
     await _timed("report, half year, whole country (xlsx with charts)", runs, report)
     renderer.close()
