@@ -37,6 +37,8 @@ from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
 from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.stats.charts import ChartRenderer
+from bot.stats.service import StatsService
 from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OfferService
@@ -76,6 +78,8 @@ class Services:
     signups: SignupService
     menus: MenuService
     scheduler: Scheduler
+    stats: StatsService
+    charts: ChartRenderer  # draws in a worker thread of its own
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -128,6 +132,8 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         signups=signups,
         menus=MenuService(db, clock, i18n, settings.admin_ids),
         scheduler=scheduler,
+        stats=StatsService(db, clock, settings.tz),
+        charts=ChartRenderer(),
     )
 
 
@@ -241,4 +247,5 @@ class Application:
             log.warning("stopping with updates still being handled")
         self.services.scheduler.shutdown()
         await self.services.delivery.stop()  # before the database closes
+        self.services.charts.close()
         await self.services.db.close()

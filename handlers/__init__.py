@@ -19,6 +19,7 @@ from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
+from handlers.coordinator.stats.router import build_stats_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
 from handlers.volunteer.task_card import build_task_card_router
@@ -32,6 +33,7 @@ def build_routers() -> list[Router]:
         build_admin_router(),  # deep links with invite codes come before a plain /start
         build_newtask_router(),
         build_mytasks_router(),
+        build_stats_router(),
         build_task_card_router(),
         build_volunteer_tasks_router(),
         build_start_router(),

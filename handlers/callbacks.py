@@ -50,3 +50,13 @@ class AdminCb(CallbackData, prefix="adm"):
 
     action: str
     code: str = ""
+
+
+class StatsCb(CallbackData, prefix="st"):
+    """/stats: action menu (the period picker) | period (p = a period code) | custom (type
+    a range) | regions (the region list) | report (the file for p). r: "" for the default
+    scope (a coordinator's regions, an admin's whole country) or one region's ISO code."""
+
+    action: str
+    p: str = ""
+    r: str = ""

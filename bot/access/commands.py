@@ -7,7 +7,7 @@ per person), /help, and the reply keyboard all read them, so they cannot disagre
 * Volunteers: /tasks, /my, /profile, /delete_me — shown to registered people and to
   anyone without a role (they are on their way to becoming volunteers: the default menu).
   A coordinator or admin who has not registered as a volunteer does not see them.
-* Coordinators (and admins): /newtask, /mytasks. Admins: /admin.
+* Coordinators (and admins): /newtask, /mytasks, /stats. Admins: /admin.
 
 The reply keyboard exists only for registered people: 3-4 main actions of their role,
 each the same as a command. Its button texts are recognised in any of the three
@@ -52,6 +52,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("profile", N_("My profile"), VOLUNTEERS),
     CommandSpec("newtask", N_("New task"), COORDINATORS),
     CommandSpec("mytasks", N_("My tasks"), COORDINATORS),
+    CommandSpec("stats", N_("Statistics and reports"), COORDINATORS),
     CommandSpec("admin", N_("Administration"), ADMINS),
     CommandSpec("language", N_("Change language"), EVERYONE),
     CommandSpec("help", N_("What Birge can do"), EVERYONE),

@@ -37,6 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     volunteers_commands = volunteers.add_subparsers(dest="volunteers_command", metavar="ACTION", required=True)
     importer = volunteers_commands.add_parser("import", help="import volunteers from a .csv or .xlsx file")
     importer.add_argument("file", help="path to a .csv (UTF-8, comma or semicolon) or .xlsx file")
+
+    report = commands.add_parser("report", help="write the statistics report: birge report --from 2026-01-01 "
+                                 "--to 2026-06-30 --out report.xlsx")
+    report.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD (local time)")
+    report.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD, included")
+    report.add_argument("--region", help="ISO 3166-2:KZ code, e.g. KZ-75 (default: the whole country)")
+    report.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the report (default: DEFAULT_LOCALE)")
+    report.add_argument("--format", dest="fmt", choices=["xlsx", "csv"], default="xlsx",
+                        help="xlsx (default) or csv (a zip of one CSV file per sheet)")
+    report.add_argument("--out", required=True, help="the file to write")
     return parser
 
 
@@ -82,6 +92,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             from bot.cli.roles import run_roles_command
 
             return await run_roles_command(args, settings, db)
+        if args.command == "report":
+            from bot.cli.report import run_report_command
+
+            return await run_report_command(args, settings, db)
         if args.command == "volunteers":
             from bot.cli.importer import run_import_command
 

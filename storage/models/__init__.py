@@ -7,6 +7,7 @@ from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.fsm import FsmRecord
 from storage.models.people import TelegramUser, Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 from storage.models.roles import AuditEntry, Invite, Role
+from storage.models.stats import ErasedVolunteer, ErasedVolunteerDirection
 from storage.models.tasks import Signup, Task, TaskOffer
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "DeliveryMessage",
     "EnumNumber",
     "EnumText",
+    "ErasedVolunteer",
+    "ErasedVolunteerDirection",
     "FsmRecord",
     "Invite",
     "Role",

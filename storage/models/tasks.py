@@ -59,6 +59,8 @@ class Signup(Base):
     __table_args__ = (
         UniqueConstraint("task_id", "volunteer_id", name="uq_signups_task_volunteer"),
         Index("ix_signups_task_status", "task_id", "status", "created_at"),
+        # The statistics: sign-ups made in a period (covering: no table rows read).
+        Index("ix_signups_created", "created_at", "task_id", "volunteer_id"),
     )
 
 

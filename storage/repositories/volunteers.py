@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.statistics import age_band
 from bot.domain.volunteers import VolunteerStatus
-from storage.models import Volunteer
+from storage.models import ErasedVolunteer, Volunteer
 from storage.repositories.results import affected_rows
 
 
@@ -33,7 +34,16 @@ class VolunteerRepository:
         await self.session.flush()
 
     async def erase_personal_data(self, volunteer: Volunteer, now: datetime) -> None:
-        """Forget who the person is; keep anonymous figures (region, directions, skills, hours)."""
+        """Forget who the person is; keep anonymous figures (region, directions, skills, hours).
+
+        The statistics count the person from now on from an anonymous record written here,
+        in the same transaction (region, directions, age band, interface language, when
+        they registered and left), so past figures stay as they were."""
+        if volunteer.status != VolunteerStatus.DELETED:
+            self.session.add(ErasedVolunteer(
+                region=volunteer.region, age_band=age_band(volunteer.birth_year, now.year),
+                locale=volunteer.locale, source=volunteer.source, registered_at=volunteer.created_at,
+                erased_at=now, directions=volunteer.directions))
         volunteer.full_name = None
         volunteer.phone = None
         volunteer.telegram_id = None

@@ -103,7 +103,8 @@ async def _ask(target: AnyMessage, user_id: int, state: FSMContext, volunteers: 
             "I will erase your name, phone number, birth year, city, spoken languages, "
             "your Telegram id and anything you wrote yourself.\n\n"
             "For volunteering statistics I keep, without your name: your region, "
-            "directions, skills and the hours you volunteered.\n\n"
+            "directions, skills, age group, interface language, when you registered "
+            "and the hours you volunteered.\n\n"
             "This cannot be undone."
         )
         + "\n\n"

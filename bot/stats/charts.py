@@ -1,0 +1,122 @@
+"""Charts as PNG images, readable on a phone: 1080 px wide, large type, the person's
+language. Drawn with matplotlib's Agg backend (object API, no pyplot state) in one
+worker thread, so the event loop keeps answering while a chart renders."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from bot.domain.statistics import SUPPRESSED  # noqa: E402
+from bot.domain.texts import N_
+from bot.stats.figures import Chart  # noqa: E402
+from bot.stats.format import Translate, row_label  # noqa: E402
+from bot.stats.service import StatsResult  # noqa: E402
+
+WIDTH_PX = 1080
+HEIGHT_PX = 810
+DPI = 100
+COLOUR = "#2a7ab0"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    key: str  # the breakdown's key
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[int, ...]  # 0 where the count is hidden
+    hidden: tuple[bool, ...]  # drawn as "< 5" with no bar
+    kind: Chart
+    note: str = ""  # under the chart
+
+
+def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSpec]:
+    """A chart for each breakdown that asks for one, in section order."""
+    specs = []
+    for breakdown in result.breakdowns():
+        if breakdown.chart is None:
+            continue
+        rows = breakdown.rows
+        specs.append(ChartSpec(
+            key=breakdown.key, title=tr(breakdown.title), kind=breakdown.chart,
+            labels=tuple(row_label(breakdown, row, locale, tr) for row in rows),
+            values=tuple(0 if row.hidden else row.value for row in rows),
+            hidden=tuple(row.hidden for row in rows),
+            note=tr(N_("“{suppressed}”: fewer than 5")).format(suppressed=SUPPRESSED)
+            if any(row.hidden for row in rows) else ""))
+    return specs
+
+
+def render_png(spec: ChartSpec) -> bytes:
+    """The chart as PNG bytes, WIDTH_PX x HEIGHT_PX."""
+    # Fixed margins, not a layout engine: a layout engine draws the figure twice.
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.set_title(spec.title, fontsize=28, pad=18)
+    positions = list(range(len(spec.values)))
+    top = max(spec.values, default=0) or 1
+    if spec.kind is Chart.BARS:
+        labels = [textwrap.fill(label, 22) for label in spec.labels]
+        axes.barh(positions, spec.values, color=COLOUR)
+        axes.set_yticks(positions, labels, fontsize=18)
+        # The names' column as wide as the widest name, measured (no full draw needed).
+        renderer = canvas.get_renderer()
+        widest = max((label.get_window_extent(renderer).width for label in axes.get_yticklabels()), default=0)
+        figure.subplots_adjust(left=min(0.5, (widest + 30) / WIDTH_PX), right=0.97, top=0.9,
+                               bottom=0.14 if spec.note else 0.08)
+        axes.invert_yaxis()
+        axes.set_xlim(0, top * 1.18)
+        axes.tick_params(axis="x", labelsize=16)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        for position, value, hidden in zip(positions, spec.values, spec.hidden, strict=True):
+            axes.text(value + top * 0.01, position, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
+                      va="center", fontsize=18)
+    else:
+        step = max(1, len(positions) // 12)  # at most 12 month names under the axis
+        slanted = len(positions) > 6  # long month names would run into each other
+        bottom = (0.27 if slanted else 0.15) + (0.04 if spec.note else 0)
+        figure.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=bottom)
+        axes.bar(positions, spec.values, color=COLOUR)
+        names = spec.labels if slanted else tuple(label.replace(" ", "\n", 1) for label in spec.labels)
+        axes.set_xticks(positions[::step], names[::step], fontsize=15 if slanted else 16,
+                        rotation=40 if slanted else 0, ha="right" if slanted else "center",
+                        rotation_mode="anchor")
+        axes.set_ylim(0, top * 1.15)
+        axes.tick_params(axis="y", labelsize=16)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        if len(positions) <= 18:
+            for position, value, hidden in zip(positions, spec.values, spec.hidden, strict=True):
+                axes.text(position, value + top * 0.01, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
+                          ha="center", va="bottom", fontsize=16)
+    axes.spines[["top", "right"]].set_visible(False)
+    if spec.note:
+        figure.text(0.98, 0.02, spec.note, ha="right", va="bottom", fontsize=15, color="#555555")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+class ChartRenderer:
+    """Renders charts in one worker thread (matplotlib objects never cross threads)."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
+
+    async def render(self, specs: list[ChartSpec]) -> list[bytes]:
+        loop = asyncio.get_running_loop()
+        return [await loop.run_in_executor(self._pool, render_png, spec) for spec in specs]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
