@@ -17,24 +17,27 @@ from handlers.callbacks import MenuCb, NavCb
 from handlers.common.menu import send_main_menu
 from handlers.ui import AnyMessage, drop_keyboard
 from handlers.volunteer.profile.card import ProfileCb, ProfileStates, not_registered_text, send_profile
+from bot.attendance import HoursService
 from handlers.volunteer.profile.delete import build_delete_router
 from handlers.volunteer.profile.edit import EditContext, back_to_card, build_edit_router
 from handlers.volunteer.profile.pause import build_pause_router
 
 
 async def profile_command(
-    message: Message, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    message: Message, state: FSMContext, volunteers: VolunteerService, hours: HoursService, local_time: LocalTime,
+    locale: str
 ) -> None:
-    await _show(message, message.from_user.id, state, volunteers, local_time, locale)
+    await _show(message, message.from_user.id, state, volunteers, hours, local_time, locale)
 
 
 async def profile_button(
-    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, hours: HoursService,
+    local_time: LocalTime, locale: str
 ) -> None:
     await query.answer()
     if query.message is not None:
         await drop_keyboard(query.message)
-        await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
+        await _show(query.message, query.from_user.id, state, volunteers, hours, local_time, locale)
 
 
 async def back_to_profile(query: CallbackQuery, state: FSMContext,
@@ -71,6 +74,7 @@ async def _show(
     user_id: int,
     state: FSMContext,
     volunteers: VolunteerService,
+    hours: HoursService,
     local_time: LocalTime,
     locale: str,
 ) -> None:
@@ -80,4 +84,4 @@ async def _show(
         return
     if await state.get_state() is not None:
         await state.clear()  # the card replaces whatever step was open
-    await send_profile(target, volunteer, locale, local_time)
+    await send_profile(target, volunteer, locale, local_time, totals=await hours.totals(user_id))
