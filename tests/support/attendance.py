@@ -22,6 +22,7 @@ async def task_with_people(bot: RunningBot, fake: FakeTelegram, locales: list[st
                            title: str = "Уборка парка") -> tuple[FakeUser, Task, list[tuple[FakeUser, int]]]:
     """A coordinator of Almaty, a 3-hour task, and one volunteer going per locale."""
     await bot.services.access.grant(COORDINATOR, "coordinator", region="KZ-75")
+    await bot.services.users.set_locale(COORDINATOR, "ru")  # notices outside a chat go in the chosen language
     task = await make_task(bot, COORDINATOR, title=title, starts_in=starts_in, slots=10)
     people = []
     for offset, locale in enumerate(locales):
