@@ -139,10 +139,10 @@ class CheckinService:
             signup = await SignupRepository(session).signup(task.id, volunteer.id)
             if signup is None or signup.status != SignupStatus.GOING:
                 return CheckResult(CheckinOutcome.NOT_SIGNED_UP, task)
+            if leaving and (existing is None or existing.checked_in_at is None):
+                return CheckResult(CheckinOutcome.UNKNOWN, task)  # "I'm leaving" comes only after a check-in
             row = existing or await repo.row_for(task.id, volunteer.id, now)
             if row.checked_in_at is None:
-                if leaving:  # "I'm leaving" comes only after a check-in: a forged press
-                    return CheckResult(CheckinOutcome.UNKNOWN, task)
                 if await repo.check_in(row.id, now):
                     return CheckResult(CheckinOutcome.CHECKED_IN, task, now)
             elif await repo.check_out(row.id, now):
