@@ -75,3 +75,23 @@ async def test_the_code_is_unguessable_and_the_same_for_the_task(bot: RunningBot
     second = await qr_link(coordinator, ru, task.title)
     assert first == second and len(first) >= 3 + 16
     await everything_accepted(fake)
+
+
+async def test_attendance_is_written_after_a_restart_once(bot: RunningBot, fake: FakeTelegram,
+                                                          clock: ManualClock) -> None:
+    """The job keeps nothing in memory: a task that ended while the bot was stopped is
+    closed after the start, once; the job is registered with the scheduler."""
+    coordinator, task, [(user, volunteer_id)] = await task_with_people(bot, fake, ["ru"])
+    clock.set(task.starts_at)
+    await bot.services.checkins.open_code(await bot.services.checkins.code_for(task.id), user.id)
+    await bot.stop()
+    clock.set(task.ends_at + timedelta(hours=5))
+    await bot.start()
+    assert "close-attendance" in [name for name, _job, _seconds in bot.services.scheduler._jobs]
+    assert await bot.services.hours.close_due() == 1
+    await bot.restart()
+    assert await bot.services.hours.close_due() == 0
+    row = (await rows(bot, task.id))[volunteer_id]
+    assert row.outcome == "attended" and row.checked_out_at == task.ends_at and row.hours == 3.0
+    await wait_text(coordinator, Texts(bot, "ru")("The task is over; attendance is recorded."))
+    await everything_accepted(fake)
