@@ -21,6 +21,8 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.tasks import TaskStatus
+
 CHECKIN_OPENS_BEFORE = timedelta(hours=1)
 LATE_CANCEL_WINDOW = timedelta(hours=24)
 CODE_PREFIX = "ci_"
@@ -67,7 +69,7 @@ class MarkOutcome(StrEnum):
 
 
 def task_is_cancelled(status: str) -> bool:
-    return str(status) == "cancelled"
+    return status == TaskStatus.CANCELLED
 
 
 def task_has_ended(status: str, ends_at: datetime, now: datetime) -> bool:
