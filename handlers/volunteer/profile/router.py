@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.access.menus import MenuService
 from bot.access.roles import AccessService
+from bot.attendance import HoursService
 from bot.config import Settings
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
@@ -17,7 +18,6 @@ from handlers.callbacks import MenuCb, NavCb
 from handlers.common.menu import send_main_menu
 from handlers.ui import AnyMessage, drop_keyboard
 from handlers.volunteer.profile.card import ProfileCb, ProfileStates, not_registered_text, send_profile
-from bot.attendance import HoursService
 from handlers.volunteer.profile.delete import build_delete_router
 from handlers.volunteer.profile.edit import EditContext, back_to_card, build_edit_router
 from handlers.volunteer.profile.pause import build_pause_router
@@ -42,12 +42,12 @@ async def profile_button(
 
 async def back_to_profile(query: CallbackQuery, state: FSMContext,
                           volunteers: VolunteerService, settings: Settings, clock: Clock,
-                          local_time: LocalTime, locale: str, menus: MenuService) -> None:
+                          local_time: LocalTime, locale: str, menus: MenuService, hours: HoursService) -> None:
     # Back from any profile step (an edit, the pause choice, the date) leads to the
     # card: the question it was pressed on becomes the card again.
     await query.answer()
     if query.message is not None:
-        edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+        edit = EditContext(volunteers, settings, clock, local_time, locale, menus, hours)
         await back_to_card(query.message, query.from_user.id, state, edit, pressed=True)
 
 
