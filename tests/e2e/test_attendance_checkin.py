@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.attendance import format_hours
 from bot.attendance.callbacks import CheckinCb
 from emulator import FakeTelegram
 from tests.support.attendance import COORDINATOR, qr_link, rows, task_with_people
@@ -60,6 +61,16 @@ async def test_checkin_and_checkout_by_the_link_in_three_languages(bot: RunningB
     assert after[kk_id].hours == after[ru_id].hours == 1.5 and after[en_id].hours == 3.0
     notice = await wait_text(coordinator, ru("The task is over; attendance is recorded."))
     assert ru("Attended: {count}", count=3) in notice.text and "🕒 " + ru("Hours") in notice.button_texts()
+    # Approved in one tap: each is thanked in their own language, with their hours.
+    await coordinator.press("🕒 " + ru("Hours"), message_id=notice.message_id)
+    await wait_text(coordinator, ru("✅ approved · ⏳ waiting for approval"))
+    await coordinator.press("✅ " + ru("Approve all hours"))
+    for user, volunteer_id in people:
+        t = Texts(bot, user.language_code)
+        thanks = await wait_text(user, t("Thank you for your help!"))
+        hours = format_hours(after[volunteer_id].hours, user.language_code)
+        assert t("Hours counted: {hours}", hours=hours) in thanks.text
+        assert thanks.button_texts() == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
     await en.send_text(f"/start {code}")  # after the end
     await wait_text(en, Texts(bot, "en")("You have already checked out of this task at {time}.",
                                          time=local.time(task.ends_at, "en")))
