@@ -28,6 +28,7 @@ from bot.access.bot_profile import publish_bot_profile
 from bot.access.menus import MenuService, MenuSyncMiddleware
 from bot.access.roles import AccessService
 from bot.access.users import UserService
+from bot.attendance import CLOSE_DUE_EVERY_SECONDS, CheckinService, HoursService
 from bot.config import Settings
 from bot.domain.subjects import SubjectType
 from bot.domain.vocabulary import Vocabulary
@@ -80,6 +81,8 @@ class Services:
     scheduler: Scheduler
     stats: StatsService
     charts: ChartRenderer  # draws in a worker thread of its own
+    checkins: CheckinService
+    hours: HoursService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -114,6 +117,8 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
                             confirm_minutes=settings.signup_confirm_minutes)
     scheduler = Scheduler()
     scheduler.add_interval_job("expire-promotions", signups.expire_due, EXPIRE_PROMOTIONS_EVERY_SECONDS)
+    hours = HoursService(db, clock, i18n, local_time, delivery)
+    scheduler.add_interval_job("close-attendance", hours.close_due, CLOSE_DUE_EVERY_SECONDS)
     return Services(
         settings=settings,
         clock=clock,
@@ -134,6 +139,8 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         scheduler=scheduler,
         stats=StatsService(db, clock, settings.tz),
         charts=ChartRenderer(),
+        checkins=CheckinService(db, clock),
+        hours=hours,
     )
 
 

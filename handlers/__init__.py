@@ -17,9 +17,11 @@ from handlers.common.errors import build_errors_router
 from handlers.common.fallback import build_fallback_router
 from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
+from handlers.coordinator.attendance import build_attendance_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
 from handlers.coordinator.stats.router import build_stats_router
+from handlers.volunteer.checkin import build_checkin_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
 from handlers.volunteer.task_card import build_task_card_router
@@ -32,10 +34,12 @@ def build_routers() -> list[Router]:
         build_cancel_router(),  # /cancel wins in every dialog
         build_admin_router(),  # deep links with invite codes come before a plain /start
         build_newtask_router(),
+        build_attendance_router(),
         build_mytasks_router(),
         build_stats_router(),
         build_task_card_router(),
         build_volunteer_tasks_router(),
+        build_checkin_router(),  # /start ci_<code> before a plain /start
         build_start_router(),
         build_registration_router(),
         build_profile_router(),

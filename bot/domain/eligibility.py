@@ -27,7 +27,8 @@ Order of sending (best first):
 1. **skill match** – how many of the volunteer's skills are relevant to the task: the
    required ones (equal for everyone eligible) plus those useful for its direction
    (`USEFUL_SKILLS`, e.g. first aid for "health", driving for "emergency");
-2. **reliability** – attended / (attended + no_show) over their past sign-ups; with no
+2. **reliability** – attended / (attended + no-shows + ½ × late cancellations) over the
+   attendance written after their past tasks (bot/domain/attendance.py); with no
    history the neutral 0.5;
 3. **fairness** – fewer task offers (TaskOffer rows) in the last 7 days first;
 4. **recently active** – the later of their last message to the bot
@@ -51,6 +52,7 @@ from bot.domain.volunteers import is_active
 
 EMERGENCY_DIRECTION = "emergency"
 NEUTRAL_RELIABILITY = 0.5
+LATE_CANCEL_WEIGHT = 0.5  # a place given up under 24 h before the start counts as half a no-show
 FAIRNESS_WINDOW = timedelta(days=7)
 WEEKDAY_HOURS = (8, 18)  # [08:00, 18:00)
 EVENING_HOURS = (18, 23)  # [18:00, 23:00)
@@ -145,8 +147,10 @@ def skill_score(task: TaskFacts, skills: Iterable[str]) -> int:
     return len(relevant & set(skills))
 
 
-def reliability(attended: int, no_show: int) -> float:
-    total = attended + no_show
+def reliability(attended: int, no_show: int, cancelled_late: int = 0) -> float:
+    """attended / (attended + no-shows + half the late cancellations), from the attendance
+    written after each task (bot/domain/attendance.py); with none of these, 0.5."""
+    total = attended + no_show + LATE_CANCEL_WEIGHT * cancelled_late
     return attended / total if total else NEUTRAL_RELIABILITY
 
 

@@ -71,7 +71,7 @@ class MatchingService:
         found = [
             Candidate(
                 volunteer_id=row.id, telegram_id=row.telegram_id, locale=row.locale, skill_score=row.skill_score,
-                reliability=reliability(row.attended, row.no_show), offers_last_week=row.offers,
+                reliability=reliability(row.attended, row.no_show, row.cancelled_late), offers_last_week=row.offers,
                 last_active=_moment(row.last_active),
             )
             for row in rows

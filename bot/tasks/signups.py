@@ -42,6 +42,7 @@ from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
 from storage.db import Database
 from storage.models import Signup, Task, Volunteer
+from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.signups import SignupRepository
 from storage.repositories.volunteers import VolunteerRepository
 
@@ -284,8 +285,12 @@ class SignupService:
                        task: Task, now: datetime) -> None:
         """A held place is given up (cancelled, declined or expired promotion): free it and
         offer it to the next person on the waitlist, all in this transaction."""
+        was_going = signup.status == SignupStatus.GOING  # as loaded, before this change
         if not await repo.set_status(signup.id, HOLDS_SLOT, to_status, now):
             return
+        if was_going and to_status == SignupStatus.CANCELLED:
+            # A confirmed place given up: whether it was late is decided at the task's end.
+            await AttendanceRepository(session).note_cancelled(signup.task_id, signup.volunteer_id, now)
         await repo.free_slot(task.id, now)
         await self._promote_next(session, repo, task.id, now)
 

@@ -2,6 +2,7 @@
 Statuses are the enums of bot/domain, stored as the same plain strings (and lane numbers)
 as ever, so no migration was needed for them."""
 
+from storage.models.attendance import Attendance, CheckinCode, TaskClosing
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.fsm import FsmRecord
@@ -11,6 +12,9 @@ from storage.models.stats import ErasedVolunteer, ErasedVolunteerDirection
 from storage.models.tasks import Signup, Task, TaskOffer
 
 __all__ = [
+    "Attendance",
+    "CheckinCode",
+    "TaskClosing",
     "AuditEntry",
     "Base",
     "DeliveryBroadcast",

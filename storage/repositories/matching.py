@@ -16,10 +16,11 @@ from sqlalchemy import String, Text, and_, case, cast, exists, func, literal, or
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, SignupStatus
+from bot.domain.attendance import AttendanceOutcome
+from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT
 from bot.domain.tasks import ENDED_STATUSES, TaskStatus
 from bot.domain.volunteers import VolunteerStatus
-from storage.models import Signup, Task, TaskOffer, TelegramUser, Volunteer, VolunteerDirection, VolunteerSkill
+from storage.models import Attendance, Signup, Task, TaskOffer, TelegramUser, Volunteer, VolunteerDirection, VolunteerSkill
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +56,14 @@ class MatchingRepository:
                 _count(select(func.count()).select_from(VolunteerSkill).where(
                     VolunteerSkill.volunteer_id == v.id, VolunteerSkill.code.in_(list(match.relevant_skills) or [""])),
                     "skill_score"),
-                _count(select(func.count()).select_from(Signup).where(
-                    Signup.volunteer_id == v.id, Signup.status == SignupStatus.ATTENDED), "attended"),
-                _count(select(func.count()).select_from(Signup).where(
-                    Signup.volunteer_id == v.id, Signup.status == SignupStatus.NO_SHOW), "no_show"),
+                # Reliability: the attendance written after each task (ix_attendance_volunteer_outcome).
+                _count(select(func.count()).select_from(Attendance).where(
+                    Attendance.volunteer_id == v.id, Attendance.outcome == AttendanceOutcome.ATTENDED), "attended"),
+                _count(select(func.count()).select_from(Attendance).where(
+                    Attendance.volunteer_id == v.id, Attendance.outcome == AttendanceOutcome.NO_SHOW), "no_show"),
+                _count(select(func.count()).select_from(Attendance).where(
+                    Attendance.volunteer_id == v.id, Attendance.outcome == AttendanceOutcome.CANCELLED_LATE),
+                    "cancelled_late"),
                 _count(select(func.count()).select_from(TaskOffer).where(
                     TaskOffer.volunteer_id == v.id, TaskOffer.offered_at >= since), "offers"),
                 # Compared as stored (UTC, one fixed format); read raw, parsed by the service.
@@ -91,7 +96,7 @@ class MatchingRepository:
         return query
 
     async def eligible_ranked(self, match: MatchQuery, now: datetime, since: datetime) -> list[Any]:
-        """Rows: id, telegram_id, locale, skill_score, attended, no_show, offers (since
+        """Rows: id, telegram_id, locale, skill_score, attended, no_show, cancelled_late, offers (since
         `since`), last_active (raw)."""
         return list((await self.session.execute(self._eligible(match, now, ranked=True, since=since))).all())
 

@@ -14,7 +14,7 @@ from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Signup, Task, TelegramUser, Volunteer
+from storage.models import Attendance, Signup, Task, TelegramUser, Volunteer
 
 # Saturday 7 March 2026, 10:00 in Almaty (UTC+5).
 SATURDAY_10 = datetime(2026, 3, 7, 5, 0, tzinfo=timezone.utc)
@@ -93,6 +93,14 @@ async def add_signup(db: Database, clock: Clock, task_id: int, volunteer_id: int
     async with db.session() as session:
         session.add(Signup(task_id=task_id, volunteer_id=volunteer_id, status=status,
                            created_at=clock.now(), updated_at=clock.now()))
+
+
+async def add_attendance(db: Database, clock: Clock, task_id: int, volunteer_id: int, outcome: str,
+                         **fields: Any) -> None:
+    """An attendance row as the end of a task writes it (reliability reads these)."""
+    async with db.session() as session:
+        session.add(Attendance(task_id=task_id, volunteer_id=volunteer_id, outcome=outcome, created_at=clock.now(),
+                               updated_at=clock.now(), **fields))
 
 
 async def signups_of(db: Database, task_id: int) -> dict[int, str]:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.domain.attendance import AttendanceOutcome
 from bot.domain.eligibility import Candidate, TaskFacts, ineligibility, is_available, rank, reliability
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
@@ -21,7 +22,7 @@ from bot.volunteers.service import VolunteerService
 from storage.db import Database
 from storage.models import Signup, TaskOffer, Volunteer, VolunteerDirection
 from tests.support.clock import ManualClock
-from tests.support.volunteer_tasks import SATURDAY_10, add_signup, add_task, add_volunteer, fresh_database
+from tests.support.volunteer_tasks import SATURDAY_10, add_attendance, add_signup, add_task, add_volunteer, fresh_database
 
 ALMATY = ZoneInfo("Asia/Almaty")
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # Monday 11:00 local
@@ -165,6 +166,9 @@ def test_reliability_is_neutral_without_history() -> None:
     assert reliability(0, 0) == 0.5
     assert reliability(3, 1) == 0.75
     assert reliability(0, 2) == 0.0
+    # A late cancellation counts as half a no-show.
+    assert reliability(3, 0, 2) == 0.75
+    assert reliability(0, 0, 1) == 0.0
 
 
 async def test_order_of_sending_from_the_database(db: Database, clock: ManualClock,
@@ -176,13 +180,13 @@ async def test_order_of_sending_from_the_database(db: Database, clock: ManualClo
     skilled = await add_volunteer(db, clock, 700_001, skills=["medical", "psychology"],
                                   last_seen=NOW - timedelta(days=100))
     reliable = await add_volunteer(db, clock, 700_002, last_seen=NOW - timedelta(days=50))
-    await add_signup(db, clock, past.id, reliable, SignupStatus.ATTENDED)
+    await add_attendance(db, clock, past.id, reliable, AttendanceOutcome.ATTENDED)
     unknown = await add_volunteer(db, clock, 700_003, last_seen=NOW - timedelta(days=40))
     flaky = await add_volunteer(db, clock, 700_004, last_seen=NOW)
     past3 = await add_task(db, clock, starts_at=NOW - timedelta(days=15), status=TaskStatus.DONE)
-    await add_signup(db, clock, past.id, flaky, SignupStatus.ATTENDED)
-    await add_signup(db, clock, past2.id, flaky, SignupStatus.NO_SHOW)
-    await add_signup(db, clock, past3.id, flaky, SignupStatus.NO_SHOW)
+    await add_attendance(db, clock, past.id, flaky, AttendanceOutcome.ATTENDED)
+    await add_attendance(db, clock, past2.id, flaky, AttendanceOutcome.NO_SHOW)
+    await add_attendance(db, clock, past3.id, flaky, AttendanceOutcome.NO_SHOW)
     offered_a_lot = await add_volunteer(db, clock, 700_005, last_seen=NOW)
     recent = await add_volunteer(db, clock, 700_006, last_seen=NOW - timedelta(days=1))
     old_offer = await add_task(db, clock, starts_at=NOW - timedelta(days=10), status=TaskStatus.DONE)

@@ -20,6 +20,7 @@ from bot.infra.i18n import LocalTime
 from bot.tasks.offers import BroadcastPlan
 from bot.tasks.service import PAGE_SIZE, TaskService
 from handlers.callbacks import TaskCb
+from handlers.coordinator.attendance import attendance_buttons
 from handlers.coordinator.task_summary import task_summary, task_values
 from handlers.people_text import roster_contact
 from handlers.ui import show
@@ -97,6 +98,7 @@ def task_keyboard(task: Task, page: int) -> InlineKeyboardMarkup:
         if task.status == TaskStatus.OPEN:
             rows.append([button("📣 " + _("Send to matching volunteers"), "send")])
         rows.append([button("❌ " + _("Cancel the task"), "cancel")])
+    rows += attendance_buttons(task, page)
     rows.append([InlineKeyboardButton(text="⬅️ " + _("My tasks"),
                                       callback_data=TaskCb(action="list", page=page).pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)

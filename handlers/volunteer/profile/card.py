@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.attendance import format_hours
 from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
 from bot.domain.volunteers import VolunteerStatus
@@ -52,7 +53,8 @@ def has_guardian(volunteer: Volunteer) -> bool:
     return bool(volunteer.guardian_consent_at or volunteer.guardian_name or volunteer.guardian_phone)
 
 
-def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> str:
+def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime,
+                 totals: tuple[float, int] | None = None) -> str:
     interface = dict(INTERFACE_LANGUAGES).get(volunteer.locale or locale, EMPTY)
     since = volunteer.consent_at or volunteer.created_at
     lines = ["👤 <b>" + _("My profile") + "</b>", ""]
@@ -66,6 +68,10 @@ def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime) -> st
     status_label, since_label = _("Status"), _("Registered since")
     lines.append(f"<b>{status_label}:</b> {status_text(volunteer, locale, local_time)}")
     lines.append(f"<b>{since_label}:</b> {local_time.date(since, locale)}")
+    if totals is not None:  # approved hours (bot/attendance)
+        hours_label, done_label = _("Hours this year"), _("Tasks done")
+        lines.append(f"<b>{hours_label}:</b> {format_hours(totals[0], locale)}")
+        lines.append(f"<b>{done_label}:</b> {totals[1]}")
     return "\n".join(lines)
 
 
@@ -97,10 +103,11 @@ async def send_profile(
     *,
     note: str | None = None,
     edit: bool = False,
+    totals: tuple[float, int] | None = None,
 ) -> None:
     """The card, with `note` ("✅ Saved.") on top; `edit`: it replaces `target` (the bot's
     message a button was just pressed on) instead of coming as a new message."""
-    text = profile_text(volunteer, locale, local_time)
+    text = profile_text(volunteer, locale, local_time, totals)
     await say(target, f"{note}\n\n{text}" if note else text, profile_keyboard(volunteer), in_place=edit)
 
 

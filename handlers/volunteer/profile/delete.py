@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.access.menus import MenuService
+from bot.attendance import HoursService
 from bot.infra.i18n import LocalTime
 from bot.volunteers.service import VolunteerService
 from handlers.ui import AnyMessage, bot_of, drop_keyboard, sender_id
@@ -66,7 +67,8 @@ async def confirmed(
         await query.message.answer(goodbye, reply_markup=keyboard)
 
 
-async def kept(query: CallbackQuery, volunteers: VolunteerService, local_time: LocalTime, locale: str) -> None:
+async def kept(query: CallbackQuery, volunteers: VolunteerService, hours: HoursService, local_time: LocalTime,
+               locale: str) -> None:
     await query.answer()
     await drop_keyboard(query.message)
     if query.message is None:
@@ -76,7 +78,7 @@ async def kept(query: CallbackQuery, volunteers: VolunteerService, local_time: L
         await query.message.answer(not_registered_text())
         return
     await query.message.answer(_("Good, nothing was deleted."))
-    await send_profile(query.message, volunteer, locale, local_time)
+    await send_profile(query.message, volunteer, locale, local_time, totals=await hours.totals(query.from_user.id))
 
 
 def build_delete_router() -> Router:

@@ -25,6 +25,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.access.menus import MenuService
+from bot.attendance import HoursService
 from bot.config import Settings
 from bot.domain.people import needs_guardian
 from bot.domain.vocabulary import Vocabulary
@@ -80,6 +81,10 @@ class EditContext:
     local_time: LocalTime
     locale: str
     menus: MenuService
+    hours: HoursService | None = None  # for the card's hours and tasks done
+
+    async def totals(self, user_id: int) -> tuple[float, int] | None:
+        return await self.hours.totals(user_id) if self.hours is not None else None
 
     async def main_keyboard(self, message: AnyMessage, user_id: int) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
         """What replaces the phone question's contact keyboard: the main one (or none)."""
@@ -123,8 +128,9 @@ async def choose_field(
 
 async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary,
                 volunteers: VolunteerService, settings: Settings, clock: Clock,
-                local_time: LocalTime, locale: str, menus: MenuService) -> None:
-    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+                local_time: LocalTime, locale: str, menus: MenuService,
+                hours: HoursService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus, hours)
     spec, stored = await _current(state)
     if spec is None:
         await state.clear()
@@ -156,8 +162,9 @@ async def typed(message: Message, state: FSMContext, vocabulary: Vocabulary,
 
 async def contact(message: Message, state: FSMContext,
                   volunteers: VolunteerService, settings: Settings, clock: Clock,
-                  local_time: LocalTime, locale: str, menus: MenuService) -> None:
-    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+                  local_time: LocalTime, locale: str, menus: MenuService,
+                hours: HoursService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus, hours)
     spec, stored = await _current(state)
     if spec is None:
         await state.clear()
@@ -188,8 +195,9 @@ async def not_text(message: Message, state: FSMContext) -> None:
 
 async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext,
                  volunteers: VolunteerService, settings: Settings, clock: Clock,
-                 local_time: LocalTime, locale: str, menus: MenuService) -> None:
-    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+                 local_time: LocalTime, locale: str, menus: MenuService,
+                hours: HoursService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus, hours)
     spec, stored = await _current(state)
     live = query.message is not None and query.message.message_id == stored.get("msg")
     if spec is None or callback_data.field != spec.name or not live:
@@ -249,8 +257,9 @@ async def picked(query: CallbackQuery, callback_data: PickCb, state: FSMContext,
 
 async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMContext,
                    volunteers: VolunteerService, settings: Settings, clock: Clock,
-                   local_time: LocalTime, locale: str, menus: MenuService) -> None:
-    edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+                   local_time: LocalTime, locale: str, menus: MenuService,
+                hours: HoursService) -> None:
+    edit = EditContext(volunteers, settings, clock, local_time, locale, menus, hours)
     stored = await state.get_data()
     year = stored.get("year")
     live = query.message is not None and query.message.message_id == stored.get("msg")
@@ -267,7 +276,8 @@ async def guardian(query: CallbackQuery, callback_data: ProfileCb, state: FSMCon
         if volunteer is None:
             await query.message.answer(not_registered_text())
         else:
-            await send_profile(query.message, volunteer, edit.locale, edit.local_time, note=refusal, edit=True)
+            await send_profile(query.message, volunteer, edit.locale, edit.local_time, note=refusal, edit=True,
+                               totals=await edit.totals(query.from_user.id))
         return
     await state.set_state(ProfileStates.editing)
     await state.set_data({"field": "guardian_name", "chain": {"birth_year": year, "guardian_consent": True},
@@ -297,9 +307,10 @@ async def back_to_card(message: AnyMessage, user_id: int, state: FSMContext, edi
         return
     if stored.get("field") == "phone":
         await message.answer(_("Nothing was changed."), reply_markup=await edit.main_keyboard(message, user_id))
-        await send_profile(message, volunteer, edit.locale, edit.local_time)
+        await send_profile(message, volunteer, edit.locale, edit.local_time, totals=await edit.totals(user_id))
         return
-    await send_profile(message, volunteer, edit.locale, edit.local_time, edit=pressed)
+    await send_profile(message, volunteer, edit.locale, edit.local_time, edit=pressed,
+                       totals=await edit.totals(user_id))
 
 
 def _not_this_hint(spec: FieldSpec) -> str:
@@ -370,6 +381,7 @@ async def _store(
     saved = "✅ " + _("Saved.")
     if phone:  # the contact keyboard gives way to the main one, with a message of its own
         await message.answer(saved, reply_markup=await edit.main_keyboard(message, user_id))
-        await send_profile(message, volunteer, edit.locale, edit.local_time)
+        await send_profile(message, volunteer, edit.locale, edit.local_time, totals=await edit.totals(user_id))
         return
-    await send_profile(message, volunteer, edit.locale, edit.local_time, note=saved, edit=pressed)
+    await send_profile(message, volunteer, edit.locale, edit.local_time, note=saved, edit=pressed,
+                       totals=await edit.totals(user_id))

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.attendance import HoursService
 from bot.config import Settings
 from bot.domain.pause import PAUSE_PRESETS, BadDate, end_moment, latest_end, local_today, parse_end_date, preset_end
 from bot.domain.volunteers import VolunteerStatus
@@ -64,6 +65,7 @@ async def pause_for(
     clock: Clock,
     local_time: LocalTime,
     locale: str,
+    hours: HoursService,
 ) -> None:
     if callback_data.arg != "open" and callback_data.arg not in PAUSE_PRESETS:
         await answer_stale(query)
@@ -75,7 +77,7 @@ async def pause_for(
     if callback_data.arg != "open":
         until = end_moment(preset_end(callback_data.arg, local_today(clock.now(), settings.tz)), settings.tz)
     await drop_keyboard(query.message)
-    await _pause(query.message, query.from_user.id, until, state, volunteers, local_time, locale)
+    await _pause(query.message, query.from_user.id, until, state, volunteers, local_time, locale, hours)
 
 
 async def ask_date(query: CallbackQuery, state: FSMContext, settings: Settings, clock: Clock) -> None:
@@ -95,6 +97,7 @@ async def typed_date(
     clock: Clock,
     local_time: LocalTime,
     locale: str,
+    hours: HoursService,
 ) -> None:
     today = local_today(clock.now(), settings.tz)
     try:
@@ -110,7 +113,8 @@ async def typed_date(
             hint = _("I could not read that date.")
         await message.answer(hint + "\n" + _date_question(clock, settings), reply_markup=date_keyboard())
         return
-    await _pause(message, sender_id(message), end_moment(end, settings.tz), state, volunteers, local_time, locale)
+    await _pause(message, sender_id(message), end_moment(end, settings.tz), state, volunteers, local_time, locale,
+                 hours)
 
 
 async def not_a_date(message: Message, settings: Settings, clock: Clock) -> None:
@@ -120,7 +124,8 @@ async def not_a_date(message: Message, settings: Settings, clock: Clock) -> None
 
 
 async def resume(
-    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str,
+    hours: HoursService,
 ) -> None:
     volunteer = await volunteers.get(query.from_user.id)
     if volunteer is None:
@@ -138,7 +143,7 @@ async def resume(
     volunteer = await volunteers.resume(query.from_user.id)
     if query.message is not None:
         await query.message.answer(_("Welcome back! I will offer you tasks again."))
-        await send_profile(query.message, volunteer, locale, local_time)
+        await send_profile(query.message, volunteer, locale, local_time, totals=await hours.totals(query.from_user.id))
 
 
 def build_pause_router() -> Router:
@@ -168,6 +173,7 @@ async def _pause(
     volunteers: VolunteerService,
     local_time: LocalTime,
     locale: str,
+    hours: HoursService,
 ) -> None:
     await state.clear()
     if await volunteers.get(user_id) is None:
@@ -180,4 +186,4 @@ async def _pause(
         await message.answer(
             _("Done: I will not offer you tasks until {date}.").format(date=local_time.date(until, locale))
         )
-    await send_profile(message, volunteer, locale, local_time)
+    await send_profile(message, volunteer, locale, local_time, totals=await hours.totals(user_id))

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.access.menus import MenuService
 from bot.access.roles import AccessService
+from bot.attendance import HoursService
 from bot.config import Settings
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
@@ -23,28 +24,30 @@ from handlers.volunteer.profile.pause import build_pause_router
 
 
 async def profile_command(
-    message: Message, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    message: Message, state: FSMContext, volunteers: VolunteerService, hours: HoursService, local_time: LocalTime,
+    locale: str
 ) -> None:
-    await _show(message, sender_id(message), state, volunteers, local_time, locale)
+    await _show(message, sender_id(message), state, volunteers, hours, local_time, locale)
 
 
 async def profile_button(
-    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, local_time: LocalTime, locale: str
+    query: CallbackQuery, state: FSMContext, volunteers: VolunteerService, hours: HoursService,
+    local_time: LocalTime, locale: str
 ) -> None:
     await query.answer()
     if query.message is not None:
         await drop_keyboard(query.message)
-        await _show(query.message, query.from_user.id, state, volunteers, local_time, locale)
+        await _show(query.message, query.from_user.id, state, volunteers, hours, local_time, locale)
 
 
 async def back_to_profile(query: CallbackQuery, state: FSMContext,
                           volunteers: VolunteerService, settings: Settings, clock: Clock,
-                          local_time: LocalTime, locale: str, menus: MenuService) -> None:
+                          local_time: LocalTime, locale: str, menus: MenuService, hours: HoursService) -> None:
     # Back from any profile step (an edit, the pause choice, the date) leads to the
     # card: the question it was pressed on becomes the card again.
     await query.answer()
     if query.message is not None:
-        edit = EditContext(volunteers, settings, clock, local_time, locale, menus)
+        edit = EditContext(volunteers, settings, clock, local_time, locale, menus, hours)
         await back_to_card(query.message, query.from_user.id, state, edit, pressed=True)
 
 
@@ -71,6 +74,7 @@ async def _show(
     user_id: int,
     state: FSMContext,
     volunteers: VolunteerService,
+    hours: HoursService,
     local_time: LocalTime,
     locale: str,
 ) -> None:
@@ -80,4 +84,4 @@ async def _show(
         return
     if await state.get_state() is not None:
         await state.clear()  # the card replaces whatever step was open
-    await send_profile(target, volunteer, locale, local_time)
+    await send_profile(target, volunteer, locale, local_time, totals=await hours.totals(user_id))

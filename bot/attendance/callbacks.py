@@ -1,0 +1,23 @@
+"""The buttons of check-in and attendance (ids only: callback_data is limited to 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class CheckinCb(CallbackData, prefix="ci"):
+    """A volunteer's: leave (check out) | rate (stars 1-5)."""
+
+    action: str
+    task_id: int
+    stars: int = 0
+
+
+class AttendanceCb(CallbackData, prefix="att"):
+    """A coordinator's: qr | roster | present | absent (volunteer_id) | hours | approve |
+    fix (volunteer_id: correct one person's hours)."""
+
+    action: str
+    task_id: int
+    volunteer_id: int = 0
+    page: int = 0
