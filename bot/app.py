@@ -37,6 +37,7 @@ from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
 from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
 from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OfferService
@@ -136,8 +137,12 @@ def build_dispatcher(services: Services) -> Dispatcher:
         storage=DatabaseStorage(services.db, services.clock, DefaultKeyBuilder(with_destiny=True)),
         # One update at a time per user: two quick taps cannot race through one dialog.
         events_isolation=SimpleEventIsolation(),
+        disable_fsm=True,  # registered below, inside the unit of work
         **services.as_workflow_data(),
     )
+    # One unit of work per update, opened before the dialog state is read (bot/infra/units.py).
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher["in_flight"] = in_flight
@@ -157,6 +162,7 @@ def build_bot(settings: Settings, outgoing: OutgoingLimiter) -> Bot:
     """The Bot every request goes out through, paced by `outgoing` (share its gate with
     the delivery sender: `Services.outgoing`)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    session.middleware(CommitBeforeSending())  # an update's writes commit before its replies
     session.middleware(outgoing)
     return Bot(
         token=settings.require_token(),
