@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,21 +41,15 @@ class WhoRepository:
         if cache is not None and key in cache:
             found: Who = cache[key]
             return found
-        row = (await self.session.execute(
-            select(TelegramUser.locale, Volunteer.id, Volunteer.status, Volunteer.consent_at)
-            .select_from(TelegramUser)
-            .outerjoin(Volunteer, Volunteer.telegram_id == TelegramUser.telegram_id)
-            .where(TelegramUser.telegram_id == telegram_id)
-            .limit(1)
-        )).first()
-        if row is not None:
-            who = Who(telegram_id, row[0], row[1], row[2], row[3])
-        else:  # never chose a language (or an imported record): the volunteer alone
-            volunteer = (await self.session.execute(
-                select(Volunteer.id, Volunteer.status, Volunteer.consent_at)
-                .where(Volunteer.telegram_id == telegram_id).limit(1)
-            )).first()
-            who = Who(telegram_id, None, *volunteer) if volunteer is not None else Who(telegram_id, None, None, None, None)
+        # One statement whether or not the person chose a language or has a volunteer record.
+        def volunteer(column: Any) -> Any:
+            return select(column).where(Volunteer.telegram_id == telegram_id).limit(1).scalar_subquery()
+
+        row = (await self.session.execute(select(
+            select(TelegramUser.locale).where(TelegramUser.telegram_id == telegram_id).scalar_subquery(),
+            volunteer(Volunteer.id), volunteer(Volunteer.status), volunteer(Volunteer.consent_at),
+        ))).one()
+        who = Who(telegram_id, row[0], row[1], VolunteerStatus(row[2]) if row[2] is not None else None, row[3])
         if cache is not None:
             cache[key] = who
         return who
