@@ -178,10 +178,10 @@ class Database:
             session = await uow._for_writing()  # noqa: SLF001 - the unit of work's own helper
             try:
                 yield session
+                await session.flush()  # errors (a unique key) surface here, as at a commit
             except BaseException:
                 await uow.rollback()  # the session cannot go on after a failed flush
                 raise
-            await session.flush()
             return
         async with self.sessionmaker() as session:
             async with session.begin():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.infra.delivery.outbox import after_commit
 from storage.db import Database, current_unit_of_work
@@ -105,3 +106,16 @@ async def test_a_task_spawned_in_an_update_does_not_share_its_session(db: Databa
             return current_unit_of_work()
 
         assert await asyncio.create_task(elsewhere()) is None
+
+
+async def test_a_failed_write_is_rolled_back_and_the_update_reads_on(db: Database, clock: ManualClock) -> None:
+    async with db.session() as session:
+        session.add(TelegramUser(telegram_id=5, locale="kk", created_at=clock.now(), last_seen_at=clock.now()))
+    async with db.unit_of_work() as uow:
+        with pytest.raises(IntegrityError):  # raised by the block, where a caller can catch it
+            async with db.session() as session:
+                session.add(TelegramUser(telegram_id=5, locale="ru", created_at=clock.now(), last_seen_at=clock.now()))
+        assert not uow.writing
+        async with db.read() as session:
+            assert await session.scalar(select(TelegramUser.locale)) == "kk"
+    assert await users(db) == 1
