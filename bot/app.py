@@ -140,12 +140,13 @@ def build_dispatcher(services: Services) -> Dispatcher:
         disable_fsm=True,  # registered below, inside the unit of work
         **services.as_workflow_data(),
     )
-    # One unit of work per update, opened before the dialog state is read (bot/infra/units.py).
-    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db))
-    dispatcher.update.outer_middleware(dispatcher.fsm)
+    # Counted from the start to the unit of work's commit (a stop waits for both).
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher["in_flight"] = in_flight
+    # One unit of work per update, opened before the dialog state is read (bot/infra/units.py).
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ReachabilityMiddleware(services.volunteers))
     UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)
     # After the locale: the menu is brought up to date first, then a main-menu button's
