@@ -19,7 +19,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
@@ -135,8 +135,6 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
 def build_dispatcher(services: Services) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=DatabaseStorage(services.db, services.clock, DefaultKeyBuilder(with_destiny=True)),
-        # One update at a time per user: two quick taps cannot race through one dialog.
-        events_isolation=SimpleEventIsolation(),
         disable_fsm=True,  # registered below, inside the unit of work
         **services.as_workflow_data(),
     )
@@ -144,8 +142,14 @@ def build_dispatcher(services: Services) -> Dispatcher:
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher["in_flight"] = in_flight
-    # One unit of work per update, opened before the dialog state is read (bot/infra/units.py).
-    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db))
+
+    def chat_key(data: dict[str, Any]) -> StorageKey | None:
+        context = dispatcher.fsm.resolve_event_context(data["bot"], data)
+        return context.key if context is not None else None
+
+    # One unit of work per update, opened before the dialog state is read (bot/infra/units.py);
+    # one update at a time per chat, until its commit: two quick taps cannot race through one dialog.
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db, SimpleEventIsolation(), chat_key))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ReachabilityMiddleware(services.volunteers))
     UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject
@@ -21,12 +22,33 @@ from storage.db import Database, current_unit_of_work
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    """Outer middleware on `dispatcher.update`, in front of the FSM middleware."""
+    """Outer middleware on `dispatcher.update`, in front of the FSM middleware.
 
-    def __init__(self, db: Database) -> None:
+    It also holds the per-chat lock (`isolation`, keyed by `key_of`: the chat's FSM key)
+    around the whole unit of work, commit included: the next update of the same chat
+    starts only once this one's writes are committed, so it never reads the dialog state
+    as it was before them. (The FSM middleware's own lock would be released before the
+    commit; give the dispatcher none.)"""
+
+    def __init__(self, db: Database, isolation: BaseEventIsolation | None = None,
+                 key_of: Callable[[dict[str, Any]], StorageKey | None] | None = None) -> None:
         self.db = db
+        self.isolation = isolation
+        self.key_of = key_of
 
     async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        key = self.key_of(data) if self.key_of is not None else None
+        if key is None or self.isolation is None:
+            return await self._in_unit_of_work(handler, event, data)
+        async with self.isolation.lock(key):
+            return await self._in_unit_of_work(handler, event, data)
+
+    async def _in_unit_of_work(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: TelegramObject,
