@@ -16,8 +16,8 @@ sessions of their own:
   every transaction starts with an empty identity map and an empty cache.
 
 Outside a unit of work (the sender, scheduler jobs, the CLI, tests) `read()` and
-`session()` open a session of their own for the block, as before: `session()` commits
-at the end of its block."""
+`session()` open a session of their own for the block, exactly as before: `session()`
+commits at the end of its block, and on SQLite both begin IMMEDIATE."""
 
 from __future__ import annotations
 
@@ -189,14 +189,15 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """Reads: in the current unit of work, else in a session of their own (a read
-        transaction: no write lock). Write with `session()`, never here."""
+        """Reads: in the current unit of work (a read transaction, no write lock), else in
+        a session of their own, as before units of work (on SQLite that one still begins
+        IMMEDIATE: the delivery sender relies on a read waiting for a write in progress,
+        e.g. an emergency being enqueued). Write with `session()`, never here."""
         uow = current_unit_of_work()
         if uow is not None:
             yield await uow._for_reading()  # noqa: SLF001
             return
         async with self.sessionmaker() as session:
-            await session.connection(execution_options={READ_ONLY: True})
             yield session
 
     async def close(self) -> None:
