@@ -19,7 +19,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
@@ -38,6 +38,7 @@ from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
 from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
 from bot.stats.charts import ChartRenderer
 from bot.stats.service import StatsService
 from bot.tasks.cards import CardRenderer
@@ -147,13 +148,22 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
 def build_dispatcher(services: Services) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=DatabaseStorage(services.db, services.clock, DefaultKeyBuilder(with_destiny=True)),
-        # One update at a time per user: two quick taps cannot race through one dialog.
-        events_isolation=SimpleEventIsolation(),
+        disable_fsm=True,  # registered below, inside the unit of work
         **services.as_workflow_data(),
     )
+    # Counted from the start to the unit of work's commit (a stop waits for both).
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher["in_flight"] = in_flight
+
+    def chat_key(data: dict[str, Any]) -> StorageKey | None:
+        context = dispatcher.fsm.resolve_event_context(data["bot"], data)
+        return context.key if context is not None else None
+
+    # One unit of work per update, opened before the dialog state is read (bot/infra/units.py);
+    # one update at a time per chat, until its commit: two quick taps cannot race through one dialog.
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db, SimpleEventIsolation(), chat_key))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ReachabilityMiddleware(services.volunteers))
     UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)
     # After the locale: the menu is brought up to date first, then a main-menu button's
@@ -170,6 +180,7 @@ def build_bot(settings: Settings, outgoing: OutgoingLimiter) -> Bot:
     """The Bot every request goes out through, paced by `outgoing` (share its gate with
     the delivery sender: `Services.outgoing`)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    session.middleware(CommitBeforeSending())  # an update's writes commit before its replies
     session.middleware(outgoing)
     return Bot(
         token=settings.require_token(),

@@ -179,7 +179,7 @@ class MenuService:
         )
 
     async def _facts(self, bot: Bot, telegram_id: int) -> MenuFacts:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await MenuRepository(session).facts(telegram_id, self._record_key(bot, telegram_id))
 
     async def _remember(self, bot: Bot, telegram_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:

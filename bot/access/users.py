@@ -9,6 +9,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.infra.clock import Clock
 from storage.db import Database
 from storage.repositories.users import TelegramUserRepository
+from storage.repositories.who import WhoRepository
 
 
 class UserService:
@@ -17,8 +18,8 @@ class UserService:
         self.clock = clock
 
     async def locale_of(self, telegram_id: int) -> str | None:
-        async with self.db.sessionmaker() as session:
-            return await TelegramUserRepository(session).get_locale(telegram_id)
+        async with self.db.read() as session:
+            return (await WhoRepository(session).who(telegram_id)).locale
 
     async def set_locale(self, telegram_id: int, locale: str) -> None:
         if locale not in SUPPORTED_LOCALES:

@@ -28,7 +28,7 @@ class DatabaseStorage(BaseStorage):
             await FsmRepository(session).set_state(self._key(key), value, self.clock.now())
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             record = await FsmRepository(session).get(self._key(key))
             return record.state if record else None
 
@@ -37,7 +37,7 @@ class DatabaseStorage(BaseStorage):
             await FsmRepository(session).set_data(self._key(key), dict(data), self.clock.now())
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             record = await FsmRepository(session).get(self._key(key))
             return dict(record.data) if record else {}
 

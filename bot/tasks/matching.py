@@ -64,7 +64,7 @@ class MatchingService:
         facts = task if isinstance(task, TaskFacts) else TaskFacts.of(task)
         now = self.clock.now()
         match = self._match(facts)
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = MatchingRepository(session)
             rows = await repo.eligible_ranked(match, now, now - FAIRNESS_WINDOW)
             busy = await repo.busy(match)
@@ -87,7 +87,7 @@ class MatchingService:
         facts = task if isinstance(task, TaskFacts) else TaskFacts.of(task)
         now = self.clock.now()
         match = self._match(facts)
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = MatchingRepository(session)
             if not await repo.is_eligible(match, now, volunteer_id):
                 return False
@@ -99,7 +99,7 @@ class MatchingService:
         directions = volunteer.directions
         if not directions or volunteer.region is None:
             return []
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = MatchingRepository(session)
             tasks = await repo.open_tasks(volunteer.region, directions, now, limit)
             if not tasks:

@@ -89,7 +89,7 @@ class OfferService:
 
     async def broadcast_task(self, task_id: int, coordinator_id: int, coordinator_locale: str) -> BroadcastPlan:
         now = self.clock.now()
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             task = await SignupRepository(session).task(task_id)
         if task is None or not open_for_signups(task.status, task.starts_at, now):
             return BroadcastPlan(task_id, None, 0, 0, 0, 0, reason="closed")
@@ -134,7 +134,7 @@ class OfferService:
     async def accepted_so_far(self, task_id: int) -> int:
         """"Accepted so far" for the progress message of a broadcast about the task: the
         people going on it."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await SignupRepository(session).count(task_id, (SignupStatus.GOING,))
 
     def _local_day(self, moment: datetime) -> tuple[datetime, datetime]:

@@ -74,19 +74,19 @@ class TaskService:
     # --- reading ------------------------------------------------------------------------
 
     async def get(self, task_id: int) -> Task | None:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await CoordinatorTaskRepository(session).get(task_id)
 
     async def list_for_coordinator(self, coordinator_id: int, page: int = 0) -> tuple[list[TaskCounts], int]:
         """A page of the coordinator's tasks with counts (upcoming first), and the total."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await CoordinatorTaskRepository(session).list_of_coordinator(
                 coordinator_id, self.clock.now(), offset=max(page, 0) * PAGE_SIZE, limit=PAGE_SIZE
             )
 
     async def counts(self, task_id: int) -> tuple[int, int]:
         """(signed up, holding a slot; waitlisted)."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await CoordinatorTaskRepository(session).counts(task_id)
 
     async def roster(self, task_id: int) -> list[RosterRow]:
@@ -94,7 +94,7 @@ class TaskService:
         volunteers who are minors this year (an adult's old guardian is nobody's business);
         who may see phones at all is the handler's check (`can_see_phones`)."""
         year = self.local_time.local(self.clock.now()).year
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             rows = await CoordinatorTaskRepository(session).roster(task_id)
         return [
             row if row.birth_year is not None and needs_guardian(row.birth_year, year)
@@ -228,7 +228,7 @@ class TaskService:
         return Change(task, len(messages))
 
     async def recipients(self, task_id: int, statuses: tuple[SignupStatus, ...] = HOLDS_SLOT) -> list[Recipient]:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await CoordinatorTaskRepository(session).recipients(task_id, statuses)
 
     # --- notifications ----------------------------------------------------------------

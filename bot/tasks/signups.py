@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from aiogram.utils.i18n import I18n
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.domain.delivery import DeliveryLane
 from bot.domain.quiet_hours import next_send_moment
@@ -45,6 +46,7 @@ from storage.models import Signup, Task, Volunteer
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.signups import SignupRepository
 from storage.repositories.volunteers import VolunteerRepository
+from storage.repositories.who import WhoRepository
 
 log = logging.getLogger(__name__)
 
@@ -80,34 +82,38 @@ class SignupService:
     async def go(self, task_id: int, telegram_id: int) -> Result:
         """"I'll go": take a place atomically."""
         now = self.clock.now()
-        volunteer_id = await self._precheck(task_id, telegram_id)
-        if isinstance(volunteer_id, Result):
-            return volunteer_id
+        found = await self._precheck(task_id, telegram_id)
+        if isinstance(found, Result):
+            return found
+        volunteer_id, task = found  # read before the write; the write decides on fresh rows
         try:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
-                task = await repo.task(task_id)
-                assert task is not None
-                existing = await repo.signup(task_id, volunteer_id)
+                existing, busy = await repo.signup_and_overlap(volunteer_id, task)
                 if existing is not None and existing.status in ACTIVE_SIGNUPS:
                     return Result(Outcome.ALREADY, task, existing.status)
-                if await repo.holds_overlapping(volunteer_id, task):
+                if busy:
                     return Result(Outcome.BUSY, task)
-                if not await repo.take_slot(task_id, now):
-                    task = await repo.task(task_id)
-                    return Result(Outcome.CLOSED if _closed(task, now) else Outcome.FULL, task)
-                await repo.put_signup(task_id, volunteer_id, SignupStatus.GOING, now)
+                taken = await repo.take_slot(task_id, now)
+                if taken is None:
+                    fresh = await repo.task(task_id)
+                    return Result(Outcome.CLOSED if _closed(fresh, now) else Outcome.FULL, fresh)
+                # The card is redrawn from this: the places as the UPDATE left them.
+                set_committed_value(task, "taken", taken[0])
+                set_committed_value(task, "status", taken[1])
+                set_committed_value(task, "updated_at", now)
+                await repo.put_signup_over(existing, task_id, volunteer_id, SignupStatus.GOING, now)
                 await repo.set_offer_response(task_id, volunteer_id, OfferResponse.GOING)
-                task = await repo.task(task_id)
                 return Result(Outcome.GOING, task, SignupStatus.GOING)
         except IntegrityError:  # a double tap raced on a backend without write serialisation
             return Result(Outcome.ALREADY, await self.task(task_id), SignupStatus.GOING)
 
     async def join_waitlist(self, task_id: int, telegram_id: int) -> Result:
         now = self.clock.now()
-        volunteer_id = await self._precheck(task_id, telegram_id)
-        if isinstance(volunteer_id, Result):
-            return volunteer_id
+        found = await self._precheck(task_id, telegram_id)
+        if isinstance(found, Result):
+            return found
+        volunteer_id = found[0]
         try:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
@@ -201,7 +207,7 @@ class SignupService:
         by a conditional UPDATE)."""
         now = self.clock.now()
         expired = 0
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             due = await SignupRepository(session).due_offers(now)
         for stale in due:
             async with self.db.session() as session:
@@ -219,21 +225,21 @@ class SignupService:
     # -- reading --------------------------------------------------------------------------------
 
     async def task(self, task_id: int) -> Task | None:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await SignupRepository(session).task(task_id)
 
     async def status_of(self, task_id: int, telegram_id: int) -> SignupStatus | None:
-        async with self.db.sessionmaker() as session:
-            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
-            if volunteer is None:
+        async with self.db.read() as session:
+            volunteer_id = (await WhoRepository(session).who(telegram_id)).volunteer_id
+            if volunteer_id is None:
                 return None
-            signup = await SignupRepository(session).signup(task_id, volunteer.id)
+            signup = await SignupRepository(session).signup(task_id, volunteer_id)
             return signup.status if signup else None
 
     async def may_see(self, task: Task, telegram_id: int) -> bool:
         """May this person see the task's card (Details): it was offered to them, they
         are signed up for it, or they are eligible for it now."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None or not volunteer.is_registered:
                 return False
@@ -243,7 +249,7 @@ class SignupService:
         return task.status.accepts_signups and await self.matching.is_eligible(task, volunteer.id)
 
     async def my_upcoming(self, telegram_id: int) -> list[MySignup]:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None or not volunteer.is_registered:
                 return []
@@ -252,34 +258,34 @@ class SignupService:
 
     async def accepted(self, task_id: int) -> int:
         """People going (confirmed places) on the task."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await SignupRepository(session).count(task_id, (SignupStatus.GOING,))
 
     # -- internals -------------------------------------------------------------------------------
 
-    async def _precheck(self, task_id: int, telegram_id: int) -> Result | int:
+    async def _precheck(self, task_id: int, telegram_id: int) -> Result | tuple[int, Task]:
         """Registered, the task exists and is bookable, and the person may press its
-        buttons (offered to them or eligible now): their volunteer id, else why not."""
+        buttons (offered to them or eligible now): their volunteer id and the task, else
+        why not. Reads only (the person as the middlewares read them); a sign-up they
+        already have is found by the write that follows."""
         now = self.clock.now()
-        async with self.db.sessionmaker() as session:
-            repo = SignupRepository(session)
-            found = await _person_and_task(session, repo, task_id, telegram_id)
-            if isinstance(found, Result):
-                return found
-            volunteer, task = found
-            if _closed(task, now):
-                return Result(Outcome.CLOSED, task)
-            existing = await repo.signup(task_id, volunteer.id)
-            if existing is not None and existing.status in ACTIVE_SIGNUPS:
-                return Result(Outcome.ALREADY, task, existing.status)
-            offered = await repo.has_offer(task_id, volunteer.id)
-        if not offered and not await self.matching.is_eligible(task, volunteer.id):
+        async with self.db.read() as session:
+            who = await WhoRepository(session).who(telegram_id)
+            task, offered = await SignupRepository(session).task_offered_to(task_id, who.volunteer_id)
+        if not who.registered or who.volunteer_id is None:
+            return Result(Outcome.NOT_REGISTERED, task)
+        if task is None:
+            return Result(Outcome.MISSING)
+        if _closed(task, now):
+            return Result(Outcome.CLOSED, task)
+        volunteer_id = who.volunteer_id
+        if not offered and not await self.matching.is_eligible(task, volunteer_id):
             # A quick second tap: the first one's sign-up made them "not free" meanwhile.
             status = await self.status_of(task_id, telegram_id)
             if status in ACTIVE_SIGNUPS:
                 return Result(Outcome.ALREADY, task, status)
             return Result(Outcome.NOT_OFFERED, task)
-        return volunteer.id
+        return volunteer_id, task
 
     async def _release(self, session: AsyncSession, repo: SignupRepository, signup: Signup, to_status: SignupStatus,
                        task: Task, now: datetime) -> None:

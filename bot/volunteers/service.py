@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.models import Volunteer
 from storage.repositories.users import TelegramUserRepository
 from storage.repositories.volunteers import VolunteerRepository
+from storage.repositories.who import WhoRepository
 
 
 class PhoneTakenError(Exception):
@@ -63,7 +64,14 @@ class VolunteerService:
         self.clock = clock
 
     async def get(self, telegram_id: int) -> Volunteer | None:
-        """The person's registered profile (a lapsed pause is lifted on the way), or None."""
+        """The person's registered profile (a lapsed pause is lifted on the way), or None.
+        Reads only, unless a pause has lapsed."""
+        async with self.db.read() as session:
+            volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
+        if volunteer is None or not volunteer.is_registered:
+            return None
+        if not pause_has_lapsed(volunteer.status, volunteer.paused_until, self.clock.now()):
+            return volunteer
         async with self.db.session() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None or not volunteer.is_registered:
@@ -75,7 +83,7 @@ class VolunteerService:
         return await self.get(telegram_id) is not None
 
     async def phone_taken_by_other(self, telegram_id: int, phone: str) -> bool:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             owner = await VolunteerRepository(session).by_phone(phone)
         return owner is not None and owner.telegram_id is not None and owner.telegram_id != telegram_id
 
@@ -190,8 +198,8 @@ class VolunteerService:
     async def mark_reachable(self, telegram_id: int) -> bool:
         """The person wrote to the bot: unreachable -> active (paused, deleted: unchanged).
         Reads first, so the usual case (nothing to change) takes no write lock."""
-        async with self.db.sessionmaker() as session:
-            status = await VolunteerRepository(session).status_by_telegram_id(telegram_id)
+        async with self.db.read() as session:
+            status = (await WhoRepository(session).who(telegram_id)).status
         if status != VolunteerStatus.UNREACHABLE:
             return False
         async with self.db.session() as session:

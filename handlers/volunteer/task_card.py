@@ -144,8 +144,10 @@ async def _respond(query: CallbackQuery, result: Result, signups: SignupService,
     # content would be refused by Telegram ("message is not modified").
     if redraw_card and result.task is not None and result.outcome not in (
             Outcome.NOT_OFFERED, Outcome.NOT_REGISTERED, Outcome.ALREADY):
-        status = await signups.status_of(result.task.id, query.from_user.id)
-        await redraw(query.message, await signups.task(result.task.id), status, offers, locale)
+        # The task as the press left it (read or updated in its transaction): not read again.
+        status = result.status if result.status is not None else await signups.status_of(result.task.id,
+                                                                                          query.from_user.id)
+        await redraw(query.message, result.task, status, offers, locale)
 
 
 async def go(query: CallbackQuery, callback_data: TaskCardCb, signups: SignupService, offers: OfferService,

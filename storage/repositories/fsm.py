@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import read_cache
 from storage.models import FsmRecord
 
 
@@ -16,7 +17,16 @@ class FsmRepository:
         self.session = session
 
     async def get(self, key: str) -> FsmRecord | None:
-        return await self.session.get(FsmRecord, key)
+        """The record; in a unit of work's reads, a key read once (found or not) is not
+        read again (aiogram asks for the state and the data several times an update)."""
+        cache = read_cache(self.session)
+        if cache is not None and ("fsm", key) in cache:
+            cached: FsmRecord | None = cache[("fsm", key)]
+            return cached
+        record = await self.session.get(FsmRecord, key)
+        if cache is not None:
+            cache[("fsm", key)] = record
+        return record
 
     async def set_state(self, key: str, state: str | None, now: datetime) -> None:
         record = await self.get(key)

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.volunteers import VolunteerStatus
-from storage.models import Role, TelegramUser, Volunteer
+from storage.models import Role
 from storage.repositories.fsm import FsmRepository
+from storage.repositories.who import WhoRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +29,12 @@ class MenuRepository:
         self.session = session
 
     async def facts(self, telegram_id: int, record_key: str) -> MenuFacts:
-        locale = await self.session.scalar(
-            select(TelegramUser.locale).where(TelegramUser.telegram_id == telegram_id)
-        )
-        registered = await self.session.scalar(
-            select(Volunteer.id).where(
-                Volunteer.telegram_id == telegram_id,
-                Volunteer.consent_at.is_not(None),
-                Volunteer.status != VolunteerStatus.DELETED,
-            )
-        )
+        who = await WhoRepository(self.session).who(telegram_id)  # shared with the other middlewares
         roles = await self.session.scalars(select(Role.role).where(Role.telegram_id == telegram_id).distinct())
         record = await FsmRepository(self.session).get(record_key)
         return MenuFacts(
-            locale=locale,
-            registered=registered is not None,
+            locale=who.locale,
+            registered=who.registered,
             roles=tuple(sorted(roles)),
             shown=dict(record.data) if record is not None else {},
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import and_, case, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, OfferResponse, SignupStatus
@@ -26,18 +26,30 @@ class SignupRepository:
     async def task(self, task_id: int) -> Task | None:
         return await self.session.get(Task, task_id, populate_existing=True)
 
-    async def take_slot(self, task_id: int, now: datetime) -> bool:
+    async def take_slot(self, task_id: int, now: datetime) -> tuple[int, TaskStatus] | None:
         """One place more is held, if one is free on an open task that has not started;
-        the task becomes "full" with its last place."""
-        result = await self.session.execute(
+        the task becomes "full" with its last place. Returns the task's places taken and
+        status afterwards, or None if no place was taken."""
+        row = (await self.session.execute(
             update(Task)
             .where(Task.id == task_id, Task.taken < Task.slots, Task.status == TaskStatus.OPEN, Task.starts_at > now)
             .values(taken=Task.taken + 1,
                     status=case((Task.taken + 1 >= Task.slots, TaskStatus.FULL), else_=Task.status),
                     updated_at=now)
+            .returning(Task.taken, Task.status)
             .execution_options(synchronize_session=False)
-        )
-        return bool(affected_rows(result))
+        )).first()
+        return (int(row[0]), TaskStatus(row[1])) if row is not None else None
+
+    async def task_offered_to(self, task_id: int, volunteer_id: int | None) -> tuple[Task | None, bool]:
+        """The task, and whether its card was sent to this volunteer, in one query."""
+        offered = exists().where(TaskOffer.task_id == Task.id, TaskOffer.volunteer_id == volunteer_id)
+        row = (await self.session.execute(
+            select(Task, offered if volunteer_id is not None else literal(False))
+            .where(Task.id == task_id)
+            .execution_options(populate_existing=True)
+        )).first()
+        return (row[0], bool(row[1])) if row is not None else (None, False)
 
     async def free_slot(self, task_id: int, now: datetime) -> None:
         """One place less is held; a full task opens again."""
@@ -62,7 +74,12 @@ class SignupRepository:
                          offered_until: datetime | None = None) -> Signup:
         """Create the sign-up, or reuse the old row (cancelled, expired...) with a new status.
         A reused row goes to the end of the waitlist (created_at = now)."""
-        signup = await self.signup(task_id, volunteer_id)
+        return await self.put_signup_over(await self.signup(task_id, volunteer_id), task_id, volunteer_id, status, now,
+                                          offered_until)
+
+    async def put_signup_over(self, signup: Signup | None, task_id: int, volunteer_id: int, status: SignupStatus,
+                              now: datetime, offered_until: datetime | None = None) -> Signup:
+        """put_signup() when the caller has just read the person's sign-up (`signup`, or None)."""
         if signup is None:
             signup = Signup(task_id=task_id, volunteer_id=volunteer_id, status=status, offered_until=offered_until,
                             created_at=now, updated_at=now)
@@ -95,6 +112,27 @@ class SignupRepository:
             .order_by(Signup.created_at, Signup.id)
         )
         return [(signup, volunteer) for signup, volunteer in rows.all()]
+
+    async def signup_and_overlap(self, volunteer_id: int, task: Task) -> tuple[Signup | None, bool]:
+        """In one query: the person's sign-up for this task (any status), and whether they
+        hold a place on another task at the same time (holds_overlapping)."""
+        rows = await self.session.scalars(
+            select(Signup)
+            .join(Task, Task.id == Signup.task_id)
+            .where(Signup.volunteer_id == volunteer_id,
+                   or_(Signup.task_id == task.id,
+                       and_(Signup.status.in_(HOLDS_SLOT), Task.id != task.id, Task.status.not_in(ENDED_STATUSES),
+                            Task.starts_at < task.ends_at, Task.ends_at > task.starts_at)))
+            .execution_options(populate_existing=True)
+        )
+        mine: Signup | None = None
+        overlap = False
+        for signup in rows:
+            if signup.task_id == task.id:
+                mine = signup
+            else:
+                overlap = True
+        return mine, overlap
 
     async def holds_overlapping(self, volunteer_id: int, task: Task) -> bool:
         """Does this person hold a place (going/offered) on another task at the same time?"""

@@ -59,10 +59,6 @@ class VolunteerRepository:
         volunteer.deleted_at = now
         volunteer.updated_at = now
 
-    async def status_by_telegram_id(self, telegram_id: int) -> str | None:
-        """Just the status (no relationships loaded): cheap enough for every update."""
-        return await self.session.scalar(select(Volunteer.status).where(Volunteer.telegram_id == telegram_id))
-
     async def change_status(self, *, volunteer_id: int | None = None, telegram_id: int | None = None,
                             from_status: VolunteerStatus, to_status: VolunteerStatus, now: datetime) -> bool:
         """from_status -> to_status for one volunteer (by id, else Telegram id); False if

@@ -178,5 +178,5 @@ class DeliveryService:
             self.sender.touch(event.broadcast_id)
 
     async def counts(self, broadcast_id: int) -> BroadcastCounts:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await DeliveryRepository(session).counts(broadcast_id)

@@ -141,11 +141,12 @@ class Outbox:
                 raise
             # Two confirms raced (possible on PostgreSQL): the second one tops up the first.
             broadcast_id = await self._enqueue_broadcast(broadcast, unique)
-        self._on_enqueue(lane)
         return broadcast_id
 
     async def _enqueue_broadcast(self, broadcast: _Broadcast, messages: list[OutgoingMessage]) -> int:
         async with self.db.session() as session:
+            # The sender is woken once the rows are committed (in an update: with its unit of work).
+            after_commit(session, lambda: self._on_enqueue(broadcast.lane))
             return await self._write_broadcast(session, broadcast, messages, None)
 
     async def add_broadcast(
@@ -254,6 +255,7 @@ class Outbox:
                 if key is not None and (existing := await repo.message_id_by_key(key)) is not None:
                     return existing
                 row_id = await repo.add_message(_row(message, lane=lane, now=now, paid=False, key=key))
+                after_commit(session, lambda: self._on_enqueue(lane))
         except IntegrityError:
             if key is None:
                 raise
@@ -262,7 +264,6 @@ class Outbox:
             if existing is None:
                 raise
             return existing
-        self._on_enqueue(lane)
         return row_id
 
 

@@ -178,7 +178,7 @@ class ProgressReporter:
             await self._show(bot, tracked, now)
 
     async def _load(self) -> None:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             broadcasts = await DeliveryRepository(session).unfinished_with_progress()
         for broadcast in broadcasts:
             if broadcast.id in self._tracked or broadcast.progress_chat_id is None:
@@ -191,7 +191,7 @@ class ProgressReporter:
             )
 
     async def _show(self, bot: Bot, tracked: _Tracked, now: datetime) -> None:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = DeliveryRepository(session)
             counts = await repo.counts(tracked.id)
             first_sent, next_due = await repo.timing(tracked.id)

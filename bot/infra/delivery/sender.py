@@ -171,7 +171,7 @@ class DeliverySender:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            async with self.db.sessionmaker() as session:
+            async with self.db.read() as session:
                 ready = await DeliveryRepository(session).ready(self.clock.now(), 1)
             due = self.progress.seconds_until_due()
             if not ready and not self._in_flight and (due is None or due > 0):
@@ -318,7 +318,7 @@ class DeliverySender:
         """Wait for an enqueue, a finished send, or the next moment something is due."""
         timeout = self.config.poll_interval
         if check_queue:
-            async with self.db.sessionmaker() as session:
+            async with self.db.read() as session:
                 due_at = await DeliveryRepository(session).next_due_at()
             if due_at is not None:
                 timeout = min(timeout, max(0.0, (due_at - self.clock.now()).total_seconds()))
