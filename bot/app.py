@@ -36,7 +36,15 @@ from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
 from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
-from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.scheduler import (EXPIRE_CLAIMS_EVERY_SECONDS, EXPIRE_PROMOTIONS_EVERY_SECONDS,
+                                 RETENTION_EVERY_SECONDS, Scheduler)
+from bot.reconnection.calls import CallService
+from bot.reconnection.checkins import CheckinService
+from bot.reconnection.notify import Notifier
+from bot.reconnection.overview import Overview
+from bot.reconnection.requests import RequestService
+from bot.reconnection.retention import RetentionService
+from bot.reconnection.safe import SafeService
 from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OfferService
@@ -76,6 +84,14 @@ class Services:
     signups: SignupService
     menus: MenuService
     scheduler: Scheduler
+    # Family reconnection (bot/reconnection)
+    notifier: Notifier
+    requests: RequestService
+    calls: CallService
+    safe: SafeService
+    checkins: CheckinService
+    overview: Overview
+    retention: RetentionService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -110,6 +126,11 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
                             confirm_minutes=settings.signup_confirm_minutes)
     scheduler = Scheduler()
     scheduler.add_interval_job("expire-promotions", signups.expire_due, EXPIRE_PROMOTIONS_EVERY_SECONDS)
+    notifier = Notifier(i18n, delivery)
+    calls = CallService(db, clock, i18n, notifier)
+    retention = RetentionService(db, clock, settings.reconnection_retention_days)
+    scheduler.add_interval_job("expire-relay-claims", calls.expire_due, EXPIRE_CLAIMS_EVERY_SECONDS)
+    scheduler.add_interval_job("reconnection-retention", retention.erase_due, RETENTION_EVERY_SECONDS)
     return Services(
         settings=settings,
         clock=clock,
@@ -128,6 +149,13 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         signups=signups,
         menus=MenuService(db, clock, i18n, settings.admin_ids),
         scheduler=scheduler,
+        notifier=notifier,
+        requests=RequestService(db, clock, notifier),
+        calls=calls,
+        safe=SafeService(db, clock, notifier, local_time),
+        checkins=CheckinService(db, clock, i18n, delivery),
+        overview=Overview(db),
+        retention=retention,
     )
 
 

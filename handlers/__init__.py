@@ -19,6 +19,7 @@ from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
+from handlers.reconnection.router import build_group_routers, build_reconnection_routers
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
 from handlers.volunteer.task_card import build_task_card_router
@@ -28,8 +29,10 @@ from handlers.volunteer.tasks import build_volunteer_tasks_router
 def build_routers() -> list[Router]:
     return [
         build_errors_router(),
+        *build_group_routers(),  # in group chats only the reconnection feature answers
         build_cancel_router(),  # /cancel wins in every dialog
         build_admin_router(),  # deep links with invite codes come before a plain /start
+        *build_reconnection_routers(),  # /find, /safe (and their deep links), /myrequests, /calls
         build_newtask_router(),
         build_mytasks_router(),
         build_task_card_router(),

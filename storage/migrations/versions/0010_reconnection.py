@@ -35,18 +35,18 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=16), nullable=False),
     sa.Column('elderly', sa.Boolean(), nullable=False),
     sa.Column('medical', sa.Boolean(), nullable=False),
-    sa.Column('status', storage.models.base.EnumText(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_call_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('next_call_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('claimed_by', sa.BigInteger(), nullable=True),
-    sa.Column('claimed_until', storage.models.base.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('first_claimed_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('first_claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('note', sa.String(length=400), nullable=True),
-    sa.Column('safe_source', storage.models.base.EnumText(length=16), nullable=True),
-    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('erased_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('safe_source', sa.String(length=16), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reconnection_requests'))
     )
     with op.batch_alter_table('reconnection_requests', schema=None) as batch_op:
@@ -63,8 +63,8 @@ def upgrade() -> None:
     sa.Column('region', sa.String(length=8), nullable=True),
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('message', sa.String(length=600), nullable=True),
-    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('erased_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_safe_reports'))
     )
     with op.batch_alter_table('safe_reports', schema=None) as batch_op:
@@ -79,8 +79,8 @@ def upgrade() -> None:
     sa.Column('relation', sa.String(length=80), nullable=True),
     sa.Column('message', sa.String(length=600), nullable=True),
     sa.Column('group_chat_id', sa.BigInteger(), nullable=True),
-    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['request_id'], ['reconnection_requests.id'], name=op.f('fk_reconnection_asks_request_id_reconnection_requests'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reconnection_asks'))
     )
@@ -90,7 +90,7 @@ def upgrade() -> None:
 
     op.create_table('relay_callers',
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
-    sa.Column('since', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('since', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_relay_callers_volunteer_id_volunteers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('volunteer_id', name=op.f('pk_relay_callers'))
     )
@@ -99,9 +99,9 @@ def upgrade() -> None:
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
     sa.Column('region', sa.String(length=8), nullable=False),
-    sa.Column('asked_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('answer', storage.models.base.EnumText(length=8), nullable=True),
-    sa.Column('answered_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('asked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answer', sa.String(length=8), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_safety_checkins_volunteer_id_volunteers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_checkins'))
     )
@@ -112,9 +112,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ask_id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('status', storage.models.base.EnumText(length=16), nullable=False),
-    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['ask_id'], ['reconnection_asks.id'], name=op.f('fk_safe_matches_ask_id_reconnection_asks'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['report_id'], ['safe_reports.id'], name=op.f('fk_safe_matches_report_id_safe_reports'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_safe_matches'))

@@ -1,0 +1,127 @@
+"""Family reconnection end to end over the fake Bot API: a worried relative's /find, a
+relay caller's /calls and outcome, the requester told in their language; merging by
+phone; claims running out; "no answer" retries; and no phone number in any chat but
+the caller's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain.reconnection import RequestStatus
+from emulator import FakeTelegram
+from storage.models import ReconnectionRequest
+from tests.support.clock import ManualClock
+from tests.support.coordinator import Texts, everything_accepted, wait_text
+from tests.support.e2e import RunningBot
+from tests.support.reconnection import caller, chats_showing, find
+
+PHONE = "+7 701 555 12 34"
+
+
+async def requests_in_db(bot: RunningBot) -> list[ReconnectionRequest]:
+    async with bot.services.db.sessionmaker() as session:
+        return list(await session.scalars(select(ReconnectionRequest).order_by(ReconnectionRequest.id)))
+
+
+@pytest.mark.parametrize(("locale", "relation"), [("ru", "сын"), ("kk", "ұлы"), ("en", "son")])
+async def test_request_claim_outcome_told_in_the_requesters_language(
+    bot: RunningBot, fake: FakeTelegram, locale: str, relation: str
+) -> None:
+    relative = fake.user(610_001, language_code=locale)  # not registered: abroad, worried
+    ref = await find(bot, relative, locale, name="Нұрсұлтан Бекқайыров", phone=PHONE, relation=relation)
+    assert ref.startswith("R-")
+
+    volunteer = await caller(bot, fake, 610_100, locale="ru", languages=("ru", "kk"))
+    c = Texts(bot, "ru")
+    await volunteer.send_text("/calls")
+    card = await wait_text(volunteer, "Нұрсұлтан Бекқайыров")
+    assert 'href="tel:+77015551234"' in (card.text or "") or "+7 701 555 12 34" in (card.text or "")
+    assert relation in (card.text or "")
+    await volunteer.press("✅ " + c("Reached, safe"))
+    await wait_text(volunteer, c("Did they ask to pass anything on? Type a short message (up to {max} characters), "
+                                 "or press Skip.", max=300))
+    await volunteer.send_text("Всё хорошо, связи нет")
+    await wait_text(volunteer, c("Thank you! Recorded: {outcome}. The family is told.", outcome=c("reached, safe")))
+    assert "555" not in (volunteer.last_message.text or "")  # the card no longer shows the phone
+
+    r = Texts(bot, locale)
+    told = await wait_text(relative, r("✅ {ref}: {name} was reached by phone and is safe.", ref=ref,
+                                       name="Нұрсұлтан Бекқайыров"))
+    assert "Всё хорошо, связи нет" in (told.text or "")
+    [request] = await requests_in_db(bot)
+    assert request.status == RequestStatus.SAFE and request.claimed_until is None
+    assert chats_showing(fake, PHONE) == {volunteer.id}
+    await everything_accepted(fake)
+
+
+async def test_two_requests_for_one_phone_are_merged_and_both_told(bot: RunningBot, fake: FakeTelegram) -> None:
+    first = fake.user(620_001, language_code="en")
+    second = fake.user(620_002, language_code="kk")
+    ref1 = await find(bot, first, "en", name="Aigul Seitova", phone="87015550000")
+    ref2 = await find(bot, second, "kk", name="Айгүл Сейітова", phone="+7 (701) 555-00-00")
+    assert ref1 != ref2
+    k = Texts(bot, "kk")
+    assert k("Someone else is already looking for this person. Your requests are joined: one volunteer call "
+             "answers both of you.") in (second.last_message.text or "")
+    e = Texts(bot, "en")
+    await wait_text(first, e("🔗 {ref}: another person is also looking for {name}. The requests are joined; nothing "
+                             "changes for you.", ref=ref1, name="Aigul Seitova"))
+    assert len(await requests_in_db(bot)) == 1
+
+    volunteer = await caller(bot, fake, 620_100, languages=("ru",))
+    await volunteer.send_text("/calls")
+    await wait_text(volunteer, "Aigul Seitova")
+    await volunteer.press("❌ " + Texts(bot, "ru")("Wrong number"))
+    await wait_text(first, e("❌ {ref}: the number you gave for {name} is wrong: the person who answered is "
+                             "someone else. You can send a new request with /find.", ref=ref1, name="Aigul Seitova"))
+    await wait_text(second, ref2)
+    assert chats_showing(fake, "+77015550000") == {volunteer.id}
+    await everything_accepted(fake)
+
+
+async def test_claim_expires_after_20_minutes_and_no_answer_retries_five_times(
+    bot: RunningBot, fake: FakeTelegram, clock: ManualClock
+) -> None:
+    relative = fake.user(630_001, language_code="ru")
+    ref = await find(bot, relative, "ru", name="Шынар Хасанова", phone="+77015551111")
+    first = await caller(bot, fake, 630_100)
+    second = await caller(bot, fake, 630_101)
+    t = Texts(bot, "ru")
+    await first.send_text("/calls")
+    await wait_text(first, "Шынар Хасанова")
+    await second.send_text("/calls")  # held by the first caller: nothing for the second
+    await wait_text(second, t("Nobody is waiting for a call in your languages right now. Thank you! Send /calls "
+                              "again later."))
+    clock.advance(timedelta(minutes=19))
+    assert await bot.services.calls.expire_due() == 0
+    clock.advance(timedelta(minutes=1, seconds=1))
+    assert await bot.services.calls.expire_due() == 1
+    await wait_text(first, t("⏱ Your 20 minutes for this call are over and the request went back to the queue. "
+                             "Send /calls for the next one."))
+    await first.press("📵 " + t("No answer"))  # too late: the claim is gone
+    await first.wait_for_message(lambda m: "20" in (m.text or "") and not m.buttons() or
+                                 t("Next call") in "".join(m.button_texts()))
+    [request] = await requests_in_db(bot)
+    assert request.status == RequestStatus.OPEN and request.attempts == 0
+
+    for attempt in range(1, 6):
+        await second.send_text("/calls")
+        await wait_text(second, "Шынар Хасанова")
+        await second.press("📵 " + t("No answer"))
+        if attempt < 5:
+            await wait_text(relative, t("📞 {ref}: a volunteer called {name} but nobody answered. We will call again in "
+                                        "30 minutes (attempt {attempts} of {max}).", ref=ref, name="Шынар Хасанова",
+                                        attempts=attempt, max=5))
+            await second.send_text("/calls")  # not yet: back in the queue after 30 minutes
+            await wait_text(second, t("Nobody is waiting for a call in your languages right now. Thank you! Send "
+                                      "/calls again later."))
+            clock.advance(timedelta(minutes=30))
+    await wait_text(relative, t("📵 {ref}: we could not reach {name}: nobody answered after {attempts} calls.",
+                                ref=ref, name="Шынар Хасанова", attempts=5))
+    [request] = await requests_in_db(bot)
+    assert request.status == RequestStatus.NOT_REACHED and request.attempts == 5
+    assert chats_showing(fake, "+77015551111") == {first.id, second.id}
+    await everything_accepted(fake)
