@@ -17,7 +17,7 @@ async def find(bot: RunningBot, user: FakeUser, locale: str, *, name: str, phone
     """/find through every step; returns the reference number the bot gave."""
     t = Texts(bot, locale)
     await user.send_text("/find")
-    await wait_text(user, t("Who should a volunteer call? Type their full name.").split("\n")[-1])
+    await wait_text(user, t("🔎 <b>Check on someone</b>\nWho should a volunteer call? Type their full name.").split("\n")[-1])
     await user.send_text(name)
     await wait_text(user, "+7 701 234 56 78")
     await user.send_text(phone)
