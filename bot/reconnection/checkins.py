@@ -80,6 +80,14 @@ class CheckinService:
         async with self.db.session() as session:
             return await CheckinRepository(session).answer(checkin_id, telegram_id, value, self.clock.now())
 
+    async def latest(self, regions: Sequence[str] | None) -> list[RegionCount]:
+        """The last round's counts, for `regions` (None: all)."""
+        async with self.db.sessionmaker() as session:
+            round_id = await CheckinRepository(session).next_round() - 1
+        if round_id < 1:
+            return []
+        return [count for count in await self.summary(round_id) if regions is None or count.region in regions]
+
     async def summary(self, round_id: int) -> list[RegionCount]:
         async with self.db.sessionmaker() as session:
             counts = await CheckinRepository(session).summary(round_id)

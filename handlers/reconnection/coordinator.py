@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.access.roles import UserRoles
 from bot.domain.reconnection import RequestStatus
+from bot.reconnection.checkins import CheckinService
 from bot.reconnection.notify import Notifier
 from bot.reconnection.overview import Overview
 from handlers.access_guard import RequireRole
@@ -20,7 +21,7 @@ from handlers.reconnection.common import region_name
 
 
 async def overview_command(message: Message, roles: UserRoles, overview: Overview, notifier: Notifier,
-                           locale: str) -> None:
+                           checkins: CheckinService, locale: str) -> None:
     regions = None if roles.is_admin else sorted(roles.coordinator_regions)
     counts, needing = await overview.of(regions)
     lines = ["<b>" + _("Family reconnection") + "</b>"]
@@ -34,6 +35,12 @@ async def overview_command(message: Message, roles: UserRoles, overview: Overvie
             if request.note:
                 line += " — «" + html.escape(request.note) + "»"
             lines.append(line)
+    rounds = await checkins.latest(regions)
+    if rounds:
+        lines += ["", "<b>" + _("“Are you safe?” check-in:") + "</b>"]
+        for count in rounds:
+            lines.append(_("{region}: safe {safe}, need help {help}, no answer {no_answer}").format(
+                region=region_name(count.region), safe=count.safe, help=count.help, no_answer=count.no_answer))
     await message.answer("\n".join(lines))
 
 

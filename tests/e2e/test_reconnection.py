@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.reconnection import RequestStatus
+from bot.reconnection.requests import Created, NewRequest
 from emulator import FakeTelegram
 from storage.models import ReconnectionRequest
 from tests.support.clock import ManualClock
@@ -124,4 +125,19 @@ async def test_claim_expires_after_20_minutes_and_no_answer_retries_five_times(
     [request] = await requests_in_db(bot)
     assert request.status == RequestStatus.NOT_REACHED and request.attempts == 5
     assert chats_showing(fake, "+77015551111") == {first.id, second.id}
+    await everything_accepted(fake)
+
+
+async def test_ten_callers_at_once_never_hold_one_request_twice(bot: RunningBot, fake: FakeTelegram) -> None:
+    result = await bot.services.requests.create(640_900, "ru", NewRequest(
+        full_name="Айгүл Сейітова", phone="+77015559999", region="KZ-75", language="ru"))
+    assert result.outcome == Created.CREATED
+    callers = [await caller(bot, fake, 641_000 + n) for n in range(10)]
+    for person in callers:
+        await person.send_text("/calls")
+    cards = [await person.wait_for_message() for person in callers]
+    assert sum("Айгүл Сейітова" in (card.text or "") for card in cards) == 1
+    [request] = await requests_in_db(bot)
+    assert request.status == RequestStatus.CLAIMED and request.claimed_by in {person.id for person in callers}
+    assert chats_showing(fake, "+77015559999") == {request.claimed_by}
     await everything_accepted(fake)
