@@ -36,6 +36,9 @@ CLAIM_OVER = N_("⏱ Your 20 minutes for this call are over and the request went
                 "for the next one.")
 
 
+CLAIM_ROUNDS = 10
+
+
 class Next(StrEnum):
     CLAIMED = "claimed"  # a new claim
     HOLDING = "holding"  # the caller already holds one
@@ -85,16 +88,22 @@ class CallService:
         if not volunteer.languages:
             return NextCall(Next.NO_LANGUAGES)
         now = self.clock.now()
-        async with self.db.session() as session:
+        # Reading what to take needs no write lock (SQLite WAL); only the claim itself,
+        # one conditional UPDATE, is a short write transaction.
+        async with self.db.sessionmaker() as session:
             repo = ReconnectionRepository(session)
             held = await repo.held_by(telegram_id)
             if held is not None:
                 return NextCall(Next.HOLDING, held, tuple(await repo.active_asks(held.id)))
-            for _round in range(3):
-                ids = await repo.next_ids(volunteer.languages, volunteer.region, now)
-                if not ids:
-                    break
-                for request_id in ids:
+        for _round in range(CLAIM_ROUNDS):  # other callers may take the first ones meanwhile
+            async with self.db.sessionmaker() as session:
+                ids = await ReconnectionRepository(session).next_ids(volunteer.languages, volunteer.region, now,
+                                                                     limit=10)
+            if not ids:
+                break
+            for request_id in ids:
+                async with self.db.session() as session:
+                    repo = ReconnectionRepository(session)
                     if await repo.claim(request_id, telegram_id, now, now + CLAIM_TIME):
                         request = await repo.request(request_id)
                         assert request is not None
