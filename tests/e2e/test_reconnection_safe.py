@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.domain.reconnection import RequestStatus
-from emulator import FakeTelegram
+from emulator import FakeTelegram, FakeUser
 from emulator.state import FakeMessage
 from storage.models import DeliveryMessage, ReconnectionAsk, ReconnectionRequest
 from tests.support.clock import ManualClock
@@ -102,14 +102,8 @@ async def test_group_find_answers_with_a_deep_link_and_phones_get_a_suggestion(
     fake.add_group(group_id, "Бауырмен байланыс")
     member = fake.user(670_001, language_code="ru")
 
-    def post(text: str) -> None:
-        """`member` writes in the group (the emulator's users write only in private chats)."""
-        chat = fake.chat_state(group_id)
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
-        message = FakeMessage(chat=chat.chat, message_id=chat.new_message_id(), sender=member.user_json,
-                              from_bot=False, date=int(time.time()), text=text, entities=entities, content={})
-        chat.messages[message.message_id] = message
-        fake.updates.push("message", message.to_api())
+    def post(text: str) -> FakeMessage:
+        return post_in_group(fake, group_id, member, text)
 
     post("/find")
     await fake.wait_idle()
@@ -121,7 +115,9 @@ async def test_group_find_answers_with_a_deep_link_and_phones_get_a_suggestion(
     post("Спасибо всем")  # nothing to answer
     await fake.wait_idle()
     assert len(fake.messages_in(group_id)) == 2
-    assert "555" not in (fake.messages_in(group_id)[1].text or "")
+    suggestion = fake.messages_in(group_id)[1]
+    assert "555" not in (suggestion.text or "")
+    assert len(suggestion.reply_markup["inline_keyboard"]) == 1  # not an administrator: nothing to delete with
 
     # The deep link opens /find in private; the group then gets only a short status line.
     ref = await find(bot, member, "ru", name="Нурсултан Беккаиров", phone="+77015556677", deep_link=True)
@@ -138,6 +134,46 @@ async def test_group_find_answers_with_a_deep_link_and_phones_get_a_suggestion(
     line = fake.messages_in(group_id)[2].text or ""
     assert line == Texts(bot, "ru")("{ref}: {status}", ref=ref, status=Texts(bot, "ru")("reached, safe"))
     assert chats_showing(fake, "+77015556677") == {volunteer.id}
+    await everything_accepted(fake)
+
+
+def post_in_group(fake: FakeTelegram, group_id: int, member: FakeUser, text: str) -> FakeMessage:
+    """`member` writes in the group (the emulator's users write only in private chats)."""
+    chat = fake.chat_state(group_id)
+    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    message = FakeMessage(chat=chat.chat, message_id=chat.new_message_id(), sender=member.user_json,
+                          from_bot=False, date=int(time.time()), text=text, entities=entities, content={})
+    chat.messages[message.message_id] = message
+    fake.updates.push("message", message.to_api())
+    return message
+
+
+def press_in_group(fake: FakeTelegram, group_id: int, member: FakeUser, message: FakeMessage, data: str) -> str:
+    record = fake.issue_callback(member.id, message.message_id, data)
+    fake.updates.push("callback_query", {"id": record.id, "from": member.user_json, "message": message.to_api(),
+                                         "chat_instance": f"g{group_id}", "data": data})
+    return record.id
+
+
+async def test_an_administrator_bot_lets_the_author_delete_a_posted_phone(bot: RunningBot, fake: FakeTelegram) -> None:
+    group_id = -1009876543
+    fake.add_group(group_id, "Бауырмен байланыс", bot_admin=True)
+    author = fake.user(675_001, language_code="kk")
+    other = fake.user(675_002, language_code="ru")
+    posted = post_in_group(fake, group_id, author, "Анамның нөмірі 8 701 555 99 00, Алматы")
+    await fake.notifier.wait_until(lambda: True if fake.messages_in(group_id) else None, 10)
+    [suggestion] = fake.messages_in(group_id)
+    delete_button = suggestion.reply_markup["inline_keyboard"][1][0]
+    assert delete_button["text"] == "🗑 " + Texts(bot, "kk")("Delete my message")
+    refused = press_in_group(fake, group_id, other, suggestion, delete_button["callback_data"])
+    answer = await fake.notifier.wait_until(lambda: fake.callback_queries[refused].answer, 10)
+    assert answer["text"] == Texts(bot, "ru")("Only the author of the message can delete it.")
+    assert not posted.deleted
+    press_in_group(fake, group_id, author, suggestion, delete_button["callback_data"])
+    await fake.notifier.wait_until(lambda: True if posted.deleted else None, 10)
+    await fake.notifier.wait_until(
+        lambda: True if suggestion.text == Texts(bot, "kk")("The message with the phone number is deleted. Thank you!")
+        else None, 10)
     await everything_accepted(fake)
 
 
