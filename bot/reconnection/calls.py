@@ -107,7 +107,9 @@ class CallService:
                     if await repo.claim(request_id, telegram_id, now, now + CLAIM_TIME):
                         request = await repo.request(request_id)
                         assert request is not None
-                        return NextCall(Next.CLAIMED, request, tuple(await repo.active_asks(request_id)))
+                        asks = await repo.active_asks(request_id)
+                        await self.notifier.calling(session, request, asks)
+                        return NextCall(Next.CLAIMED, request, tuple(asks))
         return NextCall(Next.EMPTY)
 
     async def held(self, telegram_id: int, request_id: int) -> NextCall | None:

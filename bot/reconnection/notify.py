@@ -38,6 +38,7 @@ _UPDATES = {
 }
 NO_ANSWER = N_("📞 {ref}: a volunteer called {name} but nobody answered. We will call again in 30 minutes "
                "(attempt {attempts} of {max}).")
+CALLING = N_("📞 {ref}: a volunteer is calling {name} now.")
 SELF_SAFE = N_("✅ {ref}: {name} reported themselves safe through the bot.")
 MERGED_NEW = N_("Someone else is already looking for this person. Your requests are joined: one volunteer call "
                 "answers both of you.")
@@ -96,6 +97,15 @@ class Notifier:
         key = f"reconnection:{request.id}:{request.status.value}:{request.attempts}:{int(self_report)}"
         await self.tell(session, request, asks, [self.update_text(request, ask, self_report=self_report)
                                                  for ask in asks], "reconnection_status", key)
+
+    async def calling(self, session: AsyncSession, request: ReconnectionRequest,
+                      asks: Sequence[ReconnectionAsk]) -> None:
+        """A caller took the request (each claim; its return to the queue is not announced)."""
+        stamp = request.claimed_until.isoformat() if request.claimed_until else ""
+        texts = [self.t(CALLING, ask.locale, ref=reference(ask.id), name=html.escape(request.full_name))
+                 for ask in asks]
+        await self.tell(session, request, asks, texts, "reconnection_calling",
+                        f"reconnection:{request.id}:calling:{request.attempts}:{stamp}")
 
     async def merged(self, session: AsyncSession, request: ReconnectionRequest,
                      earlier: Sequence[ReconnectionAsk], new_ask_id: int) -> None:

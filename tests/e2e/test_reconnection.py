@@ -49,6 +49,7 @@ async def test_request_claim_outcome_told_in_the_requesters_language(
     assert "555" not in (volunteer.last_message.text or "")  # the card no longer shows the phone
 
     r = Texts(bot, locale)
+    await wait_text(relative, r("📞 {ref}: a volunteer is calling {name} now.", ref=ref, name="Нұрсұлтан Бекқайыров"))
     told = await wait_text(relative, r("✅ {ref}: {name} was reached by phone and is safe.", ref=ref,
                                        name="Нұрсұлтан Бекқайыров"))
     assert "Всё хорошо, связи нет" in (told.text or "")
@@ -129,7 +130,8 @@ async def test_claim_expires_after_20_minutes_and_no_answer_retries_five_times(
 
 
 async def test_ten_callers_at_once_never_hold_one_request_twice(bot: RunningBot, fake: FakeTelegram) -> None:
-    result = await bot.services.requests.create(640_900, "ru", NewRequest(
+    requester = fake.user(640_900, language_code="ru")
+    result = await bot.services.requests.create(requester.id, "ru", NewRequest(
         full_name="Айгүл Сейітова", phone="+77015559999", region="KZ-75", language="ru"))
     assert result.outcome == Created.CREATED
     callers = [await caller(bot, fake, 641_000 + n) for n in range(10)]
