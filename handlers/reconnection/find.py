@@ -11,6 +11,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import REGIONS, SPOKEN_LANGUAGES
@@ -76,8 +77,6 @@ async def ask(message: Message, state: FSMContext, step: str) -> None:
 
 
 def summary(data: dict) -> str:
-    from aiogram.utils.i18n import get_i18n
-
     locale = get_i18n().current_locale
     flags = ", ".join(flag_label(code) for code, _icon in FLAGS if code in data.get("flags", [])) or "—"
     rows = [

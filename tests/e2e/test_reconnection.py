@@ -15,7 +15,7 @@ from bot.reconnection.requests import Created, NewRequest
 from emulator import FakeTelegram
 from storage.models import ReconnectionRequest
 from tests.support.clock import ManualClock
-from tests.support.coordinator import Texts, everything_accepted, wait_text
+from tests.support.coordinator import Texts, answer_of, everything_accepted, wait_text
 from tests.support.e2e import RunningBot
 from tests.support.reconnection import caller, chats_showing, find
 
@@ -142,4 +142,33 @@ async def test_ten_callers_at_once_never_hold_one_request_twice(bot: RunningBot,
     [request] = await requests_in_db(bot)
     assert request.status == RequestStatus.CLAIMED and request.claimed_by in {person.id for person in callers}
     assert chats_showing(fake, "+77015559999") == {request.claimed_by}
+    await everything_accepted(fake)
+
+
+async def test_find_takes_bad_input_politely_and_goes_back(bot: RunningBot, fake: FakeTelegram) -> None:
+    person = fake.user(645_001, language_code="kk")
+    k = Texts(bot, "kk")
+    await person.send_text("/find")
+    await wait_text(person, k("🔎 <b>Check on someone</b>\nWho should a volunteer call? Type their full name.")
+                    .split("\n")[-1])
+    await person.send_sticker()
+    await wait_text(person, k("I can only read text here. Please type your answer."))
+    await person.send_text("x" * 5000)
+    await wait_text(person, k("Please type the name in letters, for example: Айгүл Сейітова."))
+    await person.send_text("<b>Айгүл</b> & Сейітова")
+    await wait_text(person, "+7 701 234 56 78")
+    await person.send_text("12345")
+    await wait_text(person, k("This does not look like a phone number. Please type it with digits, for example "
+                              "+7 701 234 56 78."))
+    await person.press("⬅️ " + k("Back"))
+    await wait_text(person, k("🔎 <b>Check on someone</b>\nWho should a volunteer call? Type their full name.")
+                    .split("\n")[-1])
+    await person.send_text("/cancel")
+    await wait_text(person, k("Cancelled."))
+    # A forged caller's button for a request nobody holds: a polite alert, nothing changes.
+    query = await person.press_data("call:safe:1", person.last_message.message_id)
+    assert (await answer_of(fake, query))["text"] == k("This call is no longer yours: the 20 minutes ran out or the "
+                                                       "request was closed.")
+    await fake.wait_idle()
+    assert await requests_in_db(bot) == []
     await everything_accepted(fake)
