@@ -172,3 +172,23 @@ async def test_find_takes_bad_input_politely_and_goes_back(bot: RunningBot, fake
     await fake.wait_idle()
     assert await requests_in_db(bot) == []
     await everything_accepted(fake)
+
+
+async def test_at_most_ten_open_requests_and_five_new_an_hour(bot: RunningBot, fake: FakeTelegram,
+                                                              clock: ManualClock) -> None:
+    requester = fake.user(646_001, language_code="ru")
+
+    async def ask(n: int) -> Created:
+        result = await bot.services.requests.create(requester.id, "ru", NewRequest(
+            full_name=f"Человек Номер{n}", phone=f"+7701666{n:04d}", region="KZ-75", language="ru"))
+        return result.outcome
+
+    assert [await ask(n) for n in range(6)] == [Created.CREATED] * 5 + [Created.TOO_FAST]
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert [await ask(n) for n in range(6, 12)] == [Created.CREATED] * 5 + [Created.TOO_MANY]
+    mine = await bot.services.requests.mine(requester.id)
+    assert await bot.services.requests.withdraw(mine[0].ask.id, requester.id)
+    assert not await bot.services.requests.withdraw(mine[0].ask.id, requester.id)  # once
+    assert not await bot.services.requests.withdraw(mine[1].ask.id, 646_002)  # not theirs
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert await ask(12) == Created.CREATED
