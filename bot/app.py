@@ -37,8 +37,15 @@ from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
 from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
-from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.scheduler import EXPIRE_CLAIMS_EVERY_SECONDS, EXPIRE_PROMOTIONS_EVERY_SECONDS, RETENTION_EVERY_SECONDS, Scheduler
 from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
+from bot.reconnection.calls import CallService
+from bot.reconnection.checkins import SafetyCheckinService
+from bot.reconnection.notify import Notifier
+from bot.reconnection.overview import Overview
+from bot.reconnection.requests import RequestService
+from bot.reconnection.retention import RetentionService
+from bot.reconnection.safe import SafeService
 from bot.stats.charts import ChartRenderer
 from bot.stats.service import StatsService
 from bot.tasks.cards import CardRenderer
@@ -84,6 +91,14 @@ class Services:
     charts: ChartRenderer  # draws in a worker thread of its own
     checkins: CheckinService
     hours: HoursService
+    # Family reconnection (bot/reconnection)
+    notifier: Notifier
+    requests: RequestService
+    calls: CallService
+    safe: SafeService
+    safety_checkins: SafetyCheckinService
+    overview: Overview
+    retention: RetentionService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -120,6 +135,11 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     scheduler.add_interval_job("expire-promotions", signups.expire_due, EXPIRE_PROMOTIONS_EVERY_SECONDS)
     hours = HoursService(db, clock, i18n, local_time, delivery)
     scheduler.add_interval_job("close-attendance", hours.close_due, CLOSE_DUE_EVERY_SECONDS)
+    notifier = Notifier(i18n, delivery)
+    calls = CallService(db, clock, i18n, notifier)
+    retention = RetentionService(db, clock, settings.reconnection_retention_days)
+    scheduler.add_interval_job("expire-relay-claims", calls.expire_due, EXPIRE_CLAIMS_EVERY_SECONDS)
+    scheduler.add_interval_job("reconnection-retention", retention.erase_due, RETENTION_EVERY_SECONDS)
     return Services(
         settings=settings,
         clock=clock,
@@ -142,6 +162,13 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         charts=ChartRenderer(),
         checkins=CheckinService(db, clock),
         hours=hours,
+        notifier=notifier,
+        requests=RequestService(db, clock, notifier),
+        calls=calls,
+        safe=SafeService(db, clock, notifier, local_time),
+        safety_checkins=SafetyCheckinService(db, clock, i18n, delivery),
+        overview=Overview(db),
+        retention=retention,
     )
 
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     daily_broadcast_cap: int = Field(default=5, ge=1, le=50)
     # Minutes a promoted waitlister has to confirm a freed place before it passes on.
     signup_confirm_minutes: int = Field(default=120, ge=5, le=7 * 24 * 60)
+    # Family reconnection: days after a request closes before its phone and messages are erased.
+    reconnection_retention_days: int = Field(default=30, ge=1, le=365)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

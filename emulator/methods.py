@@ -32,6 +32,14 @@ _NOT_MODIFIED = (
 )
 
 
+# An administrator's rights as getChatMember returns them; the fake's bot admin may delete
+# messages and pin them, nothing else.
+_ALL_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+               "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+               "can_edit_stories", "can_delete_stories", "can_send_welcome_messages", "can_pin_messages")
+_ADMIN_RIGHTS = {"can_manage_chat", "can_delete_messages", "can_pin_messages", "can_invite_users"}
+
+
 def api(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a BotApi coroutine as serving the Telegram method `name`."""
     def mark(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -159,6 +167,21 @@ class BotApi:
                 "accepted_gift_types": {"unlimited_gifts": True, "limited_gifts": True, "unique_gifts": True,
                                         "premium_subscription": True, "gifts_from_channels": True}}
 
+    @api("getChatMember")
+    async def get_chat_member(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params, check_blocked=False)
+        user_id = int(params.get("user_id") or 0)
+        if user_id == self.fake.bot_id:
+            if chat.is_group and chat.bot_admin:
+                rights = {name: name in _ADMIN_RIGHTS for name in _ALL_RIGHTS}
+                return {"status": "administrator", "user": self.fake.bot_user, "can_be_edited": False,
+                        "is_anonymous": False, **rights}
+            return {"status": "member", "user": self.fake.bot_user}
+        user = self.fake.users.get(user_id) if hasattr(self.fake, "users") else None
+        if user is None:
+            raise bad_request("user not found")
+        return {"status": "member", "user": user.user_json}
+
     @api("sendChatAction")
     async def send_chat_action(self, params: dict[str, Any]) -> Any:
         self._chat(params)
@@ -225,6 +248,8 @@ class BotApi:
         message = chat.messages.get(int(params.get("message_id") or 0))
         if message is None or message.deleted:
             raise bad_request("message to delete not found")
+        if chat.is_group and not message.from_bot and not chat.bot_admin:
+            raise bad_request("message can't be deleted")
         message.deleted = True
         self.fake.notifier.notify()
         return True

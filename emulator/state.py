@@ -139,6 +139,7 @@ class ChatState:
     messages: dict[int, FakeMessage] = field(default_factory=dict)
     events: list[tuple[int, FakeMessage]] = field(default_factory=list)
     last_message_id: int = 0
+    bot_admin: bool = False  # in a group: the bot is an administrator that may delete messages
 
     @property
     def id(self) -> int:

@@ -67,9 +67,13 @@ class World:
     def bot_user(self) -> dict[str, Any]:
         return {"id": self.bot_id, "is_bot": True, "first_name": "Birge", "username": self.username}
 
-    def add_group(self, chat_id: int, title: str = "Test group", chat_type: str = "supergroup") -> ChatState:
-        """Make a group the bot is a member of, so sends to it succeed."""
-        return self.chats.setdefault(chat_id, ChatState({"id": chat_id, "type": chat_type, "title": title}))
+    def add_group(self, chat_id: int, title: str = "Test group", chat_type: str = "supergroup", *,
+                  bot_admin: bool = False) -> ChatState:
+        """Make a group the bot is a member of, so sends to it succeed; `bot_admin`: the bot
+        is an administrator there and may delete other people's messages."""
+        chat = self.chats.setdefault(chat_id, ChatState({"id": chat_id, "type": chat_type, "title": title}))
+        chat.bot_admin = bot_admin
+        return chat
 
     def chat_state(self, chat_id: int) -> ChatState:
         return self.chats[chat_id]

@@ -21,6 +21,7 @@ from handlers.coordinator.attendance import build_attendance_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
 from handlers.coordinator.stats.router import build_stats_router
+from handlers.reconnection.router import build_group_routers, build_reconnection_routers
 from handlers.volunteer.checkin import build_checkin_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
@@ -31,8 +32,10 @@ from handlers.volunteer.tasks import build_volunteer_tasks_router
 def build_routers() -> list[Router]:
     return [
         build_errors_router(),
+        *build_group_routers(),  # in group chats only the reconnection feature answers
         build_cancel_router(),  # /cancel wins in every dialog
         build_admin_router(),  # deep links with invite codes come before a plain /start
+        *build_reconnection_routers(),  # /find, /safe (and their deep links), /myrequests, /calls
         build_newtask_router(),
         build_attendance_router(),
         build_mytasks_router(),

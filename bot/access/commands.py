@@ -3,11 +3,11 @@
 The one place for these rules: the command menu Telegram shows (bot/access/menus.py sets it
 per person), /help, and the reply keyboard all read them, so they cannot disagree.
 
-* Everyone: /start, /language, /help, /cancel.
-* Volunteers: /tasks, /my, /profile, /delete_me — shown to registered people and to
+* Everyone: /start, /find, /myrequests, /safe, /language, /help, /cancel.
+* Volunteers: /tasks, /my, /profile, /calls, /delete_me — shown to registered people and to
   anyone without a role (they are on their way to becoming volunteers: the default menu).
   A coordinator or admin who has not registered as a volunteer does not see them.
-* Coordinators (and admins): /newtask, /mytasks, /stats. Admins: /admin.
+* Coordinators (and admins): /newtask, /mytasks, /stats, /reconnection. Admins: /admin.
 
 The reply keyboard exists only for registered people: 3-4 main actions of their role,
 each the same as a command. Its button texts are recognised in any of the three
@@ -50,9 +50,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("tasks", N_("Tasks for me"), VOLUNTEERS),
     CommandSpec("my", N_("My sign-ups"), VOLUNTEERS),
     CommandSpec("profile", N_("My profile"), VOLUNTEERS),
+    CommandSpec("find", N_("Ask a volunteer to check on someone"), EVERYONE),
+    CommandSpec("myrequests", N_("My requests to check on someone"), EVERYONE),
+    CommandSpec("safe", N_("Tell families I am safe"), EVERYONE),
+    CommandSpec("calls", N_("Relay calls: the next person to call"), VOLUNTEERS),
     CommandSpec("newtask", N_("New task"), COORDINATORS),
     CommandSpec("mytasks", N_("My tasks"), COORDINATORS),
     CommandSpec("stats", N_("Statistics and reports"), COORDINATORS),
+    CommandSpec("reconnection", N_("Family reconnection: counts"), COORDINATORS),
     CommandSpec("admin", N_("Administration"), ADMINS),
     CommandSpec("language", N_("Change language"), EVERYONE),
     CommandSpec("help", N_("What Birge can do"), EVERYONE),

@@ -14,6 +14,8 @@ from enum import StrEnum
 
 class SubjectType(StrEnum):
     TASK = "task"  # bot/tasks: the cards of a task, its change and cancel notices, messages
+    RECONNECTION = "reconnection"  # bot/reconnection: status messages about one request (its id)
+    SAFETY_CHECKIN = "safety_checkin"  # bot/reconnection: an "are you safe?" round (its id)
 
 
 @dataclass(frozen=True, slots=True)

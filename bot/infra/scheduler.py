@@ -14,6 +14,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 log = logging.getLogger(__name__)
 
 EXPIRE_PROMOTIONS_EVERY_SECONDS = 30
+EXPIRE_CLAIMS_EVERY_SECONDS = 30  # relay callers' 20-minute claims
+RETENTION_EVERY_SECONDS = 3600  # erasing reconnection phones and messages
 
 
 class Scheduler:

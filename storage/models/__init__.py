@@ -7,6 +7,15 @@ from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.fsm import FsmRecord
 from storage.models.people import TelegramUser, Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
+from storage.models.reconnection import (
+                                         NameKey,
+                                         ReconnectionAsk,
+                                         ReconnectionRequest,
+                                         RelayCaller,
+                                         SafeMatch,
+                                         SafeReport,
+                                         SafetyCheckin,
+)
 from storage.models.roles import AuditEntry, Invite, Role
 from storage.models.stats import ErasedVolunteer, ErasedVolunteerDirection
 from storage.models.tasks import Signup, Task, TaskOffer
@@ -25,7 +34,14 @@ __all__ = [
     "ErasedVolunteerDirection",
     "FsmRecord",
     "Invite",
+    "NameKey",
+    "ReconnectionAsk",
+    "ReconnectionRequest",
+    "RelayCaller",
     "Role",
+    "SafeMatch",
+    "SafeReport",
+    "SafetyCheckin",
     "Signup",
     "Task",
     "TaskOffer",

@@ -19,6 +19,14 @@ class RoleRepository:
         result = await self.session.scalars(select(Role).where(Role.telegram_id == telegram_id).order_by(Role.id))
         return list(result)
 
+    async def coordinators_of(self, region: str) -> list[int]:
+        """Telegram ids of the coordinators of `region`, once each."""
+        result = await self.session.scalars(
+            select(Role.telegram_id).where(Role.role == "coordinator", Role.region == region)
+            .distinct().order_by(Role.telegram_id)
+        )
+        return list(result)
+
     async def all(self) -> list[Role]:
         result = await self.session.scalars(select(Role).order_by(Role.telegram_id, Role.role, Role.region))
         return list(result)

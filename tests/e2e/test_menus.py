@@ -126,6 +126,10 @@ async def test_an_admin_sees_every_command_and_help_by_role(bot: RunningBot, fak
         "/tasks — Tasks for me",
         "/my — My sign-ups",
         "/profile — My profile",
+        "/find — Ask a volunteer to check on someone",
+        "/myrequests — My requests to check on someone",
+        "/safe — Tell families I am safe",
+        "/calls — Relay calls: the next person to call",
         "/language — Change language",
         "/help — What Birge can do",
         "/cancel — Cancel the current step",
@@ -135,6 +139,7 @@ async def test_an_admin_sees_every_command_and_help_by_role(bot: RunningBot, fak
         "/newtask — New task",
         "/mytasks — My tasks",
         "/stats — Statistics and reports",
+        "/reconnection — Family reconnection: counts",
         "",
         "For administrators:",
         "/admin — Administration",
@@ -153,7 +158,8 @@ async def test_help_lists_what_each_person_can_use(bot: RunningBot, fake: FakeTe
     text = (await coordinator.ask("/help")).text
     assert "/newtask — New task" in text and "/mytasks — My tasks" in text
     assert "/tasks" not in text and "/profile" not in text and "/delete_me" not in text
-    assert names(fake.menu_seen_by(7302)) == ["start", "newtask", "mytasks", "stats", "language", "help", "cancel"]
+    assert names(fake.menu_seen_by(7302)) == ["start", "find", "myrequests", "safe", "newtask", "mytasks", "stats",
+                                              "reconnection", "language", "help", "cancel"]
     assert keyboard(coordinator) == []  # the reply keyboard is for registered people
 
 
@@ -163,7 +169,7 @@ async def test_an_invite_link_makes_a_coordinators_menu_at_once(bot: RunningBot,
     welcome = await dialog.user.ask(f"/start inv_{invite.code}", lambda m: "🎉" in (m.text or ""))
     assert welcome.button_texts() == coordinator_keyboard(bot, "ru")  # the keyboard comes with the news
     assert names(fake.menu_seen_by(7401)) == COORDINATOR_COMMANDS
-    assert fake.menu_seen_by(7401)[4]["description"] == t(bot, "New task", "ru")
+    assert fake.menu_seen_by(7401)[COORDINATOR_COMMANDS.index("newtask")]["description"] == t(bot, "New task", "ru")
 
 
 async def test_delete_me_takes_the_keyboard_keeps_the_language_and_registering_again_uses_it(

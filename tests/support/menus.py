@@ -16,11 +16,13 @@ from tests.support.registration import ASK_PHONE, ASK_REGION, ASK_YEAR, Dialog
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-VOLUNTEER_COMMANDS = ["start", "tasks", "my", "profile", "language", "help", "cancel", "delete_me"]
-COORDINATOR_COMMANDS = ["start", "tasks", "my", "profile", "newtask", "mytasks", "stats", "language", "help", "cancel",
-                        "delete_me"]
-ADMIN_COMMANDS = ["start", "tasks", "my", "profile", "newtask", "mytasks", "stats", "admin", "language", "help", "cancel",
-                  "delete_me"]
+RECONNECTION = ["find", "myrequests", "safe"]  # everyone, registered or not
+VOLUNTEER_COMMANDS = ["start", "tasks", "my", "profile", *RECONNECTION, "calls", "language", "help", "cancel",
+                      "delete_me"]
+COORDINATOR_COMMANDS = ["start", "tasks", "my", "profile", *RECONNECTION, "calls", "newtask", "mytasks", "stats",
+                        "reconnection", "language", "help", "cancel", "delete_me"]
+ADMIN_COMMANDS = ["start", "tasks", "my", "profile", *RECONNECTION, "calls", "newtask", "mytasks", "stats",
+                  "reconnection", "admin", "language", "help", "cancel", "delete_me"]
 
 
 def t(bot: RunningBot, msgid: str, locale: str) -> str:

@@ -15,6 +15,7 @@ from bot.domain.volunteers import VolunteerStatus
 from bot.infra.i18n import LocalTime
 from handlers.fields.volunteer import FIELDS, PERSON_FIELDS
 from handlers.people_text import guardian_text
+from handlers.reconnection.common import CallCb
 from handlers.ui import AnyMessage, say
 from storage.models import Volunteer
 
@@ -90,6 +91,7 @@ def profile_keyboard(volunteer: Volunteer) -> InlineKeyboardMarkup:
         builder.row(
             InlineKeyboardButton(text="⏸ " + _("Pause notifications"), callback_data=ProfileCb(action="pause").pack())
         )
+    builder.row(InlineKeyboardButton(text="📞 " + _("Relay calls"), callback_data=CallCb(action="caller").pack()))
     builder.row(InlineKeyboardButton(text="🗑 " + _("Delete my data"), callback_data=ProfileCb(action="delete").pack()))
     builder.row(InlineKeyboardButton(text="⬅️ " + _("Back"), callback_data=ProfileCb(action="menu").pack()))
     return builder.as_markup()

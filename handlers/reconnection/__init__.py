@@ -1,0 +1,1 @@
+"""Family reconnection handlers: /find, /myrequests, /calls, /safe, groups, /reconnection."""
