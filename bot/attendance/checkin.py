@@ -51,7 +51,7 @@ class CheckinService:
 
     async def code_for(self, task_id: int) -> str:
         """The task's check-in code, made on first use."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             found = await AttendanceRepository(session).code_of(task_id)
         if found is not None:
             return found
@@ -65,14 +65,14 @@ class CheckinService:
                 await repo.add_code(task_id, code, self.clock.now())
                 return code
         except IntegrityError:  # two taps at once: the other one's code stands
-            async with self.db.sessionmaker() as session:
+            async with self.db.read() as session:
                 again = await AttendanceRepository(session).code_of(task_id)
             assert again is not None
             return again
 
     async def lines(self, task_id: int) -> list[AttendanceLine]:
         """Everyone holding a place, with check-in, check-out and hand mark."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return await AttendanceRepository(session).lines(task_id)
 
     async def mark(self, task: Task, volunteer_id: int, mark: HandMark, actor_id: int) -> MarkOutcome:
@@ -109,7 +109,7 @@ class CheckinService:
 
     async def open_code(self, code: str, telegram_id: int) -> CheckResult:
         """The deep link was opened: check in, or out when already in."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             task = await AttendanceRepository(session).task_by_code(code)
         if task is None:
             return CheckResult(CheckinOutcome.UNKNOWN)
@@ -117,7 +117,7 @@ class CheckinService:
 
     async def leave(self, task_id: int, telegram_id: int) -> CheckResult:
         """"I'm leaving" under the check-in reply."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             task = await SignupRepository(session).task(task_id)
         if task is None:
             return CheckResult(CheckinOutcome.UNKNOWN)

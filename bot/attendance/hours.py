@@ -74,7 +74,7 @@ class HoursService:
     async def close_due(self) -> int:
         """Write the attendance of every task that has ended; returns how many tasks."""
         now = self.clock.now()
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             due = await AttendanceRepository(session).ended_unclosed(now)
         closed = 0
         for task in due:
@@ -118,7 +118,7 @@ class HoursService:
     # -- the coordinator ---------------------------------------------------------------
 
     async def sheet(self, task: Task) -> HoursSheet:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = AttendanceRepository(session)
             closed = await repo.is_closed(task.id)
             rows = await repo.recorded(task.id) if closed else []
@@ -189,7 +189,7 @@ class HoursService:
         local_now = self.local_time.local(self.clock.now())
         since = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
         until = since.replace(year=since.year + 1)
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None:
                 return None

@@ -64,7 +64,7 @@ class CallService:
 
     async def caller(self, telegram_id: int) -> tuple[Volunteer | None, bool]:
         """The registered volunteer and whether they make relay calls."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None or not volunteer.is_registered:
                 return None, False
@@ -89,13 +89,13 @@ class CallService:
         now = self.clock.now()
         # Reading what to take needs no write lock (SQLite WAL); only the claim itself,
         # one conditional UPDATE, is a short write transaction.
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = ReconnectionRepository(session)
             held = await repo.held_by(telegram_id)
             if held is not None:
                 return NextCall(Next.HOLDING, held, tuple(await repo.active_asks(held.id)))
         for _round in range(CLAIM_ROUNDS):  # other callers may take the first ones meanwhile
-            async with self.db.sessionmaker() as session:
+            async with self.db.read() as session:
                 ids = await ReconnectionRepository(session).next_ids(volunteer.languages, volunteer.region, now,
                                                                      limit=10)
             if not ids:
@@ -113,7 +113,7 @@ class CallService:
 
     async def held(self, telegram_id: int, request_id: int) -> NextCall | None:
         """The request, if this caller holds its claim now."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = ReconnectionRepository(session)
             request = await repo.request(request_id)
             if request is None or request.status != RequestStatus.CLAIMED or request.claimed_by != telegram_id:
@@ -193,6 +193,6 @@ class CallService:
         return returned
 
     async def is_open(self, request_id: int) -> bool:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             request = await ReconnectionRepository(session).request(request_id)
             return request is not None and request.status in OPEN_STATUSES

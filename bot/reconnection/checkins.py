@@ -82,14 +82,14 @@ class SafetyCheckinService:
 
     async def latest(self, regions: Sequence[str] | None) -> list[RegionCount]:
         """The last round's counts, for `regions` (None: all)."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             round_id = await CheckinRepository(session).next_round() - 1
         if round_id < 1:
             return []
         return [count for count in await self.summary(round_id) if regions is None or count.region in regions]
 
     async def summary(self, round_id: int) -> list[RegionCount]:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             counts = await CheckinRepository(session).summary(round_id)
         return [RegionCount(region, by.get("safe", 0), by.get("help", 0), by.get(None, 0))
                 for region, by in sorted(counts.items())]

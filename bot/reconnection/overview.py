@@ -16,6 +16,6 @@ class Overview:
 
     async def of(self, regions: Sequence[str] | None) -> tuple[dict[RequestStatus, int], list[ReconnectionRequest]]:
         """`regions` None: every region (admins)."""
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = ReconnectionRepository(session)
             return await repo.counts(regions), await repo.needing_help(regions)

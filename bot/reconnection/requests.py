@@ -102,7 +102,7 @@ class RequestService:
             return CreateResult(Created.MERGED if merged else Created.CREATED, reference(ask.id), request.id)
 
     async def mine(self, requester_id: int) -> list[MyRequest]:
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             return [MyRequest(ask, request) for ask, request in await ReconnectionRepository(session).asks_of(
                 requester_id)]
 
@@ -122,7 +122,7 @@ class RequestService:
         """Other open requests in the same region whose name matches: "possibly the same
         person" for the caller (found through the name keys, not a scan)."""
         folded = fold_name(request.full_name)
-        async with self.db.sessionmaker() as session:
+        async with self.db.read() as session:
             repo = ReconnectionRepository(session)
             ids = await repo.records_with_keys(REQUEST, search_keys(folded))
             ids.discard(request.id)
