@@ -8,8 +8,7 @@ import asyncio
 import os
 
 from alembic import context
-from sqlalchemy.ext.asyncio import create_async_engine
-
+from storage.backends import create_engine
 from storage.models import Base
 
 config = context.config
@@ -39,7 +38,7 @@ def run_offline() -> None:
 
 async def _run_online_async() -> None:
     url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
-    engine = create_async_engine(url)
+    engine = create_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(_configure_and_run)
     await engine.dispose()

@@ -25,6 +25,12 @@ class SignupRepository:
     async def task(self, task_id: int) -> Task | None:
         return await self.session.get(Task, task_id, populate_existing=True)
 
+    async def task_for_update(self, task_id: int) -> Task | None:
+        """The task, its row locked until the transaction ends: the presses on one task
+        take turns, so each sees the sign-ups of those before it (PostgreSQL; on SQLite
+        every writer already waits at BEGIN IMMEDIATE)."""
+        return await self.session.get(Task, task_id, populate_existing=True, with_for_update=True)
+
     async def take_slot(self, task_id: int, now: datetime) -> bool:
         """One place more is held, if one is free on an open task that has not started;
         the task becomes "full" with its last place."""

@@ -38,20 +38,17 @@ from bot.infra.i18n import make_i18n
 from bot.volunteers.service import Registration, VolunteerService
 from emulator import WAIT, FakeTelegram
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import DeliveryMessage
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 
 ROOT = Path(__file__).resolve().parents[2]
 COORDINATOR = 500
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'delivery.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from benchmarks.import_bench import BAD_EVERY, expected_bad, generate_rows, write_csv, write_xlsx
 from bot.cli import main
 from storage.db import Database
+from tests.support.databases import TestDatabases
 from storage.models import Volunteer
 
 CONFIG_VARIABLES = ("BOT_TOKEN", "BOT_API_URL", "DATABASE_URL", "ADMIN_IDS", "TIMEZONE", "DEFAULT_LOCALE", "LOG_LEVEL")
@@ -21,8 +22,9 @@ Cli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+async def db_url(databases: TestDatabases) -> str:
+    """An empty database: the command migrates it itself."""
+    return await databases.url("cli", migrated=False)
 
 
 @pytest.fixture
