@@ -6,7 +6,7 @@ lock when its transaction starts, so two writers queue instead of one failing wi
 "database is locked"). PostgreSQL (`postgresql+asyncpg://...`, `pip install
 '.[postgres]'`) is used as SQLAlchemy configures it: READ COMMITTED, row locks
 (`FOR UPDATE`, `SKIP LOCKED`) and conditional updates keep the guarantees there.
-Nothing else in the application looks at the backend's name."""
+Outside this module only the migrations look at the backend (per-dialect SQL)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,6 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def is_postgresql(url: str | URL) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
-
-
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """The engine for `url`, with the backend's settings applied."""
     parsed = make_url(url)
@@ -42,9 +38,6 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    elif is_postgresql(parsed):
-        # A connection the server dropped (restart, idle timeout) is replaced, not used.
-        kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(parsed):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

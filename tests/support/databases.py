@@ -130,10 +130,11 @@ async def _empty_working() -> None:
     """The working database as the template left it: no rows, sequences from 1."""
     import asyncpg
 
-    await _admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                 f"WHERE datname = '{WORKING}' AND pid <> pg_backend_pid()")
     connection = await asyncpg.connect(_dsn(WORKING))
     try:
+        # A connection an earlier test left open must not hold a lock we need.
+        await connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         # Children before parents (foreign keys), then every sequence back to 1.
         await connection.execute(
             "".join(f"DELETE FROM {_quoted(table.name)};" for table in reversed(Base.metadata.sorted_tables))
