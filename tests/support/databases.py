@@ -6,8 +6,8 @@ Migrations run once per test session into a template (a SQLite file kept in memo
 PostgreSQL database). A test's migrated database is a copy of it:
 - SQLite: the template's bytes written to the test's file;
 - PostgreSQL: the first one a test asks for is this process's working database,
-  emptied (every table's rows deleted, sequences restarted: a few milliseconds, where
-  CREATE DATABASE ... TEMPLATE and DROP DATABASE cost most of a second); any further or
+  emptied (every table's rows deleted, sequences restarted: about 0.07 s, where
+  CREATE DATABASE ... TEMPLATE and DROP DATABASE cost about 0.5 s); any further or
   unmigrated one is created for the test and dropped after it.
 Every PostgreSQL name starts with `birge_t_<pid>_`, so test runs sharing a server do not
 meet; the session drops its own at the end, and those of runs whose process is gone."""
