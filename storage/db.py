@@ -1,5 +1,5 @@
-"""Engine, sessions and units of work. SQLite gets WAL, foreign keys and a busy timeout
-on every connection; any other backend (PostgreSQL) is used as SQLAlchemy configures it.
+"""Engine, sessions and units of work. What differs between SQLite and PostgreSQL
+(pragmas, BEGIN IMMEDIATE, connection options) is in storage/backends.py.
 
 A unit of work (`Database.unit_of_work()`) is one session for one piece of work (an
 update: opened by the dispatcher's middleware, `bot/infra/units.py`). While one is
@@ -25,38 +25,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
-# An execution option read by the SQLite "begin" hook: a read transaction begins deferred.
-READ_ONLY = "birge_read_only"
+from storage.backends import READ_ONLY, create_engine, is_sqlite
+
 _READ_CACHE = "birge_read_cache"
-
-
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]  # the DB-API connection of sqlite3
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-    # Let SQLAlchemy's "begin" hook (below) open transactions itself.
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # the DB-API connection of sqlite3
-
-
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: a deferred transaction that later upgrades to a
-    # writer can fail at once with "database is locked" despite the busy timeout.
-    # Read transactions (READ_ONLY) begin deferred and never write.
-    if connection.get_execution_options().get(READ_ONLY):
-        connection.exec_driver_sql("BEGIN")
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("birge_unit_of_work", default=None)
@@ -138,18 +113,8 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        parsed = make_url(url)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        kwargs: dict[str, object] = {"echo": echo}
-        if self.is_sqlite:
-            database = parsed.database
-            if database and database != ":memory:":
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
+        self.is_sqlite = is_sqlite(url)
+        self.engine: AsyncEngine = create_engine(url, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager

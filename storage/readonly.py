@@ -12,7 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, Database
+from storage.backends import SQLITE_BUSY_TIMEOUT_MS
+from storage.db import Database
 
 
 def _read_only_pragmas(dbapi_connection: object, _record: object) -> None:

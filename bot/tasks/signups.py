@@ -89,6 +89,7 @@ class SignupService:
         try:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
+                await repo.lock_task(task_id)  # presses on one task take turns (PostgreSQL)
                 existing, busy = await repo.signup_and_overlap(volunteer_id, task)
                 if existing is not None and existing.status in ACTIVE_SIGNUPS:
                     return Result(Outcome.ALREADY, task, existing.status)
@@ -117,7 +118,7 @@ class SignupService:
         try:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
-                task = await repo.task(task_id)
+                task = await repo.task_for_update(task_id)
                 assert task is not None
                 existing = await repo.signup(task_id, volunteer_id)
                 if existing is not None and existing.status in ACTIVE_SIGNUPS:
@@ -138,7 +139,7 @@ class SignupService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
-            found = await _person_and_task(session, repo, task_id, telegram_id)
+            found = await _person_and_task(session, repo, task_id, telegram_id, lock=True)
             if isinstance(found, Result):
                 return found
             volunteer, task = found
@@ -159,7 +160,7 @@ class SignupService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
-            found = await _person_and_task(session, repo, task_id, telegram_id)
+            found = await _person_and_task(session, repo, task_id, telegram_id, lock=True)
             if isinstance(found, Result):
                 return found
             volunteer, task = found
@@ -186,7 +187,7 @@ class SignupService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = SignupRepository(session)
-            found = await _person_and_task(session, repo, task_id, telegram_id)
+            found = await _person_and_task(session, repo, task_id, telegram_id, lock=True)
             if isinstance(found, Result):
                 return found
             volunteer, task = found
@@ -212,8 +213,8 @@ class SignupService:
         for stale in due:
             async with self.db.session() as session:
                 repo = SignupRepository(session)
+                task = await repo.task_for_update(stale.task_id)
                 signup = await repo.signup(stale.task_id, stale.volunteer_id)
-                task = await repo.task(stale.task_id)
                 if signup is None or task is None or signup.status != SignupStatus.OFFERED:
                     continue
                 if signup.offered_until is None or signup.offered_until > now:
@@ -337,11 +338,12 @@ def _reachable(volunteer: Volunteer, now: datetime) -> bool:
 
 
 async def _person_and_task(
-    session: AsyncSession, repo: SignupRepository, task_id: int, telegram_id: int
+    session: AsyncSession, repo: SignupRepository, task_id: int, telegram_id: int, *, lock: bool = False
 ) -> tuple[Volunteer, Task] | Result:
-    """The registered volunteer pressing and the task, or the Result that says why not."""
+    """The registered volunteer pressing and the task, or the Result that says why not.
+    `lock`: before a write, the task's row is locked (see `task_for_update`)."""
     volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
-    task = await repo.task(task_id)
+    task = await (repo.task_for_update(task_id) if lock else repo.task(task_id))
     if volunteer is None or not volunteer.is_registered:
         return Result(Outcome.NOT_REGISTERED, task)
     if task is None:

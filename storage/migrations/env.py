@@ -9,8 +9,8 @@ import os
 
 from alembic import context
 from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from storage.backends import create_engine
 from storage.models import Base
 
 config = context.config
@@ -42,7 +42,7 @@ async def _run_online_async() -> None:
     url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise SystemExit("Set DATABASE_URL (or sqlalchemy.url in alembic.ini) to say which database to migrate.")
-    engine = create_async_engine(url)
+    engine = create_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(_configure_and_run)
     await engine.dispose()

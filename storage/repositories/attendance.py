@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Numeric, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.attendance import AttendanceOutcome
@@ -158,7 +158,7 @@ class AttendanceRepository:
         """The volunteer's all-time total (kept after /delete_me as an anonymous figure)."""
         await self.session.execute(
             update(Volunteer).where(Volunteer.id == volunteer_id)
-            .values(hours=func.round(Volunteer.hours + delta, 2), updated_at=Volunteer.updated_at)
+            .values(hours=func.round(cast(Volunteer.hours + delta, Numeric), 2), updated_at=Volunteer.updated_at)
             .execution_options(synchronize_session=False))
 
     async def locale_of(self, telegram_id: int) -> str | None:

@@ -85,7 +85,12 @@ class DeliveryRepository:
     # -- enqueueing ---------------------------------------------------------------
 
     async def broadcast_by_key(self, key: str) -> DeliveryBroadcast | None:
-        return await self.session.scalar(select(DeliveryBroadcast).where(DeliveryBroadcast.key == key))
+        """The broadcast with this key, its row locked until the transaction ends: two
+        confirms topping it up at once take turns, the second sees the first's chats
+        (PostgreSQL; SQLite's writers queue at BEGIN anyway)."""
+        return await self.session.scalar(
+            select(DeliveryBroadcast).where(DeliveryBroadcast.key == key).with_for_update()
+            .execution_options(populate_existing=True))
 
     async def broadcast(self, broadcast_id: int) -> DeliveryBroadcast | None:
         return await self.session.get(DeliveryBroadcast, broadcast_id)
@@ -209,10 +214,19 @@ class DeliveryRepository:
         return [(row.id, row.chat_id) for row in await self.session.execute(query)]
 
     async def claim_many(self, message_ids: Sequence[int]) -> list[QueuedMessage]:
-        """queued -> sending for these rows (those still queued), in the given order."""
+        """queued -> sending for these rows (those still queued), in the given order.
+
+        A row another sender is claiming at this moment is skipped, not waited for
+        (PostgreSQL's FOR UPDATE SKIP LOCKED; SQLite's writers queue at BEGIN anyway), and
+        the status condition is checked again on the locked row: a row is claimed once."""
+        claimable = (
+            select(T.c.id)
+            .where(T.c.id.in_(list(message_ids)), _unindexed(T.c.status) == DeliveryStatus.QUEUED)
+            .with_for_update(skip_locked=True)
+        )
         result = await self.session.execute(
             update(T)
-            .where(T.c.id.in_(list(message_ids)), _unindexed(T.c.status) == DeliveryStatus.QUEUED)
+            .where(T.c.id.in_(claimable.scalar_subquery()), _unindexed(T.c.status) == DeliveryStatus.QUEUED)
             .values(status=DeliveryStatus.SENDING)
             .returning(*_CLAIMED_COLUMNS)
         )

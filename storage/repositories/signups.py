@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.signups import ACTIVE_SIGNUPS, HOLDS_SLOT, OfferResponse, SignupStatus
 from bot.domain.tasks import ENDED_STATUSES, SIGNUP_STATUSES, TaskStatus
+from storage.backends import has_row_locks
 from storage.models import Signup, Task, TaskOffer, Volunteer
 from storage.repositories.results import affected_rows
 
@@ -25,6 +26,19 @@ class SignupRepository:
 
     async def task(self, task_id: int) -> Task | None:
         return await self.session.get(Task, task_id, populate_existing=True)
+
+    async def task_for_update(self, task_id: int) -> Task | None:
+        """The task, its row locked until the transaction ends: the presses on one task
+        take turns, so each sees the sign-ups of those before it (PostgreSQL; on SQLite
+        every writer already waits at BEGIN IMMEDIATE)."""
+        return await self.session.get(Task, task_id, populate_existing=True, with_for_update=True)
+
+    async def lock_task(self, task_id: int) -> None:
+        """The task's row locked until the transaction ends, when the backend has row
+        locks (PostgreSQL); SQLite's writers already take turns at BEGIN IMMEDIATE, so
+        nothing is sent there."""
+        if has_row_locks(self.session):
+            await self.session.execute(select(Task.id).where(Task.id == task_id).with_for_update())
 
     async def take_slot(self, task_id: int, now: datetime) -> tuple[int, TaskStatus] | None:
         """One place more is held, if one is free on an open task that has not started;

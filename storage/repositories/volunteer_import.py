@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.volunteers import VolunteerStatus
+from storage.backends import prepare_for_bulk_writes
 from storage.models import Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 
 VOLUNTEERS = cast(Table, Volunteer.__table__)
@@ -26,11 +27,6 @@ CODE_TABLES: dict[str, Table] = {"directions": DIRECTIONS, "skills": SKILLS, "la
 
 # Keep every IN (...) list well below SQLite's bound-parameter limit.
 _IN_CHUNK = 900
-
-# SQLite page cache for the import's connection: the phone, Telegram id and code indexes of
-# 100,000 volunteers do not fit the default 2 MB, and random inserts into them then cost a
-# quarter of the run. Negative means KiB.
-SQLITE_IMPORT_CACHE_KIB = 64 * 1024
 
 # Columns an import may write on an existing volunteer.
 IMPORT_COLUMNS = ("full_name", "phone", "telegram_id", "birth_year", "region", "city", "locale", "availability")
@@ -66,8 +62,7 @@ class VolunteerImportRepository:
 
     async def prepare_for_bulk(self) -> None:
         """Give this connection a larger page cache (SQLite only; a no-op elsewhere)."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            await self.session.execute(text(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}"))
+        await prepare_for_bulk_writes(self.session)
 
     async def find_by_keys(self, phones: Collection[str], telegram_ids: Collection[int]) -> list[StoredVolunteer]:
         """Undeleted volunteers owning any of these phones or Telegram ids, with their codes."""

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -20,13 +19,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "birge.db"
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock, fake=fake)
+async def bot(fake: FakeTelegram, database_url: str, clock: ManualClock) -> AsyncIterator[RunningBot]:
+    running = RunningBot(make_settings(fake, database_url, admin_ids=frozenset({ADMIN_ID})), clock, fake=fake)
     await running.start()
     try:
         yield running
@@ -35,11 +29,11 @@ async def bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIte
 
 
 @pytest.fixture
-async def paced_bot(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
+async def paced_bot(fake: FakeTelegram, database_url: str, clock: ManualClock) -> AsyncIterator[RunningBot]:
     """The bot at Telegram's pace, against a fake that enforces Telegram's flood limits
     (about 1 message a second per chat after a short burst, 30 a second overall)."""
     fake.enforce_telegram_limits()
-    running = RunningBot(make_settings(fake, db_path, admin_ids=frozenset({ADMIN_ID})), clock, telegram_pace=True, fake=fake)
+    running = RunningBot(make_settings(fake, database_url, admin_ids=frozenset({ADMIN_ID})), clock, telegram_pace=True, fake=fake)
     await running.start()
     try:
         yield running

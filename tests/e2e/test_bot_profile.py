@@ -66,12 +66,12 @@ async def test_a_changed_or_missing_text_is_set_again(bot: RunningBot, fake: Fak
     assert len(fake.calls_of("setMyCommands")) == 8
 
 
-async def test_a_refused_description_does_not_stop_the_bot(fake: FakeTelegram, db_path, clock) -> None:  # noqa: ANN001
+async def test_a_refused_description_does_not_stop_the_bot(fake: FakeTelegram, database_url: str, clock) -> None:  # noqa: ANN001
     from tests.support.e2e import make_settings
 
     # A 429 would be waited out and retried (the outgoing limiter); a refusal is not.
     fake.inject("setMyDescription", error_code=400, description="Bad Request: description is invalid", times=4)
-    running = RunningBot(make_settings(fake, db_path), clock, fake=fake)
+    running = RunningBot(make_settings(fake, database_url), clock, fake=fake)
     await running.start()
     try:
         user = fake.user(9901, language_code="en")

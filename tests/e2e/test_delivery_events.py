@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,9 +37,9 @@ from bot.infra.delivery import (
 from bot.infra.i18n import make_i18n
 from emulator import WAIT, FakeTelegram
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import DeliveryBroadcast, DeliveryMessage
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 
 TASK = Subject(SubjectType.TASK, 17)
 
@@ -73,11 +72,8 @@ class EventLog:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open()
 
 
 @pytest.fixture

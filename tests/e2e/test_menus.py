@@ -67,12 +67,12 @@ async def test_strangers_get_the_default_menus_and_no_list_of_their_own(bot: Run
 
 
 async def test_a_role_from_the_command_line_reaches_the_person_at_their_next_update(
-    bot: RunningBot, fake: FakeTelegram, db_path: Path
+    bot: RunningBot, fake: FakeTelegram, database_url: str, tmp_path: Path
 ) -> None:
     dialog = await register(bot, fake, 7201, "ru")
     user = dialog.user
     calls = len(chat_menu_calls(fake, 7201))
-    status, output = await run_cli(db_path, "roles", "grant", "7201", "coordinator", "--region", "KZ-75")
+    status, output = await run_cli(database_url, tmp_path, "roles", "grant", "7201", "coordinator", "--region", "KZ-75")
     assert status == 0, output
 
     await user.send_text("/help")
@@ -93,7 +93,7 @@ async def test_a_role_from_the_command_line_reaches_the_person_at_their_next_upd
     await user.press("✏️ " + t(bot, "Full name", "ru"))
     question = t(bot, "What is your full name? Please type your first and last name.", "ru")
     await user.wait_for_message(lambda m: question in (m.text or ""))
-    status, output = await run_cli(db_path, "roles", "revoke", "7201", "coordinator")
+    status, output = await run_cli(database_url, tmp_path, "roles", "revoke", "7201", "coordinator")
     assert status == 0, output
     await user.send_text("Айгерим Сапарова")
     await user.wait_for_message(lambda m: (m.text or "").startswith("✅ " + t(bot, "Saved.", "ru")))

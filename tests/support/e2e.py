@@ -9,7 +9,6 @@ limits use `telegram_pace=True` with `fake.enforce_telegram_limits()` (see the
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from bot.app import Application
 from bot.config import Settings
@@ -20,11 +19,13 @@ from tests.support.clock import ManualClock
 ADMIN_ID = 900_001  # in ADMIN_IDS of every running bot the fixtures start
 
 
-def make_settings(fake: FakeTelegram, db_path: Path, **overrides: object) -> Settings:
+def make_settings(fake: FakeTelegram, database_url: str, **overrides: object) -> Settings:
+    """Settings for a bot on `fake` and `database_url` (the `database_url` fixture: SQLite,
+    or PostgreSQL when TEST_DATABASE_URL is set; see tests/support/databases.py)."""
     values: dict[str, object] = {
         "bot_token": fake.token,
         "bot_api_url": fake.base_url,
-        "database_url": f"sqlite+aiosqlite:///{db_path}",
+        "database_url": database_url,
         "default_locale": "kk",
     }
     values.update(overrides)

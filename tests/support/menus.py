@@ -91,13 +91,13 @@ async def register(
     return dialog
 
 
-async def run_cli(db_path: Path, *argv: str) -> tuple[int, str]:
+async def run_cli(database_url: str, cwd: Path, *argv: str) -> tuple[int, str]:
     """`birge <argv>` as its own process on the bot's database (the bot keeps running)."""
     env = {key: value for key, value in os.environ.items()
            if key not in {"BOT_TOKEN", "BOT_API_URL", "DATABASE_URL", "ADMIN_IDS", "DEFAULT_LOCALE"}}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), DATABASE_URL=f"sqlite+aiosqlite:///{db_path}", LOG_LEVEL="WARNING")
+    env.update(PYTHONPATH=str(PROJECT_ROOT), DATABASE_URL=database_url, LOG_LEVEL="WARNING")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *argv, cwd=db_path.parent, env=env,
+        sys.executable, "-m", "bot", *argv, cwd=cwd, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await process.communicate()

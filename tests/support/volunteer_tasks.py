@@ -4,7 +4,6 @@ the database (so these tests depend only on matching, offers and sign-ups)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -13,8 +12,8 @@ from bot.domain.tasks import TaskStatus
 from bot.domain.volunteers import VolunteerStatus
 from bot.infra.clock import Clock
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Attendance, Signup, Task, TelegramUser, Volunteer
+from tests.support.databases import TestDatabases
 
 # Saturday 7 March 2026, 10:00 in Almaty (UTC+5).
 SATURDAY_10 = datetime(2026, 3, 7, 5, 0, tzinfo=timezone.utc)
@@ -116,21 +115,10 @@ async def task_row(db: Database, task_id: int) -> Task:
         return task
 
 
-_TEMPLATE: dict[str, bytes] = {}
-
-
-async def fresh_database(path: Path) -> Database:
-    """A migrated SQLite database at `path`: migrations run once per test session, then
-    the file is copied (a migration run costs more than most of these tests)."""
-    if "db" not in _TEMPLATE:
-        template = path.with_name("template.db")
-        database = Database(f"sqlite+aiosqlite:///{template}")
-        await upgrade(database)
-        await database.close()
-        _TEMPLATE["db"] = template.read_bytes()
-        template.unlink()
-    path.write_bytes(_TEMPLATE["db"])
-    return Database(f"sqlite+aiosqlite:///{path}")
+async def fresh_database(databases: TestDatabases, name: str = "birge") -> Database:
+    """A migrated database of this test (tests/support/databases.py: a copy of a template
+    migrated once per session), closed after the test."""
+    return await databases.open(name)
 
 
 class Stack:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +16,8 @@ from bot.access.roles import (
     parse_organisation,
 )
 from storage.db import Database
-from storage.migrate import upgrade
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 
 ENV_ADMIN = 111
 ADMIN_IDS = frozenset({ENV_ADMIN})
@@ -31,13 +29,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'access.db'}")
-    await upgrade(database)
-    try:
-        yield database
-    finally:
-        await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open()
 
 
 @pytest.fixture

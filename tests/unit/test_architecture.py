@@ -17,7 +17,7 @@ PACKAGES = ("bot", "handlers", "storage", "emulator")
 # The composition root: the only modules of bot/ that see handlers/ (they wire the
 # routers into the dispatcher and start the application from the command line).
 COMPOSITION_ROOT = frozenset({"bot.app", "bot.__main__", "bot.cli"})
-IO_LIBRARIES = ("sqlalchemy", "aiogram", "aiohttp", "aiosqlite", "alembic", "apscheduler", "openpyxl")
+IO_LIBRARIES = ("sqlalchemy", "aiogram", "aiohttp", "aiosqlite", "asyncpg", "alembic", "apscheduler", "openpyxl")
 MAX_LINES = 400
 
 

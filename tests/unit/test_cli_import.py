@@ -14,6 +14,7 @@ from benchmarks.import_bench import BAD_EVERY, expected_bad, generate_rows, writ
 from bot.cli import main
 from storage.db import Database
 from storage.models import Volunteer
+from tests.support.databases import TestDatabases
 
 CONFIG_VARIABLES = ("BOT_TOKEN", "BOT_API_URL", "DATABASE_URL", "ADMIN_IDS", "TIMEZONE", "DEFAULT_LOCALE", "LOG_LEVEL")
 
@@ -21,8 +22,9 @@ Cli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+async def db_url(databases: TestDatabases) -> str:
+    """An empty database: the command migrates it itself."""
+    return await databases.url("cli", migrated=False)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bot.access.roles import AccessService
 from bot.cli import main
 from bot.infra.clock import Clock
 from storage.db import Database
+from tests.support.databases import TestDatabases
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARIABLES = (
@@ -27,8 +28,9 @@ Cli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+async def db_url(databases: TestDatabases) -> str:
+    """An empty database: the command migrates it itself."""
+    return await databases.url("cli", migrated=False)
 
 
 @pytest.fixture
@@ -154,6 +156,8 @@ def test_malformed_admin_ids_exits_2_naming_it(cli: Cli, monkeypatch: pytest.Mon
 
 def run_real_process(tmp_path: Path, *argv: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    # These runs stop at the configuration, before any database: a SQLite file shows that
+    # none was touched (on every backend).
     env.update(PYTHONPATH=str(PROJECT_ROOT), DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", **env_vars)
     return subprocess.run(
         [sys.executable, "-m", "bot", *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60

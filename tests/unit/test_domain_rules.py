@@ -4,7 +4,6 @@ before there were enums), a task's life, and "active" with a lapsed pause."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -25,6 +24,7 @@ from bot.domain.tasks import (
 from bot.domain.volunteers import VolunteerSource, VolunteerStatus, is_active, pause_has_lapsed
 from storage.models import DeliveryBroadcast, DeliveryMessage, Signup, Task, TaskOffer, Volunteer
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 from tests.support.volunteer_tasks import add_task, add_volunteer, fresh_database
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
@@ -50,8 +50,8 @@ def test_lanes_are_the_numbers_the_queue_always_held() -> None:
     assert [(lane.name, int(lane)) for lane in DeliveryLane] == [("EMERGENCY", 0), ("PERSONAL", 1), ("ROUTINE", 2)]
 
 
-async def test_statuses_are_written_as_plain_text_and_read_back_as_enums(clock: ManualClock, tmp_path: Path) -> None:
-    db = await fresh_database(tmp_path / "enums.db")
+async def test_statuses_are_written_as_plain_text_and_read_back_as_enums(clock: ManualClock, databases: TestDatabases) -> None:
+    db = await fresh_database(databases)
     try:
         volunteer_id = await add_volunteer(db, clock, 101)
         task = await add_task(db, clock, status=TaskStatus.FULL)
@@ -81,8 +81,8 @@ async def test_statuses_are_written_as_plain_text_and_read_back_as_enums(clock: 
         await db.close()
 
 
-async def test_a_value_that_is_not_a_status_is_refused_before_it_is_written(clock: ManualClock, tmp_path: Path) -> None:
-    db = await fresh_database(tmp_path / "bad.db")
+async def test_a_value_that_is_not_a_status_is_refused_before_it_is_written(clock: ManualClock, databases: TestDatabases) -> None:
+    db = await fresh_database(databases)
     try:
         with pytest.raises(Exception, match="'opened' is not a valid TaskStatus"):
             await add_task(db, clock, status="opened")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from bot.importer.rows import fast_normalize_phone
 from bot.infra.i18n import make_i18n, make_vocabulary
 from bot.volunteers.service import Registration, VolunteerService
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Volunteer, VolunteerDirection, VolunteerSkill
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 
 HEADER = "full_name,phone,telegram_id,birth_year,region,city,directions,skills,locale"
 
@@ -37,11 +36,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'import.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from bot.volunteers.service import VolunteerService
 from storage.db import Database
 from storage.models import Signup, TaskOffer, Volunteer, VolunteerDirection
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 from tests.support.volunteer_tasks import SATURDAY_10, add_attendance, add_signup, add_task, add_volunteer, fresh_database
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -34,8 +34,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await fresh_database(tmp_path / "match.db")
+async def db(databases: TestDatabases) -> AsyncIterator[Database]:
+    database = await fresh_database(databases)
     yield database
     await database.close()
 

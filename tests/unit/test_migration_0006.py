@@ -5,13 +5,11 @@ the columns without losing a row of the queue."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from sqlalchemy import inspect, text
 
-from storage.db import Database
 from storage.migrate import alembic_config, upgrade
+from tests.support.databases import TestDatabases
 
 BROADCASTS = [
     # id, key, kind, status of its one message (None: no message)
@@ -24,8 +22,8 @@ BROADCASTS = [
 ]
 
 
-async def test_migration_0006_gives_old_broadcasts_their_subject_and_goes_down_cleanly(tmp_path: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+async def test_migration_0006_gives_old_broadcasts_their_subject_and_goes_down_cleanly(databases: TestDatabases) -> None:
+    database = await databases.open("old", migrated=False)
     try:
         await upgrade(database, "0005_people_details")
         async with database.engine.begin() as connection:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +21,7 @@ from bot.infra.delivery.outgoing import booked
 from bot.infra.i18n import make_i18n
 from handlers.common.errors import build_errors_router
 from storage.db import Database
-from storage.migrate import upgrade
+from tests.support.databases import TestDatabases
 from tests.support.mocked_session import MockedBot
 
 RETRY_AFTER = "Too Many Requests: retry after 1"
@@ -121,11 +119,8 @@ async def test_callback_answers_never_wait_and_are_remembered() -> None:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'outgoing.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open()
 
 
 async def test_a_direct_replys_429_pauses_the_delivery_sender_too(db: Database) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from bot.tasks.offers import next_send_moment, offer_key
 from storage.db import Database
 from storage.models import DeliveryBroadcast, TaskOffer
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 from tests.support.volunteer_tasks import (
     SATURDAY_10,
     Stack,
@@ -39,8 +39,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await fresh_database(tmp_path / "signups.db")
+async def db(databases: TestDatabases) -> AsyncIterator[Database]:
+    database = await fresh_database(databases)
     yield database
     await database.close()
 

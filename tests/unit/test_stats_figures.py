@@ -3,10 +3,8 @@ worked out by hand; regions see only themselves; figures survive /delete_me."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +15,8 @@ from bot.stats.periods import Period
 from bot.stats.service import StatsResult, StatsService
 from bot.volunteers.service import VolunteerService
 from storage.db import Database
-from storage.migrate import upgrade
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 from tests.support.stats_world import ALMATY, NOW, World, build_world
 
 H1 = Period(date(2026, 1, 1), date(2026, 6, 30))
@@ -26,11 +24,8 @@ DIRECTIONS = ["health", "ecology", "heritage", "emergency", "mentoring", "elderl
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'stats.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open("stats")  # closed with the test's databases
 
 
 @pytest.fixture

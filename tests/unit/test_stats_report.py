@@ -6,9 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -19,8 +17,8 @@ from bot.stats.periods import Period
 from bot.stats.report import ReportFormat, build_report, translator
 from bot.stats.service import StatsService
 from storage.db import Database
-from storage.migrate import upgrade
 from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
 from tests.support.stats_world import ALMATY, NOW, World, build_world
 
 H1 = Period(date(2026, 1, 1), date(2026, 6, 30))
@@ -107,11 +105,8 @@ def cells(rows: list[tuple[object, ...]]) -> list[list[object]]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'stats.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open("stats")  # closed with the test's databases
 
 
 @pytest.fixture

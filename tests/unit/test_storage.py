@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
@@ -22,6 +20,7 @@ from storage.db import Database
 from storage.migrate import alembic_config, upgrade
 from storage.models import Base, Volunteer
 from tests.support.clock import ManualClock
+from tests.support.databases import ON_POSTGRESQL, TestDatabases
 
 
 @pytest.fixture
@@ -30,11 +29,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-    await upgrade(database)
-    yield database
-    await database.close()
+async def db(databases: TestDatabases) -> Database:
+    return await databases.open()
 
 
 def registration(**overrides: object) -> Registration:
@@ -62,6 +58,7 @@ async def test_migrations_match_the_models(db: Database) -> None:
     assert diff == []
 
 
+@pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's own settings (WAL, pragmas): PostgreSQL has none of them")
 async def test_sqlite_pragmas_are_set_on_every_connection(db: Database) -> None:
     async with db.engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
@@ -183,10 +180,10 @@ async def test_a_minors_guardian_is_stored_with_the_consent_and_erased_with_the_
     assert (row.guardian_name, row.guardian_phone, row.guardian_consent_at) == (None, None, None)
 
 
-async def test_migration_0005_moves_spoken_languages_into_rows(tmp_path: Path) -> None:
+async def test_migration_0005_moves_spoken_languages_into_rows(databases: TestDatabases) -> None:
     """A database at 0004 with languages in a JSON column: after 0005 they are rows, the
     region trigger of 0004 still works, and a downgrade puts them back."""
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    database = await databases.open("old", migrated=False)
     try:
         await upgrade(database, "0004")
         async with database.engine.begin() as connection:
@@ -212,6 +209,7 @@ async def test_migration_0005_moves_spoken_languages_into_rows(tmp_path: Path) -
         async with database.engine.begin() as connection:
             await connection.run_sync(down)
             languages = (await connection.execute(text("SELECT languages FROM volunteers WHERE id = 1"))).scalar()
-            assert sorted(json.loads(languages)) == ["kk", "ru"]
+            # SQLite hands the JSON text back, asyncpg decodes a json column itself.
+            assert sorted(json.loads(languages) if isinstance(languages, str) else languages) == ["kk", "ru"]
     finally:
         await database.close()

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.infra.delivery.outbox import after_commit
 from storage.db import Database, current_unit_of_work
+from storage.migrate import upgrade
 from storage.models import TelegramUser
 from tests.support.clock import ManualClock
-from tests.support.volunteer_tasks import fresh_database
 
 
 def may_write_now(path: Path) -> bool:
@@ -46,7 +46,9 @@ async def users(db: Database) -> int:
 
 @pytest.fixture
 async def db(tmp_path: Path):  # noqa: ANN201
-    database = await fresh_database(tmp_path / "uow.db")
+    # SQLite's locks are what these tests are about (the suite's PostgreSQL run included).
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'uow.db'}")
+    await upgrade(database)
     yield database
     await database.close()
 
