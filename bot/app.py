@@ -37,6 +37,13 @@ from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
 from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.lifecycle.coordinator import CoordinatorNotices, Digests
+from bot.lifecycle.hooks import TaskLifeHooks
+from bot.lifecycle.job import LIFECYCLE_EVERY_SECONDS, LifecycleJob
+from bot.lifecycle.mine import MyTasks
+from bot.lifecycle.reminders import ReminderService
+from bot.lifecycle.states import TaskStates
+from bot.lifecycle.texts import LifeTexts
 from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OfferService
@@ -76,6 +83,12 @@ class Services:
     signups: SignupService
     menus: MenuService
     scheduler: Scheduler
+    task_hooks: TaskLifeHooks
+    task_states: TaskStates
+    reminders: ReminderService
+    notices: CoordinatorNotices
+    lifecycle: LifecycleJob
+    my_tasks: MyTasks
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -110,6 +123,17 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
                             confirm_minutes=settings.signup_confirm_minutes)
     scheduler = Scheduler()
     scheduler.add_interval_job("expire-promotions", signups.expire_due, EXPIRE_PROMOTIONS_EVERY_SECONDS)
+    # The task's life: states by time, reminders, the coordinator's list and digest.
+    # Features that act when a task starts or ends register on `task_hooks` here
+    # (task_hooks.on_started / on_ended; see bot/lifecycle/hooks.py).
+    task_hooks = TaskLifeHooks()
+    life_texts = LifeTexts(i18n, local_time)
+    task_states = TaskStates(db, clock, task_hooks)
+    reminders = ReminderService(db, clock, i18n, settings.tz, delivery, signups, life_texts)
+    notices = CoordinatorNotices(db, clock, i18n, settings.tz, delivery, signups, life_texts)
+    lifecycle = LifecycleJob(task_states, reminders, notices, Digests(db, clock, i18n, settings.tz, delivery,
+                                                                       life_texts))
+    scheduler.add_interval_job("task-lifecycle", lifecycle.run, LIFECYCLE_EVERY_SECONDS, at_start=True)
     return Services(
         settings=settings,
         clock=clock,
@@ -128,6 +152,12 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         signups=signups,
         menus=MenuService(db, clock, i18n, settings.admin_ids),
         scheduler=scheduler,
+        task_hooks=task_hooks,
+        task_states=task_states,
+        reminders=reminders,
+        notices=notices,
+        lifecycle=lifecycle,
+        my_tasks=MyTasks(db, clock),
     )
 
 

@@ -17,10 +17,12 @@ from handlers.common.errors import build_errors_router
 from handlers.common.fallback import build_fallback_router
 from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
+from handlers.coordinator.lifecycle import build_lifecycle_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
+from handlers.volunteer.reminders import build_reminders_router
 from handlers.volunteer.task_card import build_task_card_router
 from handlers.volunteer.tasks import build_volunteer_tasks_router
 
@@ -32,7 +34,9 @@ def build_routers() -> list[Router]:
         build_admin_router(),  # deep links with invite codes come before a plain /start
         build_newtask_router(),
         build_mytasks_router(),
+        build_lifecycle_router(),
         build_task_card_router(),
+        build_reminders_router(),
         build_volunteer_tasks_router(),
         build_start_router(),
         build_registration_router(),

@@ -5,6 +5,7 @@ as ever, so no migration was needed for them."""
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.fsm import FsmRecord
+from storage.models.lifecycle import CoordinatorDigest, Reminder, TaskNotice
 from storage.models.people import TelegramUser, Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 from storage.models.roles import AuditEntry, Invite, Role
 from storage.models.tasks import Signup, Task, TaskOffer
@@ -12,15 +13,18 @@ from storage.models.tasks import Signup, Task, TaskOffer
 __all__ = [
     "AuditEntry",
     "Base",
+    "CoordinatorDigest",
     "DeliveryBroadcast",
     "DeliveryMessage",
     "EnumNumber",
     "EnumText",
     "FsmRecord",
     "Invite",
+    "Reminder",
     "Role",
     "Signup",
     "Task",
+    "TaskNotice",
     "TaskOffer",
     "TelegramUser",
     "UtcDateTime",

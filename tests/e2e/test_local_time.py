@@ -14,6 +14,7 @@ from bot.domain.tasks import TaskStatus
 from bot.infra.i18n import LocalTime, make_i18n
 from bot.tasks.cards import CardRenderer
 from emulator import FakeTelegram
+from bot.lifecycle.mine import MyTasksView
 from handlers.volunteer.tasks import my_page, tasks_page
 from storage.models import Task
 from tests.support.e2e import RunningBot
@@ -93,7 +94,7 @@ def test_the_lists_show_the_time_in_the_volunteers_language(locale: str) -> None
         listed, _ = tasks_page([task()], 0, LOCAL_TIME, locale)
         assert "🕒 " + SPANS[locale][0] + " · 👥 " in plain(listed)
         held = SimpleNamespace(task=task(), status=SignupStatus.OFFERED, offered_until=NIGHT - timedelta(hours=2))
-        mine, _ = my_page([held], LOCAL_TIME, locale)  # type: ignore[list-item]
+        mine, _ = my_page(MyTasksView(upcoming=[held]), LOCAL_TIME, locale)  # type: ignore[list-item]
         assert SPANS[locale][0] in plain(mine)
         assert "30.11.2026, 21:30" in mine  # a place held until 21:30
 

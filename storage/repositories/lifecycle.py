@@ -1,0 +1,257 @@
+"""The task's life: tasks time moves on, reminder and notice rows, confirmations, the
+digest's figures, and a volunteer's tasks by section. Every query here is what one
+lifecycle pass needs to find what is due (indexed: tasks (status, starts_at) and
+(status, ends_at), reminders (state, due_at), task_notices (state, due_at))."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.reminders import ReminderKind, ReminderState
+from bot.domain.signups import SignupStatus
+from bot.domain.tasks import SIGNUP_STATUSES, TIMED_STATUSES, TaskStatus
+from storage.models import CoordinatorDigest, Reminder, Signup, Task, TaskNotice, TelegramUser, Volunteer
+
+# A volunteer's sign-ups /my shows (a finished task shows those who were going or came).
+MY_SIGNUPS = (SignupStatus.GOING, SignupStatus.OFFERED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED,
+              SignupStatus.NO_SHOW)
+
+
+# Going, asked "Still coming?" (its reminder was sent), no "Yes" yet.
+_UNCONFIRMED = and_(
+    Signup.status == SignupStatus.GOING, Signup.confirmed_at.is_(None),
+    exists().where(Reminder.signup_id == Signup.id, Reminder.kind == ReminderKind.DAY_BEFORE,
+                   Reminder.state == ReminderState.SENT),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Unplanned:
+    """A sign-up holding a place with no reminder rows yet."""
+
+    signup_id: int
+    task_id: int
+    placed_at: datetime  # when it got its place (its last status change)
+    starts_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    reminder: Reminder
+    signup: Signup
+    task: Task
+    volunteer: Volunteer
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTask:
+    task: Task
+    going: int
+    unconfirmed: int
+
+
+class LifecycleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # -- task states ----------------------------------------------------------------------
+
+    async def tasks_due_to_move(self, now: datetime, limit: int = 500) -> list[Task]:
+        """Open or full tasks that have started, and live tasks that have ended."""
+        started = select(Task.id).where(Task.status.in_(SIGNUP_STATUSES), Task.starts_at <= now)
+        ended = select(Task.id).where(Task.status.in_(TIMED_STATUSES), Task.ends_at <= now)
+        ids = [*await self.session.scalars(started.limit(limit)), *await self.session.scalars(ended.limit(limit))]
+        if not ids:
+            return []
+        rows = await self.session.scalars(
+            select(Task).where(Task.id.in_(sorted(set(ids)))).order_by(Task.starts_at, Task.id)
+            .execution_options(populate_existing=True))
+        return list(rows)
+
+    async def move_task(self, task_id: int, from_statuses: Sequence[TaskStatus], to_status: TaskStatus,
+                        now: datetime) -> bool:
+        result = await self.session.execute(
+            update(Task).where(Task.id == task_id, Task.status.in_(list(from_statuses)))
+            .values(status=to_status, updated_at=now).execution_options(synchronize_session=False))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- reminders ------------------------------------------------------------------------
+
+    async def unplanned_signups(self, now: datetime, until: datetime, limit: int = 5000) -> list[Unplanned]:
+        rows = await self.session.execute(
+            select(Signup.id, Signup.task_id, Signup.updated_at, Task.starts_at)
+            .join(Task, Task.id == Signup.task_id)
+            .where(Task.status.in_(SIGNUP_STATUSES), Task.starts_at > now, Task.starts_at <= until,
+                   Signup.status == SignupStatus.GOING,
+                   ~exists().where(Reminder.signup_id == Signup.id))
+            .limit(limit))
+        return [Unplanned(*row) for row in rows.all()]
+
+    async def add_reminders(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(Reminder), rows)
+
+    async def moved_reminders(self) -> list[tuple[Reminder, datetime]]:
+        """Pending reminders whose task's start changed since they were planned."""
+        rows = await self.session.execute(
+            select(Reminder, Task.starts_at).join(Task, Task.id == Reminder.task_id)
+            .where(Reminder.state == ReminderState.PENDING, Reminder.planned_start != Task.starts_at))
+        return [(reminder, starts_at) for reminder, starts_at in rows.all()]
+
+    async def replan_reminder(self, reminder_id: int, due_at: datetime, starts_at: datetime) -> None:
+        await self.session.execute(update(Reminder).where(Reminder.id == reminder_id)
+                                   .values(due_at=due_at, planned_start=starts_at))
+
+    async def due_reminders(self, now: datetime, limit: int = 5000) -> list[DueReminder]:
+        rows = await self.session.execute(
+            select(Reminder, Signup, Task, Volunteer)
+            .join(Signup, Signup.id == Reminder.signup_id)
+            .join(Task, Task.id == Reminder.task_id)
+            .join(Volunteer, Volunteer.id == Signup.volunteer_id)
+            .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit))
+        return [DueReminder(*row) for row in rows.all()]
+
+    async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> int:
+        """Pending → `state`; returns how many were still pending (the others were done
+        by a concurrent pass and must not be sent again)."""
+        done = 0
+        ids = list(ids)
+        for first in range(0, len(ids), 900):
+            result = await self.session.execute(
+                update(Reminder).where(Reminder.id.in_(ids[first:first + 900]),
+                                       Reminder.state == ReminderState.PENDING)
+                .values(state=state, done_at=now).execution_options(synchronize_session=False))
+            done += result.rowcount  # type: ignore[attr-defined]
+        return done
+
+    async def reminders_of(self, signup_id: int) -> dict[str, ReminderState]:
+        rows = await self.session.execute(select(Reminder.kind, Reminder.state).where(Reminder.signup_id == signup_id))
+        return {kind: state for kind, state in rows.all()}
+
+    # -- confirmations --------------------------------------------------------------------
+
+    async def confirm(self, signup_id: int, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(Signup).where(Signup.id == signup_id, Signup.status == SignupStatus.GOING,
+                                 Signup.confirmed_at.is_(None))
+            .values(confirmed_at=now).execution_options(synchronize_session=False))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def unconfirmed(self, task_id: int) -> list[tuple[Signup, Volunteer]]:
+        """People going who were asked "Still coming?" and have not answered "Yes", first
+        signed up first (someone who took the place after the question was due, a late
+        sign-up or a confirmed promotion, has just said yes)."""
+        rows = await self.session.execute(
+            select(Signup, Volunteer).join(Volunteer, Volunteer.id == Signup.volunteer_id)
+            .where(Signup.task_id == task_id, _UNCONFIRMED)
+            .order_by(Signup.created_at, Signup.id))
+        return [(signup, volunteer) for signup, volunteer in rows.all()]
+
+    async def going_count(self, task_id: int) -> int:
+        return int(await self.session.scalar(
+            select(func.count()).select_from(Signup)
+            .where(Signup.task_id == task_id, Signup.status == SignupStatus.GOING)) or 0)
+
+    # -- coordinators' notices ------------------------------------------------------------
+
+    async def unplanned_notice_tasks(self, now: datetime, until: datetime, limit: int = 2000) -> list[Task]:
+        rows = await self.session.scalars(
+            select(Task).where(Task.status.in_(SIGNUP_STATUSES), Task.starts_at > now, Task.starts_at <= until,
+                               ~exists().where(TaskNotice.task_id == Task.id))
+            .limit(limit))
+        return list(rows)
+
+    async def add_notices(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(TaskNotice), rows)
+
+    async def moved_notices(self) -> list[tuple[TaskNotice, datetime]]:
+        rows = await self.session.execute(
+            select(TaskNotice, Task.starts_at).join(Task, Task.id == TaskNotice.task_id)
+            .where(TaskNotice.state == ReminderState.PENDING, TaskNotice.planned_start != Task.starts_at))
+        return [(notice, starts_at) for notice, starts_at in rows.all()]
+
+    async def replan_notice(self, notice_id: int, due_at: datetime, starts_at: datetime) -> None:
+        await self.session.execute(update(TaskNotice).where(TaskNotice.id == notice_id)
+                                   .values(due_at=due_at, planned_start=starts_at))
+
+    async def due_notices(self, now: datetime, limit: int = 500) -> list[tuple[TaskNotice, Task]]:
+        rows = await self.session.execute(
+            select(TaskNotice, Task).join(Task, Task.id == TaskNotice.task_id)
+            .where(TaskNotice.state == ReminderState.PENDING, TaskNotice.due_at <= now)
+            .order_by(TaskNotice.due_at, TaskNotice.id).limit(limit))
+        return [(notice, task) for notice, task in rows.all()]
+
+    async def finish_notice(self, notice_id: int, state: ReminderState, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(TaskNotice).where(TaskNotice.id == notice_id, TaskNotice.state == ReminderState.PENDING)
+            .values(state=state, done_at=now).execution_options(synchronize_session=False))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- the digest -----------------------------------------------------------------------
+
+    async def digest_tasks(self, start: datetime, end: datetime, exclude_day: str) -> dict[int, list[DigestTask]]:
+        """Live tasks starting in [start, end), per coordinator who has not had the digest
+        of `exclude_day`, with places taken and unconfirmed people."""
+        going = func.count(Signup.id).filter(Signup.status == SignupStatus.GOING)
+        unconfirmed = func.count(Signup.id).filter(_UNCONFIRMED)
+        rows = await self.session.execute(
+            select(Task, going, unconfirmed)
+            .outerjoin(Signup, Signup.task_id == Task.id)
+            .where(Task.status.in_(TIMED_STATUSES), Task.starts_at >= start, Task.starts_at < end,
+                   ~exists().where(CoordinatorDigest.coordinator_telegram_id == Task.coordinator_telegram_id,
+                                   CoordinatorDigest.day == exclude_day))
+            .group_by(Task.id)
+            .order_by(Task.coordinator_telegram_id, Task.starts_at, Task.id))
+        found: dict[int, list[DigestTask]] = {}
+        for task, going_count, unconfirmed_count in rows.all():
+            found.setdefault(task.coordinator_telegram_id, []).append(
+                DigestTask(task, int(going_count), int(unconfirmed_count)))
+        return found
+
+    async def add_digest(self, coordinator_id: int, day: str, tasks: int, now: datetime) -> bool:
+        """Record the digest of `day`; False if it was already recorded (never sent twice)."""
+        known = await self.session.scalar(select(CoordinatorDigest.id).where(
+            CoordinatorDigest.coordinator_telegram_id == coordinator_id, CoordinatorDigest.day == day))
+        if known is not None:
+            return False
+        self.session.add(CoordinatorDigest(coordinator_telegram_id=coordinator_id, day=day, tasks=tasks, sent_at=now))
+        await self.session.flush()
+        return True
+
+    # -- people ---------------------------------------------------------------------------
+
+    async def volunteer_by_telegram_id(self, telegram_id: int) -> Volunteer | None:
+        return await self.session.scalar(select(Volunteer).where(Volunteer.telegram_id == telegram_id))
+
+    async def locale_of(self, telegram_id: int) -> str | None:
+        return await self.session.scalar(select(TelegramUser.locale).where(TelegramUser.telegram_id == telegram_id))
+
+    async def my_signups(self, volunteer_id: int, since: datetime) -> list[tuple[Signup, Task]]:
+        """A volunteer's sign-ups on tasks not cancelled that end after `since`, by start."""
+        rows = await self.session.execute(
+            select(Signup, Task).join(Task, Task.id == Signup.task_id)
+            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(MY_SIGNUPS),
+                   Task.status.not_in((TaskStatus.CANCELLED, TaskStatus.DRAFT)),
+                   or_(Task.ends_at > since, Task.status != TaskStatus.DONE))
+            .order_by(Task.starts_at, Task.id))
+        return [(signup, task) for signup, task in rows.all()]
+
+    async def signup_of(self, task_id: int, volunteer_id: int) -> Signup | None:
+        return await self.session.scalar(
+            select(Signup).where(Signup.task_id == task_id, Signup.volunteer_id == volunteer_id)
+            .execution_options(populate_existing=True))
+
+    async def task(self, task_id: int) -> Task | None:
+        return await self.session.get(Task, task_id, populate_existing=True)
+
+
+__all__ = ["DigestTask", "DueReminder", "LifecycleRepository", "Unplanned"]
