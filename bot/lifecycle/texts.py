@@ -43,6 +43,9 @@ class LifeTexts:
     def _(self, msgid: str, locale: str) -> str:
         return self.i18n.gettext(msgid, locale=locale)
 
+    def ngettext(self, singular: str, plural: str, count: int, locale: str) -> str:
+        return self.i18n.gettext(singular, plural, count, locale=locale)
+
     def when(self, task: Task, locale: str) -> str:
         return self.local_time.span(task.starts_at, task.ends_at, locale)
 
@@ -102,9 +105,9 @@ class LifeTexts:
             text = _("Everyone signed up has confirmed: {count} of {slots}.", locale).format(count=going,
                                                                                           slots=task.slots)
             return "\n".join([header, "", "✅ " + text]), None
-        lines = [header, "", self.i18n.gettext(
+        lines = [header, "", self.ngettext(
             "{count} person has not confirmed yet:", "{count} people have not confirmed yet:", len(people),
-            locale=locale).format(count=len(people))]
+            locale).format(count=len(people))]
         for number, person in enumerate(people[:NAMES_IN_NOTICE], start=1):
             lines.append(f"{number}. " + html.quote(person.full_name or "—"))
         if len(people) > NAMES_IN_NOTICE:
