@@ -25,7 +25,6 @@ from aiogram.utils.i18n import I18n
 from bot.domain.delivery import DeliveryLane
 from bot.domain.reminders import PLAN_AHEAD, ReminderKind, ReminderState, reminder_due, send_moment, useful_until
 from bot.domain.signups import Outcome, SignupStatus
-from bot.domain.subjects import Subject, SubjectType
 from bot.domain.tasks import open_for_signups
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
@@ -38,6 +37,7 @@ from storage.repositories.lifecycle import DueReminder, LifecycleRepository
 log = logging.getLogger(__name__)
 
 REMINDER_KIND = "reminder"  # the delivery engine's broadcast kind
+PLAN_BATCH = 5000
 
 
 class _Raced(Exception):
@@ -77,87 +77,110 @@ class ReminderService:
         now = self.clock.now()
         async with self.db.session() as session:
             repo = LifecycleRepository(session)
-            rows = []
-            for new in await repo.unplanned_signups(now, now + PLAN_AHEAD):
-                for kind in ReminderKind:
-                    due = reminder_due(kind, new.starts_at, self.tz)
-                    state = ReminderState.PENDING if due > new.placed_at else ReminderState.SKIPPED
-                    rows.append({"signup_id": new.signup_id, "task_id": new.task_id, "kind": kind, "due_at": due,
-                                 "planned_start": new.starts_at, "state": state, "created_at": now,
-                                 "done_at": None if state == ReminderState.PENDING else now})
-            await repo.add_reminders(rows)
+            planned = 0
+            while True:
+                batch = await repo.unplanned_signups(now, now + PLAN_AHEAD, PLAN_BATCH)
+                rows = []
+                for new in batch:
+                    for kind in ReminderKind:
+                        due = reminder_due(kind, new.starts_at, self.tz)
+                        state = ReminderState.PENDING if due > new.placed_at else ReminderState.SKIPPED
+                        rows.append({"signup_id": new.signup_id, "task_id": new.task_id, "kind": kind,
+                                     "due_at": due, "planned_start": new.starts_at, "state": state,
+                                     "created_at": now, "done_at": None if state == ReminderState.PENDING else now})
+                await repo.add_reminders(rows)
+                planned += len(rows)
+                if len(batch) < PLAN_BATCH:
+                    break
             for reminder, starts_at in await repo.moved_reminders():
                 await repo.replan_reminder(reminder.id, reminder_due(reminder.kind, starts_at, self.tz), starts_at)
-        return len(rows)
+        return planned
 
-    async def send_due(self, limit: int = 5000) -> ReminderPass:
-        """Queue every due reminder that is still useful; drop the others (logged)."""
-        try:
-            return await self._send_due(limit)
-        except _Raced:  # another pass took some of the rows: this one queued nothing
-            log.warning("reminders: a concurrent pass took the same rows; nothing queued twice")
-            return ReminderPass()
+    async def send_due(self, batch: int = 5000) -> ReminderPass:
+        """Queue every due reminder that is still useful; drop the others (logged). In
+        transactions of up to `batch` reminders, until none is due."""
+        total = ReminderPass()
+        while True:
+            try:
+                done = await self._send_due(batch)
+            except _Raced:  # another pass took some of the rows: this batch queued nothing
+                log.warning("reminders: a concurrent pass took the same rows; nothing queued twice")
+                return total
+            total.queued += done.queued
+            total.dropped += done.dropped
+            total.held_until = done.held_until or total.held_until
+            for kind, count in done.by_kind.items():
+                total.by_kind[kind] = total.by_kind.get(kind, 0) + count
+            if done.queued + done.dropped < batch:
+                return total
 
     async def _send_due(self, limit: int) -> ReminderPass:
         now = self.clock.now()
         stats = ReminderPass()
-        async with self.db.session() as session:
+        async with self.db.sessionmaker() as session:  # read: plain rows, then the tasks
             repo = LifecycleRepository(session)
             due = await repo.due_reminders(now, limit)
             if not due:
                 return stats
-            groups: dict[tuple[int, str], list[OutgoingMessage]] = {}
-            sent: list[int] = []
-            dropped: list[int] = []
-            coordinators: dict[int, str | None] = {}
-            rendered: dict[tuple[int, str, str], tuple[str, InlineKeyboardMarkup]] = {}
-            hold: datetime | None = None
-            for item in due:
-                reason = self._why_not(item, now)
-                moment = None
-                if reason is None:
-                    moment = send_moment(useful_until(item.reminder.kind, item.task.starts_at, self.tz), now, self.tz)
-                    if moment is None:
-                        reason = "no longer useful"
-                if reason is not None:
-                    log.info("reminder %s (%s, task %s, sign-up %s, due %s) dropped: %s", item.reminder.id,
-                             item.reminder.kind, item.task.id, item.signup.id, item.reminder.due_at.isoformat(),
-                             reason)
-                    dropped.append(item.reminder.id)
-                    continue
-                assert moment is not None and item.volunteer.telegram_id is not None
-                hold = moment if moment > now else None
-                task = item.task
-                locale = item.volunteer.locale or self.i18n.default_locale
-                key = (task.id, item.reminder.kind, locale)
-                if key not in rendered:
-                    if task.id not in coordinators:
-                        coordinators[task.id] = await self._coordinator_name(repo, task)
-                    rendered[key] = self.texts.reminder(item.reminder.kind, task, locale, coordinators[task.id])
-                text, markup = rendered[key]
-                groups.setdefault((task.id, item.reminder.kind), []).append(
-                    OutgoingMessage(item.volunteer.telegram_id, text, markup, item.volunteer.id))
-                sent.append(item.reminder.id)
-                stats.by_kind[item.reminder.kind] = stats.by_kind.get(item.reminder.kind, 0) + 1
-            for (task_id, _kind), messages in groups.items():
-                await self.delivery.add_broadcast(session, REMINDER_KIND, DeliveryLane.PERSONAL, None, messages,
-                                                  not_before=hold, subject=Subject(SubjectType.TASK, task_id))
+            tasks = await repo.tasks_by_id([item.task_id for item in due])
+            names = await repo.names_by_telegram_id([task.coordinator_telegram_id for task in tasks.values()])
+        # One broadcast per pass (a person with two reminders in one pass: a second one,
+        # since a broadcast holds a chat once); a broadcast per task would cost a
+        # few queries per task when thousands are due at once.
+        layers: list[dict[int, OutgoingMessage]] = []
+        sent: list[int] = []
+        dropped: list[int] = []
+        rendered: dict[tuple[int, str, str], tuple[str, InlineKeyboardMarkup]] = {}
+        hold: datetime | None = None
+        for item in due:
+            task = tasks[item.task_id]
+            reason = self._why_not(item, task, now)
+            moment = None
+            if reason is None:
+                moment = send_moment(useful_until(item.kind, task.starts_at, self.tz), now, self.tz)
+                if moment is None:
+                    reason = "no longer useful"
+            if reason is not None:
+                log.info("reminder %s (%s, task %s, sign-up %s, due %s) dropped: %s", item.id, item.kind, task.id,
+                         item.signup_id, item.due_at.isoformat(), reason)
+                dropped.append(item.id)
+                continue
+            assert moment is not None and item.telegram_id is not None
+            hold = moment if moment > now else None
+            locale = item.locale or self.i18n.default_locale
+            key = (task.id, item.kind, locale)
+            if key not in rendered:
+                coordinator = names.get(task.coordinator_telegram_id) or task.organisation
+                rendered[key] = self.texts.reminder(item.kind, task, locale, coordinator)
+            text, markup = rendered[key]
+            layer = next((each for each in layers if item.telegram_id not in each), None)
+            if layer is None:
+                layer = {}
+                layers.append(layer)
+            layer[item.telegram_id] = OutgoingMessage(item.telegram_id, text, markup, item.volunteer_id)
+            sent.append(item.id)
+            stats.by_kind[item.kind] = stats.by_kind.get(item.kind, 0) + 1
+        async with self.db.session() as session:  # write: the queue rows and the states together
+            repo = LifecycleRepository(session)
             stats.queued = await repo.finish_reminders(sent, ReminderState.SENT, now)
             stats.dropped = await repo.finish_reminders(dropped, ReminderState.DROPPED, now)
-            stats.held_until = hold
             if stats.queued != len(sent):
-                raise _Raced  # rolls the whole transaction back, queue rows included
+                raise _Raced  # rolls the whole transaction back
+            for layer in layers:
+                await self.delivery.add_broadcast(session, REMINDER_KIND, DeliveryLane.PERSONAL, None,
+                                                  list(layer.values()), not_before=hold)
+            stats.held_until = hold
             self.delivery.wake_after_commit(session, DeliveryLane.PERSONAL)
         return stats
 
-    def _why_not(self, item: DueReminder, now: datetime) -> str | None:
-        if not item.task.status.accepts_signups:
-            return f"task is {item.task.status.value}"
-        if item.task.starts_at <= now:
+    def _why_not(self, item: DueReminder, task: Task, now: datetime) -> str | None:
+        if not task.status.accepts_signups:
+            return f"task is {task.status.value}"
+        if task.starts_at <= now:
             return "task has started"
-        if item.signup.status != SignupStatus.GOING:
-            return f"sign-up is {item.signup.status.value}"
-        if item.volunteer.telegram_id is None or item.volunteer.deleted_at is not None:
+        if item.signup_status != SignupStatus.GOING:
+            return f"sign-up is {item.signup_status}"
+        if item.telegram_id is None or item.deleted_at is not None:
             return "volunteer cannot be reached"
         return None
 

@@ -43,10 +43,16 @@ class Unplanned:
 
 @dataclass(frozen=True, slots=True)
 class DueReminder:
-    reminder: Reminder
-    signup: Signup
-    task: Task
-    volunteer: Volunteer
+    id: int
+    kind: ReminderKind
+    due_at: datetime
+    task_id: int
+    signup_id: int
+    signup_status: SignupStatus
+    volunteer_id: int
+    telegram_id: int | None
+    locale: str | None
+    deleted_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +115,32 @@ class LifecycleRepository:
                                    .values(due_at=due_at, planned_start=starts_at))
 
     async def due_reminders(self, now: datetime, limit: int = 5000) -> list[DueReminder]:
+        """Due pending reminders as plain rows (no ORM objects: a pass may find thousands)."""
         rows = await self.session.execute(
-            select(Reminder, Signup, Task, Volunteer)
+            select(Reminder.id, Reminder.kind, Reminder.due_at, Reminder.task_id, Signup.id, Signup.status,
+                   Volunteer.id, Volunteer.telegram_id, Volunteer.locale, Volunteer.deleted_at)
             .join(Signup, Signup.id == Reminder.signup_id)
-            .join(Task, Task.id == Reminder.task_id)
             .join(Volunteer, Volunteer.id == Signup.volunteer_id)
             .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit))
         return [DueReminder(*row) for row in rows.all()]
+
+    async def tasks_by_id(self, task_ids: Sequence[int]) -> dict[int, Task]:
+        found: dict[int, Task] = {}
+        ids = sorted(set(task_ids))
+        for first in range(0, len(ids), 900):
+            found.update((task.id, task) for task in await self.session.scalars(
+                select(Task).where(Task.id.in_(ids[first:first + 900]))))
+        return found
+
+    async def names_by_telegram_id(self, telegram_ids: Sequence[int]) -> dict[int, str]:
+        """Full names of (not erased) volunteers with these Telegram ids."""
+        rows = await self.session.execute(
+            select(Volunteer.telegram_id, Volunteer.full_name)
+            .where(Volunteer.telegram_id.in_(sorted(set(telegram_ids))), Volunteer.deleted_at.is_(None),
+                   Volunteer.full_name.is_not(None)))
+        return {telegram_id: name for telegram_id, name in rows.all()}
 
     async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> int:
         """Pending → `state`; returns how many were still pending (the others were done
