@@ -29,6 +29,9 @@ KK, RU, EN, LATE = 610_001, 610_002, 610_003, 610_004
 
 async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegram, clock: ManualClock) -> None:
     db = bot.services.db
+    people = {KK: "kk", RU: "ru", EN: "en", LATE: "ru"}
+    users = {telegram_id: fake.user(telegram_id, language_code=locale) for telegram_id, locale in people.items()}
+    coordinator = fake.user(COORDINATOR, language_code="ru")
     clock.set(local(2026, 3, 5, 12))  # Thursday noon
     hooks: list[tuple[str, int, str]] = []
 
@@ -43,7 +46,6 @@ async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegra
 
     await add_volunteer(db, clock, COORDINATOR, full_name="Айгерим Сапарова", locale="ru")
     await bot.services.access.grant(COORDINATOR, "coordinator", region="KZ-75")
-    people = {KK: "kk", RU: "ru", EN: "en", LATE: "ru"}
     for telegram_id, locale in people.items():
         await add_volunteer(db, clock, telegram_id, locale=locale, full_name=f"Person {telegram_id}")
     blood = await add_task(db, clock, title="Blood donation day", slots=3, starts_at=local(2026, 3, 7, 12),
@@ -55,8 +57,6 @@ async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegra
         assert (await signups.go(blood.id, telegram_id)).outcome == "going"
     assert (await signups.join_waitlist(blood.id, LATE)).outcome == "waitlisted"
     assert (await signups.go(early.id, EN)).outcome == "going"
-    users = {telegram_id: fake.user(telegram_id, language_code=locale) for telegram_id, locale in people.items()}
-    coordinator = fake.user(COORDINATOR, language_code="ru")
     kk, ru, en, late = (users[i] for i in (KK, RU, EN, LATE))
     t = {locale: Texts(bot, locale) for locale in ("kk", "ru", "en")}
     still = {locale: t[locale]("Are you still coming?") for locale in t}
@@ -114,9 +114,11 @@ async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegra
 
     # Friday 21:00: the coordinator's lists (6 hours before falls in the quiet hours).
     await at(bot, fake, local(2026, 3, 6, 21))
-    lists = [m for m in coordinator.messages if m.text and m.text.startswith("👥")]
-    assert len(lists) == 2
-    by_title = {("Blood" if "Blood" in m.text else "Morning"): m for m in lists}
+    by_title = {}
+    for title in ("Blood", "Morning"):
+        by_title[title] = await coordinator.wait_for_message(
+            lambda m, title=title: (m.text or "").startswith("👥") and title in m.text, after=0)
+    assert len([m for m in coordinator.messages if (m.text or "").startswith("👥")]) == 2
     assert t["ru"]("Everyone signed up has confirmed: {count} of {slots}.", count=1, slots=2) \
         in by_title["Morning"].text
     blood_list = by_title["Blood"].text
@@ -136,6 +138,7 @@ async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegra
 
     # Saturday: the early task starts at 09:00 (state by time); its 2-hours reminder went
     # on Friday at 21:00 (07:00 is in the quiet hours).
+    await en.wait_for_message(lambda m: (m.text or "").startswith("⏰") and "Morning cleanup" in m.text, after=0)
     two_hours = [m for m in got(en, "Morning cleanup") if m.text.startswith("⏰")]
     assert len(two_hours) == 1 and "Coordinator: Айгерим Сапарова" in two_hours[0].text
     await at(bot, fake, local(2026, 3, 7, 9))

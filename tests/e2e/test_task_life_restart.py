@@ -29,6 +29,8 @@ async def test_a_reminder_due_while_stopped_is_sent_once_at_start_or_dropped(
     bot: RunningBot, fake: FakeTelegram, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = bot.services.db
+    fake.user(COORDINATOR)  # the chats exist: the digest and the reminders reach them
+    kk, ru = fake.user(KK, language_code="kk"), fake.user(RU, language_code="ru")
     clock.set(local(2026, 3, 5, 12))
     for telegram_id, locale in ((KK, "kk"), (RU, "ru")):
         await add_volunteer(db, clock, telegram_id, locale=locale, availability=["weekends", "evenings"])
@@ -39,8 +41,6 @@ async def test_a_reminder_due_while_stopped_is_sent_once_at_start_or_dropped(
     for task in (saturday, friday):
         assert (await bot.services.signups.go(task.id, KK)).outcome == "going"
     assert (await bot.services.signups.go(saturday.id, RU)).outcome == "going"
-    fake.user(COORDINATOR)  # the chats exist: the digest and the reminders reach them
-    kk, ru = fake.user(KK, language_code="kk"), fake.user(RU, language_code="ru")
     await at(bot, fake, local(2026, 3, 5, 12, 1))  # planned
 
     # Stopped on Thursday at 17:00; started again on Friday at 20:00.
@@ -66,15 +66,16 @@ async def test_a_reminder_due_while_stopped_is_sent_once_at_start_or_dropped(
     assert sorted(key for key in keys if key != COORDINATOR) == sorted([KK, RU])
     await fake.wait_idle()
     # (a restart may cost one getUpdates "conflict" while the old long poll ends)
-    assert [(c.method, c.description) for c in fake.calls if not c.ok and c.method != "getUpdates"] == []
+    assert [(c.method, c.description, c.params) for c in fake.calls if not c.ok and c.method != "getUpdates"] == []
 
 
 async def test_late_signups_and_cancellations(bot: RunningBot, fake: FakeTelegram, clock: ManualClock) -> None:
     db = bot.services.db
+    fake.user(COORDINATOR)
+    kk, ru, en = (fake.user(i) for i in (KK, RU, EN))
     clock.set(local(2026, 3, 6, 19))  # Friday 19:00: the day-before moment has passed
     for telegram_id, locale in ((KK, "kk"), (RU, "ru"), (EN, "en")):
         await add_volunteer(db, clock, telegram_id, locale=locale)
-    fake.user(COORDINATOR)
     task = await add_task(db, clock, title="Late task", starts_at=local(2026, 3, 7, 12),
                           ends_at=local(2026, 3, 7, 15))
     gone = await add_task(db, clock, title="Cancelled task", starts_at=local(2026, 3, 7, 17),
@@ -89,7 +90,6 @@ async def test_late_signups_and_cancellations(bot: RunningBot, fake: FakeTelegra
     assert await bot.services.tasks.cancel(gone.id, COORDINATOR) is not None
 
     await at(bot, fake, local(2026, 3, 7, 10))  # two hours before
-    kk, ru, en = (fake.user(i) for i in (KK, RU, EN))
     await kk.wait_for_message(lambda m: (m.text or "").startswith("⏰"))
     await en.wait_for_message(lambda m: (m.text or "").startswith("⏰"))
     await at(bot, fake, local(2026, 3, 7, 15, 30))  # two hours before the cancelled task
@@ -104,16 +104,16 @@ async def test_late_signups_and_cancellations(bot: RunningBot, fake: FakeTelegra
 
 async def test_stale_and_forged_reminder_buttons(bot: RunningBot, fake: FakeTelegram, clock: ManualClock) -> None:
     db = bot.services.db
+    fake.user(COORDINATOR)
+    kk, ru = fake.user(KK), fake.user(RU, language_code="ru")
     clock.set(local(2026, 3, 6, 12))
     await add_volunteer(db, clock, KK, locale="kk")
     await add_volunteer(db, clock, RU, locale="ru")
-    fake.user(COORDINATOR)
     await bot.services.access.grant(COORDINATOR, "coordinator", region="KZ-75")
     task = await add_task(db, clock, title="Button task", starts_at=local(2026, 3, 7, 12),
                           ends_at=local(2026, 3, 7, 15))
     assert (await bot.services.signups.go(task.id, KK)).outcome == "going"
     await at(bot, fake, local(2026, 3, 6, 18))
-    kk, ru = fake.user(KK), fake.user(RU, language_code="ru")
     card = await kk.wait_for_message(lambda m: "Button task" in (m.text or ""))
     t = Texts(bot, "ru")
     await ru.send_text("/help")
