@@ -128,6 +128,7 @@ class ReminderService:
         # since a broadcast holds a chat once); a broadcast per task would cost a
         # few queries per task when thousands are due at once.
         layers: list[dict[int, OutgoingMessage]] = []
+        pins: list[dict[int, OutgoingMessage]] = []  # location pins, after the texts (a higher id each)
         sent: list[int] = []
         dropped: list[int] = []
         rendered: dict[tuple[int, str, str], tuple[str, InlineKeyboardMarkup]] = {}
@@ -158,6 +159,14 @@ class ReminderService:
                 layer = {}
                 layers.append(layer)
             layer[item.telegram_id] = OutgoingMessage(item.telegram_id, text, markup, item.volunteer_id)
+            pin = self.texts.pin(task) if item.kind == ReminderKind.TWO_HOURS else None
+            if pin is not None:
+                pin_layer = next((each for each in pins if item.telegram_id not in each), None)
+                if pin_layer is None:
+                    pin_layer = {}
+                    pins.append(pin_layer)
+                pin_layer[item.telegram_id] = OutgoingMessage(item.telegram_id, "📍 " + pin["address"],
+                                                              volunteer_id=item.volunteer_id, venue=pin)
             sent.append(item.id)
             stats.by_kind[item.kind] = stats.by_kind.get(item.kind, 0) + 1
         async with self.db.session() as session:  # write: the queue rows and the states together
@@ -166,7 +175,7 @@ class ReminderService:
             stats.dropped = await repo.finish_reminders(dropped, ReminderState.DROPPED, now)
             if stats.queued != len(sent):
                 raise _Raced  # rolls the whole transaction back
-            for layer in layers:
+            for layer in [*layers, *pins]:
                 await self.delivery.add_broadcast(session, REMINDER_KIND, DeliveryLane.PERSONAL, None,
                                                   list(layer.values()), not_before=hold)
             stats.held_until = hold

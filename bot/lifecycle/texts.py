@@ -5,6 +5,7 @@ press is checked on the server (bot/lifecycle/reminders.py, coordinator.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiogram import html
 from aiogram.filters.callback_data import CallbackData
@@ -16,7 +17,6 @@ from bot.infra.i18n import LocalTime
 from storage.models import Task, Volunteer
 from storage.repositories.lifecycle import DigestTask
 
-MAP_URL = "https://www.google.com/maps/search/?api=1&query={lat:.6f},{lon:.6f}"
 NAMES_IN_NOTICE = 30
 
 
@@ -77,13 +77,19 @@ class LifeTexts:
             lines.append("👤 " + _("Coordinator: {name}", locale).format(name=html.quote(coordinator)))
         lines += ["", _("See you there! If something has changed, please let us know.", locale)]
         rows = []
-        if task.latitude is not None and task.longitude is not None:
-            rows.append([InlineKeyboardButton(text="🗺 " + _("Open the map", locale),
-                                              url=MAP_URL.format(lat=task.latitude, lon=task.longitude))])
         rows.append([InlineKeyboardButton(text="✉️ " + _("Write to the coordinator", locale),
                                           callback_data=RemindCb(action="coord", task_id=task.id).pack())])
         rows.append([cant])
         return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+    def pin(self, task: Task) -> dict[str, Any] | None:
+        """The task's location pin (sendVenue), sent after the 2-hours reminder; None
+        when the task has no coordinates."""
+        if task.latitude is None or task.longitude is None:
+            return None
+        address = task.place or f"{task.latitude:.5f}, {task.longitude:.5f}"
+        return {"latitude": task.latitude, "longitude": task.longitude, "title": task.title[:100],
+                "address": address[:200]}
 
     def released(self, task: Task, locale: str) -> str:
         return "ℹ️ " + self._(

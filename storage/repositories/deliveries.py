@@ -39,6 +39,7 @@ class QueuedMessage:
     reply_markup: dict[str, Any] | None
     paid: bool
     attempts: int
+    venue: dict[str, Any] | None = None  # a location pin (sendVenue) instead of a text
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ class RowRef:
 
 
 _CLAIMED_COLUMNS = tuple(T.c[name] for name in (
-    "id", "broadcast_id", "lane", "chat_id", "volunteer_id", "text", "reply_markup", "paid", "attempts"))
+    "id", "broadcast_id", "lane", "chat_id", "volunteer_id", "text", "reply_markup", "paid", "attempts", "venue"))
 
 
 class DeliveryRepository:
@@ -334,5 +335,5 @@ def _queued(row: Any) -> QueuedMessage:
     return QueuedMessage(
         id=row.id, broadcast_id=row.broadcast_id, lane=row.lane, chat_id=row.chat_id,
         volunteer_id=row.volunteer_id, text=row.text, reply_markup=row.reply_markup,
-        paid=bool(row.paid), attempts=row.attempts,
+        paid=bool(row.paid), attempts=row.attempts, venue=row.venue,
     )

@@ -7,8 +7,8 @@ Friday 18:00: "Still coming?" for the 12:00 task, in each person's language; one
 yes, one says "I can't" and the waitlisted volunteer is offered the place at once and
 confirms. Friday 21:00 (6 hours before 03:00/06:00 fall in the quiet hours): the
 coordinator's "not confirmed" lists; the places of the one who did not answer are
-offered with one tap. Saturday: the 2-hours-before reminders with the place, the map and
-the coordinator; states move by time (started, done), the hook fires, /my shows the
+offered with one tap. Saturday: the 2-hours-before reminders with the place, its location
+pin (sendVenue) and the coordinator; states move by time (started, done), the hook fires, /my shows the
 tasks under way and finished. Nothing is sent in the quiet hours, nothing twice."""
 
 from __future__ import annotations
@@ -149,9 +149,11 @@ async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegra
     await at(bot, fake, local(2026, 3, 7, 10))
     soon = await kk.wait_for_message(lambda m: (m.text or "").startswith("⏰"))
     assert "City hospital No. 7" in soon.text and "Айгерим Сапарова" in soon.text
-    assert soon.button_texts() == ["🗺 " + t["kk"]("Open the map"), "✉️ " + t["kk"]("Write to the coordinator"),
-                                   "🙅 " + t["kk"]("I can't")]
-    assert soon.buttons()[0]["url"].endswith("query=43.238900,76.889700")
+    assert soon.button_texts() == ["✉️ " + t["kk"]("Write to the coordinator"), "🙅 " + t["kk"]("I can't")]
+    pin = await kk.wait_for_message(lambda m: "venue" in m.content, after=soon.message_id)
+    assert pin.content["venue"] == {"location": {"latitude": 43.2389, "longitude": 76.8897},
+                                    "title": "Blood donation day", "address": "City hospital No. 7"}
+    assert [m for m in en.messages if "venue" in m.content] == []  # the early task has no coordinates
     await kk.press("✉️ " + t["kk"]("Write to the coordinator"), message_id=soon.message_id)
     contact = await kk.wait_for_message(lambda m: f"tg://user?id={COORDINATOR}" in str(m.entities))
     assert "Айгерим Сапарова" in contact.text
@@ -165,7 +167,7 @@ async def test_a_day_in_the_life_of_two_tasks(bot: RunningBot, fake: FakeTelegra
     assert (await task_row(db, blood.id)).status == TaskStatus.STARTED
     mine = await kk.ask("/my", lambda m: "Blood donation day" in (m.text or ""))
     assert "▶️ " + t["kk"]("Under way") in mine.text
-    late_press = await answer_of(fake, await kk.press_data(soon.buttons()[2]["callback_data"], soon.message_id))
+    late_press = await answer_of(fake, await kk.press_data(soon.buttons()[1]["callback_data"], soon.message_id))
     assert late_press["text"] == t["kk"]("The task has already started. If you cannot come, please tell the "
                                          "coordinator.")
     await at(bot, fake, local(2026, 3, 7, 16))

@@ -5,6 +5,7 @@
 * task_notices: one row per task and kind (6 hours before: who has not confirmed).
 * coordinator_digests: one row per coordinator and local day (the 08:00 digest).
 * signups.confirmed_at: "Yes, I'm coming" on a reminder.
+* delivery_messages.venue: a queued location pin (sendVenue), for the 2-hours reminder.
 * tasks: indexes (status, starts_at) and (status, ends_at) for the job that moves
   tasks to started and done ("started" is a new status value; statuses are plain strings).
 
@@ -67,6 +68,7 @@ def upgrade() -> None:
         sa.UniqueConstraint('coordinator_telegram_id', 'day', name='uq_coordinator_digests_day'),
     )
     op.add_column('signups', sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('delivery_messages', sa.Column('venue', sa.JSON(), nullable=True))
     op.create_index('ix_tasks_status_starts', 'tasks', ['status', 'starts_at'], unique=False)
     op.create_index('ix_tasks_status_ends', 'tasks', ['status', 'ends_at'], unique=False)
 
@@ -76,6 +78,7 @@ def downgrade() -> None:
     op.drop_index('ix_tasks_status_starts', table_name='tasks')
     # In place on both backends (a batch copy of signups would cascade-delete reminders).
     op.execute("ALTER TABLE signups DROP COLUMN confirmed_at")
+    op.execute("ALTER TABLE delivery_messages DROP COLUMN venue")
     op.drop_table('coordinator_digests')
     op.drop_index('ix_task_notices_state_due', table_name='task_notices')
     op.drop_table('task_notices')
