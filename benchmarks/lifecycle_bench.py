@@ -167,22 +167,25 @@ async def _run(directory: Path, tasks: int, runs: int) -> tuple[float, float]:
           f"in {first.seconds * 1000:.0f} ms")
 
     clock.moment = local(5, 17, 59)  # Thursday, a minute before 5,000 reminders are due
-    times = []
+    times, cpu_times = [], []
     for _ in range(runs + 1):
+        cpu = time.process_time()
         result = await job.run()
+        cpu_times.append((time.process_time() - cpu) * 1000)
         assert result.reminders.queued == 0
         times.append(result.seconds * 1000)
     idle = statistics.median(times[1:])  # after one warm-up
     verdict = "ok" if idle < PASS_LIMIT_MS else f"OVER {PASS_LIMIT_MS:.0f} ms"
     print(f"2. a pass that finds what is due (nothing): median {idle:.1f} ms over {runs} runs "
-          f"(min {min(times[1:]):.1f}, max {max(times[1:]):.1f}) -> {verdict}")
+          f"(min {min(times[1:]):.1f}, max {max(times[1:]):.1f}; CPU median {statistics.median(cpu_times[1:]):.1f} ms)"
+          f" -> {verdict}")
 
     queue_s = 0.0
     for step, moment in ((3, local(5, 18)), (4, local(6, 18))):
         clock.moment = moment
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         queued = await reminders.send_due()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         async with db.sessionmaker() as session:
             rows = await session.scalar(select(func.count()).select_from(DeliveryMessage))
         if step == 3:
@@ -191,7 +194,7 @@ async def _run(directory: Path, tasks: int, runs: int) -> tuple[float, float]:
         else:
             verdict = ""
         print(f"{step}. {queued.queued:,} reminders due in the same minute ({moment:%a %H:%M} UTC) queued in "
-              f"{seconds:.2f} s ({rows:,} rows in the delivery queue so far){verdict}")
+              f"{seconds:.2f} s, {cpu:.2f} s of CPU ({rows:,} rows in the delivery queue so far){verdict}")
         after = await job.run()
         assert after.reminders.queued == 0
         print(f"   the next full pass: nothing more to queue, {after.seconds * 1000:.0f} ms")

@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.domain.delivery import DeliveryLane
@@ -37,7 +37,7 @@ from storage.repositories.lifecycle import DueReminder, LifecycleRepository
 log = logging.getLogger(__name__)
 
 REMINDER_KIND = "reminder"  # the delivery engine's broadcast kind
-PLAN_BATCH = 5000
+PLAN_BATCH = 2000
 
 
 class _Raced(Exception):
@@ -73,12 +73,13 @@ class ReminderService:
     # -- the pass ---------------------------------------------------------------------------
 
     async def plan(self) -> int:
-        """Write the reminder rows of new sign-ups; move those of tasks whose start changed."""
+        """Write the reminder rows of new sign-ups (a transaction per PLAN_BATCH sign-ups,
+        so people pressing buttons never wait long); move those of tasks whose start changed."""
         now = self.clock.now()
-        async with self.db.session() as session:
-            repo = LifecycleRepository(session)
-            planned = 0
-            while True:
+        planned = 0
+        while True:
+            async with self.db.session() as session:
+                repo = LifecycleRepository(session)
                 batch = await repo.unplanned_signups(now, now + PLAN_AHEAD, PLAN_BATCH)
                 rows = []
                 for new in batch:
@@ -89,9 +90,11 @@ class ReminderService:
                                      "due_at": due, "planned_start": new.starts_at, "state": state,
                                      "created_at": now, "done_at": None if state == ReminderState.PENDING else now})
                 await repo.add_reminders(rows)
-                planned += len(rows)
-                if len(batch) < PLAN_BATCH:
-                    break
+            planned += len(rows)
+            if len(batch) < PLAN_BATCH:
+                break
+        async with self.db.session() as session:
+            repo = LifecycleRepository(session)
             for reminder, starts_at in await repo.moved_reminders():
                 await repo.replan_reminder(reminder.id, reminder_due(reminder.kind, starts_at, self.tz), starts_at)
         return planned
@@ -131,7 +134,7 @@ class ReminderService:
         pins: list[dict[int, OutgoingMessage]] = []  # location pins, after the texts (a higher id each)
         sent: list[int] = []
         dropped: list[int] = []
-        rendered: dict[tuple[int, str, str], tuple[str, InlineKeyboardMarkup]] = {}
+        rendered: dict[tuple[int, str, str], tuple[str, dict[str, Any] | None]] = {}
         hold: datetime | None = None
         for item in due:
             task = tasks[item.task_id]

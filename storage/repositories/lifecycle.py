@@ -101,7 +101,7 @@ class LifecycleRepository:
 
     async def add_reminders(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            await self.session.execute(insert(Reminder), rows)
+            await self.session.execute(insert(Reminder.__table__), rows)  # a plain executemany
 
     async def moved_reminders(self) -> list[tuple[Reminder, datetime]]:
         """Pending reminders whose task's start changed since they were planned."""
@@ -127,11 +127,14 @@ class LifecycleRepository:
         return [DueReminder(*row) for row in rows.all()]
 
     async def tasks_by_id(self, task_ids: Sequence[int]) -> dict[int, Task]:
-        found: dict[int, Task] = {}
+        """The tasks as read-only rows with the attributes of Task (no ORM objects: a
+        pass may need hundreds)."""
+        found: dict[int, Any] = {}
         ids = sorted(set(task_ids))
+        table = Task.__table__
         for first in range(0, len(ids), 900):
-            found.update((task.id, task) for task in await self.session.scalars(
-                select(Task).where(Task.id.in_(ids[first:first + 900]))))
+            rows = await self.session.execute(select(table).where(table.c.id.in_(ids[first:first + 900])))
+            found.update((row.id, row) for row in rows)
         return found
 
     async def names_by_telegram_id(self, telegram_ids: Sequence[int]) -> dict[int, str]:

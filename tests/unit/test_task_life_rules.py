@@ -20,6 +20,7 @@ from bot.domain.reminders import (
     useful_until,
 )
 from bot.domain.tasks import TaskStatus, Timeline, due_status, timeline
+from bot.lifecycle.texts import RemindCb, remind_data
 
 TZ = ZoneInfo("Asia/Almaty")
 
@@ -106,3 +107,9 @@ def test_states_time_brings() -> None:
     assert timeline(TaskStatus.OPEN, start, end, local(7, 10, 30)) == Timeline.RUNNING
     assert timeline(TaskStatus.STARTED, start, end, local(7, 13)) == Timeline.FINISHED
     assert timeline(TaskStatus.CANCELLED, start, end, local(7, 9)) is None
+
+
+def test_reminder_buttons_are_packed_as_their_callback_data() -> None:
+    for action in ("yes", "cant", "coord"):
+        assert remind_data(action, 4321) == RemindCb(action=action, task_id=4321).pack()
+        assert RemindCb.unpack(remind_data(action, 7)) == RemindCb(action=action, task_id=7)
