@@ -197,7 +197,8 @@ async def _run(directory: Path, tasks: int, runs: int) -> tuple[float, float]:
               f"{seconds:.2f} s, {cpu:.2f} s of CPU ({rows:,} rows in the delivery queue so far){verdict}")
         after = await job.run()
         assert after.reminders.queued == 0
-        print(f"   the next full pass: nothing more to queue, {after.seconds * 1000:.0f} ms")
+        print(f"   the next full pass: no reminder left to queue; {after.digests} digests, {after.notices} notices "
+              f"sent; {after.seconds * 1000:.0f} ms")
     await db.close()
     return idle, queue_s
 

@@ -32,7 +32,7 @@ from bot.domain.reminders import (
 from bot.domain.signups import Outcome
 from bot.domain.tasks import open_for_signups
 from bot.infra.clock import Clock
-from bot.infra.delivery import DeliveryService
+from bot.infra.delivery import DeliveryService, OutgoingMessage
 from bot.lifecycle.texts import LifeTexts
 from bot.tasks.signups import SignupService
 from storage.db import Database
@@ -40,6 +40,8 @@ from storage.models import Task, Volunteer
 from storage.repositories.lifecycle import LifecycleRepository
 
 log = logging.getLogger(__name__)
+
+DIGEST_KIND = "digest"  # the delivery engine's broadcast kind
 
 
 class CoordinatorNotices:
@@ -151,17 +153,19 @@ class Digests:
         if day is None:
             return 0
         start, end = digest_window(day, self.tz)
-        sent = 0
         async with self.db.session() as session:
             repo = LifecycleRepository(session)
-            for coordinator_id, items in (await repo.digest_tasks(start, end, day.isoformat())).items():
-                if not await repo.add_digest(coordinator_id, day.isoformat(), len(items), now):
-                    continue
-                locale = await repo.locale_of(coordinator_id) or self.i18n.default_locale
-                text, markup = self.texts.digest(items, now, locale)
-                await self.delivery.add_one(session, coordinator_id, text, lane=DeliveryLane.PERSONAL,
-                                            reply_markup=markup, key=f"digest:{coordinator_id}:{day.isoformat()}")
-                sent += 1
-            if sent:
-                self.delivery.wake_after_commit(session, DeliveryLane.PERSONAL)
-        return sent
+            found = await repo.digest_tasks(start, end, day.isoformat())  # those without today's digest
+            if not found:
+                return 0
+            locales = await repo.locales_of(list(found))
+            messages = []
+            for coordinator_id, items in found.items():
+                text, markup = self.texts.digest(items, now, locales.get(coordinator_id) or self.i18n.default_locale)
+                messages.append(OutgoingMessage(coordinator_id, text, markup))
+            # One row per coordinator and day (unique): a concurrent pass fails here and sends nothing.
+            await repo.add_digests([(coordinator_id, day.isoformat(), len(items)) for coordinator_id, items
+                                    in found.items()], now)
+            await self.delivery.add_broadcast(session, DIGEST_KIND, DeliveryLane.PERSONAL, None, messages)
+            self.delivery.wake_after_commit(session, DeliveryLane.PERSONAL)
+        return len(messages)

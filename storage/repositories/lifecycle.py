@@ -243,20 +243,22 @@ class LifecycleRepository:
                 DigestTask(task, int(going_count), int(unconfirmed_count)))
         return found
 
-    async def add_digest(self, coordinator_id: int, day: str, tasks: int, now: datetime) -> bool:
-        """Record the digest of `day`; False if it was already recorded (never sent twice)."""
-        known = await self.session.scalar(select(CoordinatorDigest.id).where(
-            CoordinatorDigest.coordinator_telegram_id == coordinator_id, CoordinatorDigest.day == day))
-        if known is not None:
-            return False
-        self.session.add(CoordinatorDigest(coordinator_telegram_id=coordinator_id, day=day, tasks=tasks, sent_at=now))
-        await self.session.flush()
-        return True
+    async def add_digests(self, digests: Sequence[tuple[int, str, int]], now: datetime) -> None:
+        """Record (coordinator, day, tasks) digests; the unique key refuses a second one."""
+        if digests:
+            await self.session.execute(insert(CoordinatorDigest.__table__), [
+                {"coordinator_telegram_id": coordinator_id, "day": day, "tasks": tasks, "sent_at": now}
+                for coordinator_id, day, tasks in digests])
 
     # -- people ---------------------------------------------------------------------------
 
     async def volunteer_by_telegram_id(self, telegram_id: int) -> Volunteer | None:
         return await self.session.scalar(select(Volunteer).where(Volunteer.telegram_id == telegram_id))
+
+    async def locales_of(self, telegram_ids: Sequence[int]) -> dict[int, str | None]:
+        rows = await self.session.execute(select(TelegramUser.telegram_id, TelegramUser.locale)
+                                          .where(TelegramUser.telegram_id.in_(sorted(set(telegram_ids)))))
+        return {telegram_id: locale for telegram_id, locale in rows.all()}
 
     async def locale_of(self, telegram_id: int) -> str | None:
         return await self.session.scalar(select(TelegramUser.locale).where(TelegramUser.telegram_id == telegram_id))

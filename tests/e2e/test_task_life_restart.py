@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.domain.volunteers import VolunteerStatus
 from emulator import FakeTelegram
-from storage.models import DeliveryMessage, Signup
+from storage.models import DeliveryMessage, Reminder, Signup, TaskNotice, Volunteer
 from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer_of, audit, everything_accepted
 from tests.support.e2e import RunningBot
@@ -84,6 +85,9 @@ async def test_late_signups_and_cancellations(bot: RunningBot, fake: FakeTelegra
     for telegram_id in (KK, RU, EN):
         assert (await signups.go(task.id, telegram_id)).outcome == "going"
     assert (await signups.go(gone.id, EN)).outcome == "going"
+    async with db.session() as session:  # a paused volunteer still gets reminders for their tasks
+        await session.execute(update(Volunteer).where(Volunteer.telegram_id == KK)
+                              .values(status=VolunteerStatus.PAUSED, paused_until=local(2026, 3, 20, 12)))
     await at(bot, fake, local(2026, 3, 6, 19, 1))
     assert [state for _signup, kind, state in await reminder_states(bot) if kind == "day_before"] == ["skipped"] * 4
     assert (await signups.cancel(task.id, RU)).outcome == "cancelled"
@@ -137,4 +141,33 @@ async def test_stale_and_forged_reminder_buttons(bot: RunningBot, fake: FakeTele
     await answer_of(fake, await kk.press(card.buttons()[0]["callback_data"], message_id=card.message_id))
     again = await answer_of(fake, await kk.press_data(card.buttons()[0]["callback_data"], card.message_id))
     assert again["text"] == Texts(bot, "kk")("You have already confirmed. See you there!")
+    await everything_accepted(fake)
+
+
+async def test_a_changed_start_moves_the_reminders_and_a_short_notice_task_gets_no_list(
+    bot: RunningBot, fake: FakeTelegram, clock: ManualClock
+) -> None:
+    db = bot.services.db
+    fake.user(COORDINATOR)
+    kk = fake.user(KK)
+    clock.set(local(2026, 3, 5, 12))
+    await add_volunteer(db, clock, KK, locale="kk", availability=["weekends", "weekdays", "evenings"])
+    task = await add_task(db, clock, title="Moved task", starts_at=local(2026, 3, 7, 12),
+                          ends_at=local(2026, 3, 7, 15))
+    soon = await add_task(db, clock, title="Soon task", starts_at=local(2026, 3, 5, 16),
+                          ends_at=local(2026, 3, 5, 17))
+    assert (await bot.services.signups.go(task.id, KK)).outcome == "going"
+    await at(bot, fake, local(2026, 3, 5, 12, 1))
+    change = await bot.services.tasks.change_time(task.id, local(2026, 3, 8, 9), local(2026, 3, 8, 12), COORDINATOR)
+    assert change is not None
+    await at(bot, fake, local(2026, 3, 5, 12, 2))
+    async with db.sessionmaker() as session:
+        due = dict((await session.execute(select(Reminder.kind, Reminder.due_at))).all())
+        notices = dict((await session.execute(select(TaskNotice.task_id, TaskNotice.state))).all())
+    # Sunday 09:00 now: "Still coming?" on Friday at 18:00 (before 10:00: two days before),
+    # 2 hours before falls at 07:00 (quiet): Saturday 21:00.
+    assert due == {"day_before": local(2026, 3, 6, 18), "two_hours": local(2026, 3, 7, 21)}
+    assert notices[soon.id] == "skipped"  # created 4 hours ahead: no 6-hours list
+    await at(bot, fake, local(2026, 3, 6, 18))
+    await kk.wait_for_message(lambda m: "Moved task" in (m.text or "") and "8" in (m.text or ""))
     await everything_accepted(fake)
