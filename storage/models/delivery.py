@@ -5,6 +5,7 @@ bot/domain/delivery.py, subjects in bot/domain/subjects.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -69,7 +70,7 @@ class DeliveryMessage(Base):
     reply_markup: Mapped[dict | None] = mapped_column(JSON)
     # A location pin instead of a text message (sendVenue): latitude, longitude, title,
     # address; `text` then only describes it (logs, the queue's listing).
-    venue: Mapped[dict | None] = mapped_column(JSON)
+    venue: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     paid: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[DeliveryStatus] = mapped_column(EnumText(DeliveryStatus, 16), default=DeliveryStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import Table, and_, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reminders import ReminderKind, ReminderState
@@ -22,6 +22,11 @@ from storage.models import CoordinatorDigest, Reminder, Signup, Task, TaskNotice
 MY_SIGNUPS = (SignupStatus.GOING, SignupStatus.OFFERED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED,
               SignupStatus.NO_SHOW)
 
+
+# The tables, for plain executemany inserts and row reads (no ORM objects).
+REMINDERS = cast(Table, Reminder.__table__)
+TASKS = cast(Table, Task.__table__)
+DIGESTS = cast(Table, CoordinatorDigest.__table__)
 
 # Going, asked "Still coming?" (its reminder was sent), no "Yes" yet.
 _UNCONFIRMED = and_(
@@ -101,7 +106,7 @@ class LifecycleRepository:
 
     async def add_reminders(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            await self.session.execute(insert(Reminder.__table__), rows)  # a plain executemany
+            await self.session.execute(insert(REMINDERS), rows)  # a plain executemany
 
     async def moved_reminders(self) -> list[tuple[Reminder, datetime]]:
         """Pending reminders whose task's start changed since they were planned."""
@@ -124,16 +129,17 @@ class LifecycleRepository:
             .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit))
-        return [DueReminder(*row) for row in rows.all()]
+        return [DueReminder(id=row[0], kind=row[1], due_at=row[2], task_id=row[3], signup_id=row[4],
+                            signup_status=row[5], volunteer_id=row[6], telegram_id=row[7], locale=row[8],
+                            deleted_at=row[9]) for row in rows.all()]
 
     async def tasks_by_id(self, task_ids: Sequence[int]) -> dict[int, Task]:
         """The tasks as read-only rows with the attributes of Task (no ORM objects: a
         pass may need hundreds)."""
         found: dict[int, Any] = {}
         ids = sorted(set(task_ids))
-        table = Task.__table__
         for first in range(0, len(ids), 900):
-            rows = await self.session.execute(select(table).where(table.c.id.in_(ids[first:first + 900])))
+            rows = await self.session.execute(select(TASKS).where(TASKS.c.id.in_(ids[first:first + 900])))
             found.update((row.id, row) for row in rows)
         return found
 
@@ -143,7 +149,7 @@ class LifecycleRepository:
             select(Volunteer.telegram_id, Volunteer.full_name)
             .where(Volunteer.telegram_id.in_(sorted(set(telegram_ids))), Volunteer.deleted_at.is_(None),
                    Volunteer.full_name.is_not(None)))
-        return {telegram_id: name for telegram_id, name in rows.all()}
+        return {telegram_id: name for telegram_id, name in rows.all() if telegram_id is not None and name}
 
     async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> int:
         """Pending → `state`; returns how many were still pending (the others were done
@@ -246,7 +252,7 @@ class LifecycleRepository:
     async def add_digests(self, digests: Sequence[tuple[int, str, int]], now: datetime) -> None:
         """Record (coordinator, day, tasks) digests; the unique key refuses a second one."""
         if digests:
-            await self.session.execute(insert(CoordinatorDigest.__table__), [
+            await self.session.execute(insert(DIGESTS), [
                 {"coordinator_telegram_id": coordinator_id, "day": day, "tasks": tasks, "sent_at": now}
                 for coordinator_id, day, tasks in digests])
 

@@ -12,9 +12,9 @@ import pytest
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.infra.i18n import LocalTime, make_i18n
+from bot.lifecycle.mine import MyTasksView
 from bot.tasks.cards import CardRenderer
 from emulator import FakeTelegram
-from bot.lifecycle.mine import MyTasksView
 from handlers.volunteer.tasks import my_page, tasks_page
 from storage.models import Task
 from tests.support.e2e import RunningBot

@@ -35,8 +35,8 @@ STATUS_NAMES = {
     TaskStatus.CANCELLED: N_("cancelled"),
     TaskStatus.DONE: N_("done"),
 }
-STATUS_ICONS = {TaskStatus.OPEN: "🟢", TaskStatus.FULL: "🔵", TaskStatus.STARTED: "▶️", TaskStatus.CANCELLED: "❌", TaskStatus.DONE: "✔️",
-                TaskStatus.DRAFT: "📝"}
+STATUS_ICONS = {TaskStatus.OPEN: "🟢", TaskStatus.FULL: "🔵", TaskStatus.STARTED: "▶️", TaskStatus.CANCELLED: "❌",
+                TaskStatus.DONE: "✔️", TaskStatus.DRAFT: "📝"}
 
 
 async def list_screen(tasks: TaskService, coordinator_id: int, page: int, local_time: LocalTime, locale: str

@@ -13,9 +13,8 @@ Revision ID: 0007_task_life
 Revises: 0006_broadcast_subjects
 Create Date: 2026-11-30
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0007_task_life'
 down_revision = '0006_broadcast_subjects'
