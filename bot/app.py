@@ -39,6 +39,13 @@ from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_voca
 from bot.infra.in_flight import InFlightUpdates
 from bot.infra.scheduler import EXPIRE_CLAIMS_EVERY_SECONDS, EXPIRE_PROMOTIONS_EVERY_SECONDS, RETENTION_EVERY_SECONDS, Scheduler
 from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
+from bot.lifecycle.coordinator import CoordinatorNotices, Digests
+from bot.lifecycle.hooks import TaskLifeHooks
+from bot.lifecycle.job import LIFECYCLE_EVERY_SECONDS, LifecycleJob
+from bot.lifecycle.mine import MyTasks
+from bot.lifecycle.reminders import ReminderService
+from bot.lifecycle.states import TaskStates
+from bot.lifecycle.texts import LifeTexts
 from bot.reconnection.calls import CallService
 from bot.reconnection.checkins import SafetyCheckinService
 from bot.reconnection.notify import Notifier
@@ -99,6 +106,12 @@ class Services:
     safety_checkins: SafetyCheckinService
     overview: Overview
     retention: RetentionService
+    task_hooks: TaskLifeHooks
+    task_states: TaskStates
+    reminders: ReminderService
+    notices: CoordinatorNotices
+    lifecycle: LifecycleJob
+    my_tasks: MyTasks
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -140,6 +153,17 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     retention = RetentionService(db, clock, settings.reconnection_retention_days)
     scheduler.add_interval_job("expire-relay-claims", calls.expire_due, EXPIRE_CLAIMS_EVERY_SECONDS)
     scheduler.add_interval_job("reconnection-retention", retention.erase_due, RETENTION_EVERY_SECONDS)
+    # The task's life: states by time, reminders, the coordinator's list and digest.
+    # Features that act when a task starts or ends register on `task_hooks` here
+    # (task_hooks.on_started / on_ended; see bot/lifecycle/hooks.py).
+    task_hooks = TaskLifeHooks()
+    life_texts = LifeTexts(i18n, local_time)
+    task_states = TaskStates(db, clock, task_hooks)
+    reminders = ReminderService(db, clock, i18n, settings.tz, delivery, signups, life_texts)
+    notices = CoordinatorNotices(db, clock, i18n, settings.tz, delivery, signups, life_texts)
+    lifecycle = LifecycleJob(task_states, reminders, notices, Digests(db, clock, i18n, settings.tz, delivery,
+                                                                       life_texts))
+    scheduler.add_interval_job("task-lifecycle", lifecycle.run, LIFECYCLE_EVERY_SECONDS, at_start=True)
     return Services(
         settings=settings,
         clock=clock,
@@ -169,6 +193,12 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         safety_checkins=SafetyCheckinService(db, clock, i18n, delivery),
         overview=Overview(db),
         retention=retention,
+        task_hooks=task_hooks,
+        task_states=task_states,
+        reminders=reminders,
+        notices=notices,
+        lifecycle=lifecycle,
+        my_tasks=MyTasks(db, clock),
     )
 
 

@@ -198,6 +198,21 @@ class BotApi:
         return self._deliver(chat, params, text=text, entities=entities, source=params.get("text"),
                              reply_markup=markup).to_api()
 
+    @api("sendVenue")
+    async def send_venue(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params)
+        self._check_reply_to(chat, params)
+        latitude, longitude = float(params["latitude"]), float(params["longitude"])
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise bad_request("wrong latitude or longitude")
+        if not str(params.get("title") or "").strip() or not str(params.get("address") or "").strip():
+            raise bad_request("venue title and address must be non-empty")
+        location = {"latitude": latitude, "longitude": longitude}
+        venue = {"location": location, "title": str(params["title"]), "address": str(params["address"])}
+        markup = check_reply_markup(params.get("reply_markup"))
+        return self._deliver(chat, params, text=None, content={"venue": venue, "location": location},
+                             reply_markup=markup).to_api()
+
     @api("sendDocument")
     async def send_document(self, params: dict[str, Any]) -> Any:
         return await self._send_file(params, "document")

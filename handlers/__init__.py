@@ -18,6 +18,7 @@ from handlers.common.fallback import build_fallback_router
 from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
 from handlers.coordinator.attendance import build_attendance_router
+from handlers.coordinator.lifecycle import build_lifecycle_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
 from handlers.coordinator.stats.router import build_stats_router
@@ -25,6 +26,7 @@ from handlers.reconnection.router import build_group_routers, build_reconnection
 from handlers.volunteer.checkin import build_checkin_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
+from handlers.volunteer.reminders import build_reminders_router
 from handlers.volunteer.task_card import build_task_card_router
 from handlers.volunteer.tasks import build_volunteer_tasks_router
 
@@ -40,7 +42,9 @@ def build_routers() -> list[Router]:
         build_attendance_router(),
         build_mytasks_router(),
         build_stats_router(),
+        build_lifecycle_router(),
         build_task_card_router(),
+        build_reminders_router(),
         build_volunteer_tasks_router(),
         build_checkin_router(),  # /start ci_<code> before a plain /start
         build_start_router(),

@@ -73,9 +73,9 @@ def task_is_cancelled(status: str) -> bool:
 
 
 def task_has_ended(status: str, ends_at: datetime, now: datetime) -> bool:
-    """The task took place and is over: its end time has passed and it was not cancelled.
-    (One function, so the task's own states can answer it later.)"""
-    return not task_is_cancelled(status) and ends_at <= now
+    """The task took place and is over: done (its coordinator may close it early), or its
+    end time has passed and it was not cancelled."""
+    return status == TaskStatus.DONE or (not task_is_cancelled(status) and ends_at <= now)
 
 
 def checkin_opens(starts_at: datetime) -> datetime:

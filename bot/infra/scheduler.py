@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -20,12 +21,19 @@ RETENTION_EVERY_SECONDS = 3600  # erasing reconnection phones and messages
 
 class Scheduler:
     def __init__(self) -> None:
-        self._jobs: list[tuple[str, Callable[[], Awaitable[object]], float]] = []
+        self._jobs: list[tuple[str, Callable[[], Awaitable[object]], float, bool]] = []
         self._scheduler: AsyncIOScheduler | None = None
 
-    def add_interval_job(self, name: str, job: Callable[[], Awaitable[object]], seconds: float) -> None:
-        """Register a job before start(); it runs every `seconds`, one run at a time."""
-        self._jobs.append((name, job, seconds))
+    def add_interval_job(self, name: str, job: Callable[[], Awaitable[object]], seconds: float, *,
+                         at_start: bool = False) -> None:
+        """Register a job before start(); it runs every `seconds`, one run at a time, and
+        with `at_start` once at once when the scheduler starts (what fell due while the
+        bot was stopped)."""
+        self._jobs.append((name, job, seconds, at_start))
+
+    @property
+    def job_names(self) -> list[str]:
+        return [name for name, *_ in self._jobs]
 
     @property
     def running(self) -> bool:
@@ -35,9 +43,12 @@ class Scheduler:
         if self.running:
             return
         self._scheduler = AsyncIOScheduler()
-        for name, job, seconds in self._jobs:
+        for name, job, seconds, at_start in self._jobs:
+            # The trigger's own wall clock: when to look, not what is due (that is the
+            # injected clock's business, inside the job).
+            first = {"next_run_time": datetime.now(timezone.utc)} if at_start else {}
             self._scheduler.add_job(_guarded(name, job), "interval", seconds=seconds, id=name, name=name,
-                                    max_instances=1, coalesce=True)
+                                    max_instances=1, coalesce=True, **first)
         self._scheduler.start()
 
     def shutdown(self) -> None:

@@ -1,6 +1,7 @@
-"""/tasks: open tasks that match me, 5 a page with Prev/Next; /my: my upcoming sign-ups
-(going, offered, waitlisted) with "Cancel my sign-up" behind a confirmation (the place
-is freed and offered to the waitlist). The same from the main menu buttons.
+"""/tasks: open tasks that match me, 5 a page with Prev/Next; /my: my tasks in three
+parts: upcoming sign-ups (going, offered, waitlisted) with "Cancel my sign-up" behind a
+confirmation (the place is freed and offered to the waitlist), tasks under way, and the
+last finished ones. The same from the main menu buttons.
 
 Opening a task from /tasks sends its card with the usual buttons; those presses are
 checked like any other (bot/tasks/signups.py): the list shows only tasks the person is
@@ -17,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.signups import ACTIVE_SIGNUPS, Outcome, SignupStatus
 from bot.infra.i18n import LocalTime
+from bot.lifecycle.mine import MyTasks, MyTasksView
 from bot.tasks.cards import TaskCardCb
 from bot.tasks.matching import MatchingService
 from bot.tasks.signups import MySignup, SignupService
@@ -81,12 +83,17 @@ def status_label(signup: MySignup, local_time: LocalTime, locale: str) -> str:
     return "🎉 " + _("a place is held for you until {time}").format(time=until)
 
 
-def my_page(signups: list[MySignup], local_time: LocalTime, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:
-    if not signups:
+def my_page(view: MyTasksView, local_time: LocalTime, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/my: upcoming sign-ups (with their buttons), tasks under way, and the last finished."""
+    if view.empty:
         return _("You have no upcoming sign-ups. See /tasks for tasks that match you."), None
     lines = ["📌 <b>" + _("My sign-ups") + "</b>"]
     rows = []
-    for number, signup in enumerate(signups, start=1):
+    if view.upcoming:
+        lines += ["", "<b>" + _("Upcoming") + "</b>"]
+    elif view.running or view.finished:
+        lines += ["", _("No upcoming sign-ups. See /tasks for tasks that match you.")]
+    for number, signup in enumerate(view.upcoming, start=1):
         task = signup.task
         lines += ["", f"{number}. <b>{html.quote(task.title)}</b>",
                   "🕒 " + local_time.span(task.starts_at, task.ends_at, locale),
@@ -98,7 +105,18 @@ def my_page(signups: list[MySignup], local_time: LocalTime, locale: str) -> tupl
         row.append(InlineKeyboardButton(text=f"{number}. ❌ " + _("Cancel my sign-up"),
                                         callback_data=MySignupCb(action="ask", task_id=task.id).pack()))
         rows.append(row)
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    if view.running:
+        lines += ["", "<b>▶️ " + _("Under way") + "</b>"]
+        for signup in view.running:
+            task = signup.task
+            lines.append("• <b>" + html.quote(task.title) + "</b> — " + _("until {time}").format(
+                time=local_time.time(task.ends_at, locale)))
+    if view.finished:
+        lines += ["", "<b>✔️ " + _("Finished") + "</b>"]
+        for signup in view.finished:
+            task = signup.task
+            lines.append("• " + html.quote(task.title) + " — " + local_time.date(task.starts_at, locale))
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 async def show_tasks(message: Message, user_id: int, page: int, volunteers: VolunteerService,
@@ -119,12 +137,12 @@ async def show_tasks(message: Message, user_id: int, page: int, volunteers: Volu
         await message.answer(text, reply_markup=markup)
 
 
-async def show_my(message: Message, user_id: int, volunteers: VolunteerService, signups: SignupService,
+async def show_my(message: Message, user_id: int, volunteers: VolunteerService, my_tasks: MyTasks,
                   local_time: LocalTime, locale: str) -> None:
     if await volunteers.get(user_id) is None:
         await message.answer(_("Please register first: send /start."))
         return
-    text, markup = my_page(await signups.my_upcoming(user_id), local_time, locale)
+    text, markup = my_page(await my_tasks.of(user_id), local_time, locale)
     await message.answer(text, reply_markup=markup)
 
 
@@ -149,16 +167,16 @@ async def tasks_page_button(query: CallbackQuery, callback_data: TasksPageCb, vo
                          local_time, locale, edit=True)
 
 
-async def my_command(message: Message, volunteers: VolunteerService, signups: SignupService,
+async def my_command(message: Message, volunteers: VolunteerService, my_tasks: MyTasks,
                      local_time: LocalTime, locale: str) -> None:
-    await show_my(message, sender_id(message), volunteers, signups, local_time, locale)
+    await show_my(message, sender_id(message), volunteers, my_tasks, local_time, locale)
 
 
-async def my_button(query: CallbackQuery, volunteers: VolunteerService, signups: SignupService,
+async def my_button(query: CallbackQuery, volunteers: VolunteerService, my_tasks: MyTasks,
                     local_time: LocalTime, locale: str) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await show_my(query.message, query.from_user.id, volunteers, signups, local_time, locale)
+        await show_my(query.message, query.from_user.id, volunteers, my_tasks, local_time, locale)
 
 
 async def ask_cancel(query: CallbackQuery, callback_data: MySignupCb, signups: SignupService) -> None:

@@ -6,6 +6,7 @@ from storage.models.attendance import Attendance, CheckinCode, TaskClosing
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.fsm import FsmRecord
+from storage.models.lifecycle import CoordinatorDigest, Reminder, TaskNotice
 from storage.models.people import TelegramUser, Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 from storage.models.reconnection import (
                                          NameKey,
@@ -26,6 +27,7 @@ __all__ = [
     "TaskClosing",
     "AuditEntry",
     "Base",
+    "CoordinatorDigest",
     "DeliveryBroadcast",
     "DeliveryMessage",
     "EnumNumber",
@@ -38,12 +40,14 @@ __all__ = [
     "ReconnectionAsk",
     "ReconnectionRequest",
     "RelayCaller",
+    "Reminder",
     "Role",
     "SafeMatch",
     "SafeReport",
     "SafetyCheckin",
     "Signup",
     "Task",
+    "TaskNotice",
     "TaskOffer",
     "TelegramUser",
     "UtcDateTime",

@@ -68,6 +68,9 @@ class DeliveryMessage(Base):
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A location pin instead of a text message (sendVenue): latitude, longitude, title,
+    # address; `text` then only describes it (logs, the queue's listing).
+    venue: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     paid: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[DeliveryStatus] = mapped_column(EnumText(DeliveryStatus, 16), default=DeliveryStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -40,7 +40,12 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_tasks_region_status_starts", "region", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_tasks_region_status_starts", "region", "status", "starts_at"),
+        # The lifecycle job: tasks time moves on (started at the start, done at the end).
+        Index("ix_tasks_status_starts", "status", "starts_at"),
+        Index("ix_tasks_status_ends", "status", "ends_at"),
+    )
 
 
 class Signup(Base):
@@ -53,6 +58,8 @@ class Signup(Base):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
     status: Mapped[SignupStatus] = mapped_column(EnumText(SignupStatus, 16))
     offered_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # "Yes, I'm coming" on a reminder (bot/lifecycle/): None = not confirmed.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

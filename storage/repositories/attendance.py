@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Numeric, cast, func, select, update
+from sqlalchemy import Numeric, and_, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.attendance import AttendanceOutcome
@@ -117,10 +117,13 @@ class AttendanceRepository:
     # -- closing -----------------------------------------------------------------------------
 
     async def ended_unclosed(self, now: datetime, limit: int = 50) -> list[Task]:
-        """Tasks past their end, not cancelled, whose attendance is not written yet."""
+        """Tasks that ended (done, or past their end and not cancelled) whose attendance is
+        not written yet."""
         return list(await self.session.scalars(
             select(Task).outerjoin(TaskClosing, TaskClosing.task_id == Task.id)
-            .where(Task.ends_at <= now, Task.status != TaskStatus.CANCELLED, TaskClosing.task_id.is_(None))
+            .where(or_(Task.status == TaskStatus.DONE,
+                       and_(Task.ends_at <= now, Task.status != TaskStatus.CANCELLED)),
+                   TaskClosing.task_id.is_(None))
             .order_by(Task.ends_at, Task.id).limit(limit)))
 
     async def is_closed(self, task_id: int) -> bool:

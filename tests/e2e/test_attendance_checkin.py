@@ -98,7 +98,7 @@ async def test_attendance_is_written_after_a_restart_once(bot: RunningBot, fake:
     await bot.stop()
     clock.set(task.ends_at + timedelta(hours=5))
     await bot.start()
-    assert "close-attendance" in [name for name, _job, _seconds in bot.services.scheduler._jobs]
+    assert "close-attendance" in bot.services.scheduler.job_names
     assert await bot.services.hours.close_due() == 1
     await bot.restart()
     assert await bot.services.hours.close_due() == 0

@@ -12,6 +12,7 @@ import pytest
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.infra.i18n import LocalTime, make_i18n
+from bot.lifecycle.mine import MyTasksView
 from bot.tasks.cards import CardRenderer
 from emulator import FakeTelegram
 from handlers.volunteer.tasks import my_page, tasks_page
@@ -93,7 +94,7 @@ def test_the_lists_show_the_time_in_the_volunteers_language(locale: str) -> None
         listed, _ = tasks_page([task()], 0, LOCAL_TIME, locale)
         assert "🕒 " + SPANS[locale][0] + " · 👥 " in plain(listed)
         held = SimpleNamespace(task=task(), status=SignupStatus.OFFERED, offered_until=NIGHT - timedelta(hours=2))
-        mine, _ = my_page([held], LOCAL_TIME, locale)  # type: ignore[list-item]  # a stand-in object for the held task
+        mine, _ = my_page(MyTasksView(upcoming=[held]), LOCAL_TIME, locale)  # type: ignore[list-item]  # a stand-in object for the held task
         assert SPANS[locale][0] in plain(mine)
         assert "30.11.2026, 21:30" in mine  # a place held until 21:30
 

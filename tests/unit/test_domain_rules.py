@@ -33,7 +33,7 @@ NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
 STORED = {
     VolunteerStatus: {"active", "paused", "unreachable", "deleted"},
     VolunteerSource: {"bot", "import"},
-    TaskStatus: {"draft", "open", "full", "cancelled", "done"},
+    TaskStatus: {"draft", "open", "full", "started", "cancelled", "done"},  # started: migration 0007
     SignupStatus: {"going", "waitlisted", "offered", "cancelled", "expired", "attended", "no_show"},
     OfferResponse: {"going", "waitlisted", "declined"},
     DeliveryStatus: {"queued", "sending", "sent", "failed", "unreachable"},
@@ -95,12 +95,13 @@ async def test_a_value_that_is_not_a_status_is_refused_before_it_is_written(cloc
 
 def test_the_sets_of_statuses_come_from_the_transition_table() -> None:
     assert set(SIGNUP_STATUSES) == {TaskStatus.OPEN, TaskStatus.FULL}
-    assert set(LIVE_STATUSES) == {TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.FULL}
+    assert set(LIVE_STATUSES) == {TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.FULL, TaskStatus.STARTED}
     assert set(CANCELLABLE_STATUSES) == set(LIVE_STATUSES)
     assert set(ENDED_STATUSES) == {TaskStatus.CANCELLED, TaskStatus.DONE}
     assert TaskStatus.OPEN.may_become(TaskStatus.FULL) and TaskStatus.FULL.may_become(TaskStatus.OPEN)
     assert not TaskStatus.CANCELLED.may_become(TaskStatus.OPEN)
     assert not TaskStatus.DRAFT.may_become(TaskStatus.FULL)
+    assert TaskStatus.OPEN.may_become(TaskStatus.STARTED) and not TaskStatus.STARTED.may_become(TaskStatus.OPEN)
     assert [status for status in TaskStatus if status.accepts_signups] == [TaskStatus.OPEN, TaskStatus.FULL]
     assert [status for status in TaskStatus if status.has_ended] == [TaskStatus.CANCELLED, TaskStatus.DONE]
 

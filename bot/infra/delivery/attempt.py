@@ -125,10 +125,16 @@ class Attempts:
             self.stats.requests += 1
             try:
                 with booked():  # the slot is ours: the bot's request middleware lets it through
-                    message = await self.bot.send_message(
-                        chat_id=chat_id, text=row.text, reply_markup=markup,
-                        allow_paid_broadcast=True if row.paid else None,
-                    )
+                    if row.venue:
+                        message = await self.bot.send_venue(
+                            chat_id=chat_id, reply_markup=markup, allow_paid_broadcast=True if row.paid else None,
+                            **row.venue,
+                        )
+                    else:
+                        message = await self.bot.send_message(
+                            chat_id=chat_id, text=row.text, reply_markup=markup,
+                            allow_paid_broadcast=True if row.paid else None,
+                        )
             except TelegramRetryAfter as error:
                 self.stats.rate_limited += 1
                 log.warning("delivery: 429, pausing everything for %s s", error.retry_after)

@@ -43,6 +43,9 @@ class OutgoingMessage:
     text: str
     reply_markup: Markup | dict[str, Any] | None = None
     volunteer_id: int | None = None
+    # A location pin instead of a text message: {"latitude", "longitude", "title",
+    # "address"} as sendVenue takes them; `text` then only describes it.
+    venue: dict[str, Any] | None = None
 
 
 def serialise_markup(markup: Markup | dict[str, Any] | None) -> dict[str, Any] | None:
@@ -307,6 +310,7 @@ def _row(message: OutgoingMessage, *, lane: int, now: Any, paid: bool,
         "volunteer_id": message.volunteer_id,
         "text": message.text,
         "reply_markup": serialise_markup(message.reply_markup),
+        "venue": message.venue,
         "paid": paid,
         "status": DeliveryStatus.QUEUED,
         "attempts": 0,

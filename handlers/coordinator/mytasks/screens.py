@@ -17,6 +17,7 @@ from bot.domain.signups import HOLDS_SLOT, SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.domain.texts import N_
 from bot.infra.i18n import LocalTime
+from bot.lifecycle.texts import NoticeCb
 from bot.tasks.offers import BroadcastPlan
 from bot.tasks.service import PAGE_SIZE, TaskService
 from handlers.callbacks import TaskCb
@@ -31,11 +32,12 @@ STATUS_NAMES = {
     TaskStatus.DRAFT: N_("draft"),
     TaskStatus.OPEN: N_("open"),
     TaskStatus.FULL: N_("full"),
+    TaskStatus.STARTED: N_("started"),
     TaskStatus.CANCELLED: N_("cancelled"),
     TaskStatus.DONE: N_("done"),
 }
-STATUS_ICONS = {TaskStatus.OPEN: "🟢", TaskStatus.FULL: "🔵", TaskStatus.CANCELLED: "❌", TaskStatus.DONE: "✔️",
-                TaskStatus.DRAFT: "📝"}
+STATUS_ICONS = {TaskStatus.OPEN: "🟢", TaskStatus.FULL: "🔵", TaskStatus.STARTED: "▶️", TaskStatus.CANCELLED: "❌",
+                TaskStatus.DONE: "✔️", TaskStatus.DRAFT: "📝"}
 
 
 async def list_screen(tasks: TaskService, coordinator_id: int, page: int, local_time: LocalTime, locale: str
@@ -97,6 +99,9 @@ def task_keyboard(task: Task, page: int) -> InlineKeyboardMarkup:
         rows.append([button("🕒 " + _("Change the time"), "time"), button("📍 " + _("Change the place"), "place")])
         if task.status == TaskStatus.OPEN:
             rows.append([button("📣 " + _("Send to matching volunteers"), "send")])
+        if task.status == TaskStatus.STARTED:
+            rows.append([InlineKeyboardButton(text="✔️ " + _("Close the task (done)"),
+                                              callback_data=NoticeCb(action="close", task_id=task.id).pack())])
         rows.append([button("❌ " + _("Cancel the task"), "cancel")])
     rows += attendance_buttons(task, page)
     rows.append([InlineKeyboardButton(text="⬅️ " + _("My tasks"),
