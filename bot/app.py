@@ -28,15 +28,29 @@ from bot.access.bot_profile import publish_bot_profile
 from bot.access.menus import MenuService, MenuSyncMiddleware
 from bot.access.roles import AccessService
 from bot.access.users import UserService
+from bot.callouts.answers import AnswerService
+from bot.callouts.board import BoardRenderer, BoardService
+from bot.callouts.cards import CalloutCards
+from bot.callouts.lifecycle import CalloutLifecycle
+from bot.callouts.service import CalloutService
+from bot.callouts.waves import WaveFinder
 from bot.config import Settings
 from bot.domain.subjects import SubjectType
 from bot.domain.vocabulary import Vocabulary
+from bot.emergencies.service import EmergencyService
 from bot.infra.clock import Clock
-from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
+from bot.infra.delivery import (
+    DeliveryConfig,
+    DeliveryService,
+    MessageFailed,
+    MessageSent,
+    OutgoingLimiter,
+    RecipientUnreachable,
+)
 from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
-from bot.infra.scheduler import EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
+from bot.infra.scheduler import CALLOUT_WAVES_EVERY_SECONDS, EXPIRE_PROMOTIONS_EVERY_SECONDS, Scheduler
 from bot.tasks.cards import CardRenderer
 from bot.tasks.matching import MatchingService
 from bot.tasks.offers import OfferService
@@ -76,6 +90,12 @@ class Services:
     signups: SignupService
     menus: MenuService
     scheduler: Scheduler
+    emergencies: EmergencyService
+    callouts: CalloutService
+    callout_life: CalloutLifecycle
+    callout_answers: AnswerService
+    callout_cards: CalloutCards
+    boards: BoardService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -110,6 +130,18 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
                             confirm_minutes=settings.signup_confirm_minutes)
     scheduler = Scheduler()
     scheduler.add_interval_job("expire-promotions", signups.expire_due, EXPIRE_PROMOTIONS_EVERY_SECONDS)
+    # Emergencies and call-outs: waves on the emergency lane; the board follows the
+    # delivery events of call-out broadcasts and every answer or coordinator action.
+    emergencies = EmergencyService(db, clock, i18n, delivery)
+    callout_cards = CalloutCards(i18n, local_time)
+    callouts = CalloutService(db, clock, i18n, delivery, WaveFinder(db, settings.tz), callout_cards, settings.tz)
+    callout_life = CalloutLifecycle(db, clock, i18n, delivery)
+    callout_answers = AnswerService(db, clock)
+    boards = BoardService(db, BoardRenderer(i18n, local_time, callout_cards))
+    callouts.on_change = callout_life.on_change = callout_answers.on_change = boards.touch
+    delivery.events.subscribe((MessageSent, MessageFailed, RecipientUnreachable), boards.on_event,
+                              subject_type=SubjectType.CALLOUT, name="callout-board")
+    scheduler.add_interval_job("callout-waves", callouts.advance_due, CALLOUT_WAVES_EVERY_SECONDS)
     return Services(
         settings=settings,
         clock=clock,
@@ -128,6 +160,12 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         signups=signups,
         menus=MenuService(db, clock, i18n, settings.admin_ids),
         scheduler=scheduler,
+        emergencies=emergencies,
+        callouts=callouts,
+        callout_life=callout_life,
+        callout_answers=callout_answers,
+        callout_cards=callout_cards,
+        boards=boards,
     )
 
 
@@ -233,6 +271,7 @@ class Application:
     async def _on_startup(self, bot: Bot) -> None:
         assert self.services is not None
         await self.services.delivery.start(bot)  # inside the running loop
+        self.services.boards.start(bot)
         self.services.scheduler.start()
 
     async def _on_shutdown(self) -> None:
@@ -240,5 +279,6 @@ class Application:
         if not await self.dispatcher["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still being handled")
         self.services.scheduler.shutdown()
+        await self.services.boards.stop()
         await self.services.delivery.stop()  # before the database closes
         await self.services.db.close()

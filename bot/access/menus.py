@@ -189,10 +189,15 @@ class MenuService:
             await MenuRepository(session).remember(self._record_key(bot, telegram_id), after, self.clock.now())
 
     def _audience(self, facts: MenuFacts, telegram_id: int) -> Audience:
+        is_admin = telegram_id in self.admin_ids or ADMIN_ROLE in facts.roles
         return Audience(
             registered=facts.registered,
             is_coordinator=COORDINATOR_ROLE in facts.roles,
-            is_admin=telegram_id in self.admin_ids or ADMIN_ROLE in facts.roles,
+            is_admin=is_admin,
+            # An active emergency in a region of theirs (any, for an admin) shows the
+            # emergency actions (bot/access/commands.py, EMERGENCY_ACTIONS).
+            emergency=bool(facts.emergency_regions) and (is_admin or bool(facts.own_regions
+                                                                          & facts.emergency_regions)),
         )
 
     def _plan(self, facts: MenuFacts, telegram_id: int, guess_locale: str | None) -> MenuPlan:

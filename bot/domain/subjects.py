@@ -14,6 +14,8 @@ from enum import StrEnum
 
 class SubjectType(StrEnum):
     TASK = "task"  # bot/tasks: the cards of a task, its change and cancel notices, messages
+    CALLOUT = "callout"  # bot/callouts: a call-out's waves, messages to those coming, the stand-down
+    EMERGENCY = "emergency"  # bot/emergencies: the announcement that an emergency is over
 
 
 @dataclass(frozen=True, slots=True)

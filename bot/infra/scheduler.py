@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 log = logging.getLogger(__name__)
 
 EXPIRE_PROMOTIONS_EVERY_SECONDS = 30
+CALLOUT_WAVES_EVERY_SECONDS = 15
 
 
 class Scheduler:

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.emergencies import EmergencyStatus
 from bot.domain.volunteers import VolunteerStatus
-from storage.models import Role, TelegramUser, Volunteer
+from storage.models import Emergency, Role, TelegramUser, Volunteer
 from storage.repositories.fsm import FsmRepository
 
 
@@ -22,6 +23,8 @@ class MenuFacts:
     registered: bool
     roles: tuple[str, ...]  # granted roles (admin, coordinator), without ADMIN_IDS
     shown: dict[str, Any] = field(default_factory=dict)  # what was last set for the chat
+    own_regions: frozenset[str] = frozenset()  # where they volunteer and where they coordinate
+    emergency_regions: frozenset[str] = frozenset()  # regions of the active emergencies
 
 
 class MenuRepository:
@@ -32,20 +35,28 @@ class MenuRepository:
         locale = await self.session.scalar(
             select(TelegramUser.locale).where(TelegramUser.telegram_id == telegram_id)
         )
-        registered = await self.session.scalar(
-            select(Volunteer.id).where(
+        registered = (await self.session.execute(
+            select(Volunteer.id, Volunteer.region).where(
                 Volunteer.telegram_id == telegram_id,
                 Volunteer.consent_at.is_not(None),
                 Volunteer.status != VolunteerStatus.DELETED,
             )
-        )
-        roles = await self.session.scalars(select(Role.role).where(Role.telegram_id == telegram_id).distinct())
+        )).first()
+        grants = (await self.session.execute(
+            select(Role.role, Role.region).where(Role.telegram_id == telegram_id))).all()
         record = await FsmRepository(self.session).get(record_key)
+        emergencies = await self.session.scalars(
+            select(Emergency.regions).where(Emergency.status == EmergencyStatus.ACTIVE))
+        own = {region for _role, region in grants if region}
+        if registered is not None and registered.region:
+            own.add(registered.region)
         return MenuFacts(
             locale=locale,
             registered=registered is not None,
-            roles=tuple(sorted(roles)),
+            roles=tuple(sorted({role for role, _region in grants})),
             shown=dict(record.data) if record is not None else {},
+            own_regions=frozenset(own),
+            emergency_regions=frozenset(region for regions in emergencies for region in regions or ()),
         )
 
     async def remember(self, record_key: str, shown: dict[str, Any], now: datetime) -> None:

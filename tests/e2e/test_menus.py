@@ -152,7 +152,7 @@ async def test_help_lists_what_each_person_can_use(bot: RunningBot, fake: FakeTe
     text = (await coordinator.ask("/help")).text
     assert "/newtask — New task" in text and "/mytasks — My tasks" in text
     assert "/tasks" not in text and "/profile" not in text and "/delete_me" not in text
-    assert names(fake.menu_seen_by(7302)) == ["start", "newtask", "mytasks", "language", "help", "cancel"]
+    assert names(fake.menu_seen_by(7302)) == ["start", "newtask", "mytasks", "callout", "emergency", "language", "help", "cancel"]
     assert keyboard(coordinator) == []  # the reply keyboard is for registered people
 
 

@@ -17,9 +17,10 @@ from tests.support.registration import ASK_PHONE, ASK_REGION, ASK_YEAR, Dialog
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 VOLUNTEER_COMMANDS = ["start", "tasks", "my", "profile", "language", "help", "cancel", "delete_me"]
-COORDINATOR_COMMANDS = ["start", "tasks", "my", "profile", "newtask", "mytasks", "language", "help", "cancel", "delete_me"]
-ADMIN_COMMANDS = ["start", "tasks", "my", "profile", "newtask", "mytasks", "admin", "language", "help", "cancel",
-                  "delete_me"]
+COORDINATOR_COMMANDS = ["start", "tasks", "my", "profile", "newtask", "mytasks", "callout", "emergency", "language",
+                        "help", "cancel", "delete_me"]
+ADMIN_COMMANDS = ["start", "tasks", "my", "profile", "newtask", "mytasks", "callout", "emergency", "admin", "language",
+                  "help", "cancel", "delete_me"]
 
 
 def t(bot: RunningBot, msgid: str, locale: str) -> str:
