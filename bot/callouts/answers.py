@@ -68,7 +68,8 @@ class AnswerService:
             if callout.status == CalloutStatus.CLOSED:
                 return AnswerResult(Outcome.CLOSED, callout, answer.status, answer.eta_minutes)
             current = answer.status
-            outcome, new, values = self._decide(action, eta, current, callout, await repo.counted(callout_id))
+            outcome, new, values = self._decide(action, eta, current, callout, await repo.counted(callout_id),
+                                                answer.eta_minutes)
             if new is not None and (new != current or values):
                 await repo.set_answer(answer.id, new, when=(current,), **values)
                 if outcome == Outcome.FILLED_NOW:
@@ -86,8 +87,8 @@ class AnswerService:
             self.on_change(callout_id)
         return result
 
-    def _decide(self, action: str, eta: int, current: AnswerStatus, callout: Callout,
-                counted: int) -> tuple[Outcome, AnswerStatus | None, dict[str, object]]:
+    def _decide(self, action: str, eta: int, current: AnswerStatus, callout: Callout, counted: int,
+                answer_eta: int | None = None) -> tuple[Outcome, AnswerStatus | None, dict[str, object]]:
         now = self.clock.now()
         if action == "go":
             if eta not in ETA_CHOICES:
@@ -95,6 +96,8 @@ class AnswerService:
             if current == AnswerStatus.ARRIVED:
                 return Outcome.UNCHANGED, None, {}
             if current == AnswerStatus.COMING:
+                if eta == answer_eta:
+                    return Outcome.UNCHANGED, None, {}
                 return Outcome.COMING, AnswerStatus.COMING, {"eta_minutes": eta}
             if callout.status == CalloutStatus.FILLED or is_filled(counted, callout.needed):
                 return Outcome.ALREADY_FILLED, None, {}

@@ -18,6 +18,11 @@ from bot.emergencies.service import EmergencyService
 from handlers.ui import drop_keyboard
 
 
+# Answers that change the card (the others only answer the press).
+REDRAWN = (Outcome.COMING, Outcome.FILLED_NOW, Outcome.ALREADY_FILLED, Outcome.STANDBY, Outcome.DECLINED,
+           Outcome.CANCELLED, Outcome.ARRIVED)
+
+
 def _reply(result: AnswerResult) -> tuple[str, bool]:
     """The text of the press's answer, and whether it is an alert."""
     outcome = result.outcome
@@ -54,7 +59,7 @@ async def answer_callout(query: CallbackQuery, callback_data: CalloutCardCb, cal
     if result.outcome == Outcome.CLOSED:
         await drop_keyboard(message)
         return
-    if result.outcome in (Outcome.UNCHANGED, Outcome.NOT_COMING) or result.status is None:
+    if result.outcome not in REDRAWN or result.status is None:
         return
     callout = result.callout
     emergency = await emergencies.get(callout.emergency_id) if callout.emergency_id else None
@@ -66,6 +71,8 @@ async def answer_callout(query: CallbackQuery, callback_data: CalloutCardCb, cal
         status_line = callout_cards.status_line(result.status, result.eta, locale)
     markup = callout_cards.markup_for(result.status, callout.id, locale,
                                       filled=callout.status == CalloutStatus.FILLED)
+    if result.outcome == Outcome.ALREADY_FILLED and message.reply_markup == markup:
+        return  # told so already: the same card again would be refused by Telegram
     try:
         await message.edit_text(card + ("\n\n" + status_line if status_line else ""), reply_markup=markup)
     except TelegramBadRequest:
