@@ -23,7 +23,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.callouts.cards import CalloutCards
+from bot.callouts.cards import CalloutCards, what_of
 from bot.domain.callouts import LAST_WAVE, AnswerStatus, BoardCounts, CalloutStatus
 from bot.infra.delivery import MessageEvent, MessageSent
 from bot.infra.i18n import LocalTime
@@ -79,7 +79,8 @@ class BoardRenderer:
         callout, counts = state.callout, state.counts
         locale = callout.coordinator_locale
         _ = self._
-        lines = ["🚨 <b>" + _("Call-out", locale) + f" #{callout.id}: " + html.quote(callout.text) + "</b>",
+        what = html.quote(what_of(self.i18n, callout, locale))
+        lines = ["🚨 <b>" + _("Call-out", locale) + f" #{callout.id}: " + what + "</b>",
                  "📍 " + self.cards.region_name(callout.region, locale)
                  + (", " + html.quote(callout.place) if callout.place else "")]
         lines.append("👥 " + _("Needed: {needed}", locale).format(needed=callout.needed) + " · 🕒 "

@@ -15,10 +15,17 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.domain.callouts import ETA_CHOICES, AnswerStatus
+from bot.domain.callouts import ETA_CHOICES, TEMPLATE_BY_CODE, AnswerStatus
 from bot.domain.catalog import REGION_BY_CODE, SKILL_BY_CODE
 from bot.infra.i18n import LocalTime
 from storage.models import Callout
+
+
+def what_of(i18n: I18n, callout: Callout, locale: str) -> str:
+    """What is needed, in the reader's language when it is one of the templates (the
+    coordinator's own words otherwise)."""
+    template = TEMPLATE_BY_CODE.get(callout.template or "")
+    return i18n.gettext(template.text, locale=locale) if template else callout.text
 
 
 class CalloutCardCb(CallbackData, prefix="co"):
@@ -50,7 +57,7 @@ class CalloutCards:
     def text(self, callout: Callout, locale: str, *, emergency_name: str | None = None,
              safety_notes: str | None = None) -> str:
         _ = self._
-        lines = ["🚨 <b>" + _("Call-out", locale) + ": " + html.quote(callout.text) + "</b>"]
+        lines = ["🚨 <b>" + _("Call-out", locale) + ": " + html.quote(what_of(self.i18n, callout, locale)) + "</b>"]
         if emergency_name:
             lines.append("🆘 " + html.quote(emergency_name))
         lines.append("")
@@ -65,9 +72,9 @@ class CalloutCards:
                 time=self.local_time.time(callout.starts_at, locale)))
         else:
             lines.append("🕒 " + _("Now", locale))
-        lines.append("👥 " + self.i18n.gettext("{count} person needed", "{count} people needed", callout.needed,
-                                               locale=locale).format(count=callout.needed))
-        skills = [_(SKILL_BY_CODE[code].name, locale) for code in callout.required_skills or () if code in SKILL_BY_CODE]
+        lines.append("👥 " + _("People needed: {count}", locale).format(count=callout.needed))
+        skills = [_(SKILL_BY_CODE[code].name, locale)
+                  for code in callout.required_skills or () if code in SKILL_BY_CODE]
         if skills:
             lines.append("🛠 " + _("Skills needed: {skills}", locale).format(skills=", ".join(skills)))
         if safety_notes:

@@ -19,6 +19,7 @@ from aiogram import html
 from aiogram.utils.i18n import I18n
 
 from bot.access.roles import UserRoles
+from bot.callouts.cards import what_of
 from bot.callouts.service import callout_subject
 from bot.domain.callouts import COUNTED, LAST_WAVE, TOOK_PART, AnswerStatus, CalloutStatus
 from bot.domain.delivery import DeliveryLane
@@ -183,9 +184,9 @@ class CalloutLifecycle:
         locale = locale or self.i18n.default_locale
         return "🏁 " + self.i18n.gettext(
             "Stand down: the call-out “{what}” is closed. Thank you for answering so quickly!", locale=locale,
-        ).format(what=html.quote(callout.text))
+        ).format(what=html.quote(what_of(self.i18n, callout, locale)))
 
     def _message(self, callout: Callout, text: str, locale: str | None) -> str:
         locale = locale or self.i18n.default_locale
         header = self.i18n.gettext("Message from the coordinator of the call-out “{what}”:", locale=locale)
-        return "📣 " + header.format(what=html.quote(callout.text)) + "\n\n" + html.quote(text)
+        return "📣 " + header.format(what=html.quote(what_of(self.i18n, callout, locale))) + "\n\n" + html.quote(text)

@@ -57,7 +57,8 @@ class EmergencyService:
         self.i18n = i18n
         self.delivery = delivery
 
-    async def declare(self, actor: int, roles: UserRoles, name: str, regions: list[str], notes: str) -> Emergency | None:
+    async def declare(self, actor: int, roles: UserRoles, name: str, regions: list[str],
+                      notes: str) -> Emergency | None:
         """None (and a refusal in the audit log) when a region is not theirs or unknown."""
         now = self.clock.now()
         allowed = bool(regions) and all(r in REGION_BY_CODE and roles.can_coordinate(r) for r in regions)

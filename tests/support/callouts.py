@@ -11,7 +11,7 @@ from bot.access.roles import UserRoles
 from bot.callouts.drafts import CalloutDraft
 from emulator import WAIT, FakeTelegram, FakeUser
 from emulator.state import FakeMessage
-from storage.models import Callout, CalloutAnswer, CalloutHours, Emergency
+from storage.models import Callout, CalloutAnswer, CalloutHours, Emergency, Volunteer
 from tests.support.coordinator import Texts, register
 from tests.support.e2e import RunningBot
 
@@ -40,8 +40,8 @@ async def coordinator(bot: RunningBot, fake: FakeTelegram, telegram_id: int, *, 
     return fake.user(telegram_id, language_code=locale)
 
 
-async def declare(bot: RunningBot, telegram_id: int, name: str = "Flood in Almaty", regions: tuple[str, ...] = ("KZ-75",),
-                  notes: str = "Keep away from the riverbank") -> Emergency:
+async def declare(bot: RunningBot, telegram_id: int, name: str = "Flood in Almaty",
+                  regions: tuple[str, ...] = ("KZ-75",), notes: str = "Keep away from the riverbank") -> Emergency:
     roles = await bot.services.access.roles_of(telegram_id)
     emergency = await bot.services.emergencies.declare(telegram_id, roles, name, list(regions), notes)
     assert emergency is not None
@@ -67,8 +67,6 @@ async def callout_row(bot: RunningBot, callout_id: int) -> Callout:
 
 async def answers(bot: RunningBot, callout_id: int) -> dict[int, str]:
     """{volunteer telegram id: answer status}."""
-    from storage.models import Volunteer
-
     async with bot.services.db.sessionmaker() as session:
         rows = (await session.execute(
             select(Volunteer.telegram_id, CalloutAnswer.status).join(CalloutAnswer,

@@ -70,7 +70,7 @@ async def board_button(query: CallbackQuery, callback_data: BoardCb, state: FSMC
     uid = query.from_user.id
     if action == "wave":
         sent = await callouts.next_wave(callout.id, uid)
-        await query.answer(_("Wave {wave} sent to {count} people.").format(wave=sent.wave, count=sent.queued)
+        await query.answer(_("Wave {wave} sent: {count}.").format(wave=sent.wave, count=sent.queued)
                            if sent.wave else _("No further wave: enough are coming, or none is left."),
                            show_alert=not sent.wave)
     elif action == "stop":

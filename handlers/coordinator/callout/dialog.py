@@ -105,7 +105,8 @@ def unsaved(draft: CalloutDraft, now: datetime, coordinator_id: int, locale: str
     """The draft as a call-out (not stored), to show the card volunteers will get."""
     start = draft.start()
     return Callout(id=0, region=draft.region or "", text=draft.text or "", place=draft.place, latitude=draft.latitude,
-                   longitude=draft.longitude, needed=draft.needed or 1, starts_at=start if start and start > now else now,
+                   longitude=draft.longitude, needed=draft.needed or 1,
+                   starts_at=start if start and start > now else now,
                    required_skills=list(draft.required_skills), status=CalloutStatus.OPEN, wave=0,
                    coordinator_telegram_id=coordinator_id, coordinator_locale=locale, created_at=now)
 

@@ -189,7 +189,7 @@ async def _send(query: CallbackQuery, message: Message, state: FSMContext, draft
         await refuse(query, access, "callout.create.region", target=draft.region, message=_region_refused())
         return
     await state.clear()
-    await query.answer(_("Sent: {count} people in the first wave.").format(count=sent.queued))
+    await query.answer(_("Sent to the first wave: {count}.").format(count=sent.queued))
     await board.show_board(message, sent.callout_id, boards)
 
 
