@@ -134,6 +134,8 @@ async def test_an_admin_sees_every_command_and_help_by_role(bot: RunningBot, fak
         "For coordinators:",
         "/newtask — New task",
         "/mytasks — My tasks",
+        "/callout — Urgent call-out of volunteers",
+        "/emergency — Emergencies: declare, see, close",
         "",
         "For administrators:",
         "/admin — Administration",
