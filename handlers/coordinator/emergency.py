@@ -19,6 +19,7 @@ from bot.access.menus import MenuService
 from bot.access.roles import AccessService, UserRoles
 from bot.callouts.lifecycle import CalloutLifecycle
 from bot.domain.catalog import REGION_BY_CODE
+from bot.domain.emergencies import EmergencyStatus
 from bot.emergencies.service import EmergencyService, parse_name, parse_notes, regions_of
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import EmergencyCb, PickCb
@@ -194,7 +195,7 @@ async def declare(query: CallbackQuery, state: FSMContext, roles: UserRoles, acc
 async def ask_close(query: CallbackQuery, callback_data: EmergencyCb, roles: UserRoles, access: AccessService,
                     emergencies: EmergencyService) -> None:
     emergency = await emergencies.get(callback_data.emergency_id)
-    if emergency is None or emergency.status != "active":
+    if emergency is None or emergency.status != EmergencyStatus.ACTIVE:
         await answer_stale(query)
         return
     if not emergencies.may_manage(emergency, roles):
@@ -213,7 +214,7 @@ async def ask_close(query: CallbackQuery, callback_data: EmergencyCb, roles: Use
 async def close(query: CallbackQuery, callback_data: EmergencyCb, roles: UserRoles, access: AccessService,
                 emergencies: EmergencyService, callout_life: CalloutLifecycle, menus: MenuService) -> None:
     emergency = await emergencies.get(callback_data.emergency_id)
-    if emergency is None or emergency.status != "active":
+    if emergency is None or emergency.status != EmergencyStatus.ACTIVE:
         await answer_stale(query)
         return
     if not emergencies.may_manage(emergency, roles):

@@ -137,6 +137,11 @@ async def test_refusals_volunteer_minor_other_region_and_stale_buttons(bot: Runn
         assert denied["text"] == t("Sorry, only coordinators of the call-out's region can do this.")
     assert str((await callout_row(bot, callout_id)).status) == "open"
     assert len(await audit(bot, "callout.close_yes")) == 1
+    # ... nor close the emergency of a region that is not theirs.
+    emergency = await declare(bot, COORD)
+    denied = await answer_of(fake, await stranger.press_data(f"em:close_yes:{emergency.id}", 1))
+    assert denied["text"] == t("Sorry, you do not have permission to do this.")
+    assert str((await bot.services.emergencies.get(emergency.id)).status) == "active"  # type: ignore[union-attr]
     # The adult answers; a second "coming" changes nothing; unknown call-outs are stale.
     await answer_of(fake, await adult.press(coming(tk, 30), message_id=got.message_id))
     assert str((await callout_row(bot, callout_id)).status) == "filled"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from aiogram import F, Router, html
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -43,7 +44,7 @@ async def show_board(message: AnyMessage, callout_id: int, boards: BoardService)
         try:
             edited = await message.edit_text(text, reply_markup=markup)
             shown = edited if isinstance(edited, Message) else message
-        except Exception:  # noqa: BLE001 - too old to edit: a new message
+        except TelegramBadRequest:  # too old to edit: a new message
             shown = None
     if shown is None:
         shown = await message.answer(text, reply_markup=markup)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import html
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -149,8 +150,9 @@ async def preview(message: Message, state: FSMContext, callouts: CalloutService,
         try:
             await message.edit_text(text, reply_markup=markup)
             return
-        except Exception:  # noqa: BLE001 - too old to edit: a new message
-            pass
+        except TelegramBadRequest as error:
+            if "not modified" in str(error).lower():
+                return
     sent = await message.answer(text, reply_markup=markup)
     await keep_live(state, sent)
 
