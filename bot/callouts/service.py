@@ -1,7 +1,8 @@
 """Creating a call-out and sending its waves.
 
-`create` writes the call-out, the first wave's answer rows (invited) and its messages,
-in ONE transaction, on the delivery engine's emergency lane: ahead of every other
+`create` writes the call-out, the first wave's best FIRST_CHUNK answer rows (invited)
+and their messages in ONE transaction, then the rest of the wave in a second one (same
+broadcast, topped up by its key), on the delivery engine's emergency lane: ahead of every other
 message, never held for the quiet hours, never counted for the daily cap (those apply
 to routine task offers only: bot/tasks/offers.py), with sound. A wave that finds nobody
 is skipped for the next one at once. The next wave is due `wave_wait_minutes` later
@@ -16,18 +17,19 @@ Whatever changes what the board shows calls `on_change(callout_id)` after its co
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
 from bot.access.roles import UserRoles
-from bot.callouts.cards import CalloutCards
+from bot.callouts.cards import CalloutCards, Card
 from bot.callouts.drafts import CalloutDraft
 from bot.callouts.waves import WaveFinder, WavePlan
 from bot.domain.callouts import LAST_WAVE, CalloutStatus, wave_is_due
 from bot.domain.delivery import DeliveryLane
+from bot.domain.eligibility import Candidate
 from bot.domain.subjects import Subject, SubjectType
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
@@ -38,6 +40,9 @@ from storage.repositories.callouts import CalloutRepository
 from storage.repositories.emergencies import EmergencyRepository
 
 WAVE_KIND = "callout_wave"
+# The best matches of a wave written (and sent) first, before the rest of the wave is
+# written: the first message leaves as soon as these few rows commit.
+FIRST_CHUNK = 200
 
 
 def callout_subject(callout_id: int) -> Subject:
@@ -109,11 +114,12 @@ class CalloutService:
                 required_skills=list(draft.required_skills), status=CalloutStatus.OPEN, wave=0,
                 wave_wait_minutes=draft.wave_wait_minutes, waves_stopped=False, wake_at_night=draft.wake_at_night,
                 coordinator_telegram_id=coordinator_id, coordinator_locale=locale, created_at=now))
-            sent = await self._write_wave(session, callout, plans, now, emergency)
+            sent, rest = await self._write_wave(session, callout, plans, now, emergency)
             AuditRepository(session).record(
                 at=now, actor=coordinator_id, action="callout.create", allowed=True, target=str(callout.id),
                 details={"region": callout.region, "needed": callout.needed, "wave": sent.wave, "queued": sent.queued,
                          "emergency": callout.emergency_id})
+        await self._write_rest(rest)
         self.on_change(sent.callout_id)
         return sent
 
@@ -131,9 +137,10 @@ class CalloutService:
         async with self.db.session() as session:
             fresh = await CalloutRepository(session).get(callout_id)
             assert fresh is not None
-            sent = await self._write_wave(session, fresh, plans, now, emergency, expected_wave=callout.wave)
+            sent, rest = await self._write_wave(session, fresh, plans, now, emergency, expected_wave=callout.wave)
             AuditRepository(session).record(at=now, actor=actor, action="callout.wave", allowed=True,
                                             target=str(callout_id), details={"wave": sent.wave, "queued": sent.queued})
+        await self._write_rest(rest)
         self.on_change(callout_id)
         return sent
 
@@ -160,35 +167,62 @@ class CalloutService:
         return plans
 
     async def _write_wave(self, session, callout: Callout, plans: list[WavePlan], now: datetime,  # noqa: ANN001
-                          emergency: Emergency | None, expected_wave: int | None = None) -> WaveSent:
+                          emergency: Emergency | None, expected_wave: int | None = None) -> tuple[WaveSent, _Rest]:
+        """Take the wave and write its first FIRST_CHUNK recipients in the caller's
+        transaction (sending starts when it commits); the rest is returned for
+        `_write_rest`, a transaction of its own."""
         if not plans:
-            return WaveSent(callout.id, 0, 0)
+            return WaveSent(callout.id, 0, 0), _Rest()
         last = plans[-1]
         wave = last.wave
         more = wave < LAST_WAVE
         if expected_wave is not None:
             next_at = now + timedelta(minutes=callout.wave_wait_minutes) if more else None
             if not await CalloutRepository(session).take_wave(callout.id, expected_wave, wave, next_at):
-                return WaveSent(callout.id, 0, 0)
+                return WaveSent(callout.id, 0, 0), _Rest()
         else:
             callout.wave = wave
             callout.next_wave_at = now + timedelta(minutes=callout.wave_wait_minutes) if more else None
             await session.flush()
-        recipients = last.recipients
-        await CalloutRepository(session).add_invited(callout.id, [c.volunteer_id for c in recipients], wave, now)
         notes = emergency.safety_notes if emergency else None
         name = emergency.name if emergency else None
-        rendered = {}
+        locales = {candidate.locale or self.i18n.default_locale for candidate in last.recipients}
+        cards = {locale: self.cards.offer(callout, locale, emergency_name=name, safety_notes=notes)
+                 for locale in locales}
+        rest = _Rest(callout.id, wave, callout.coordinator_telegram_id, callout.text, now, cards,
+                     last.recipients[FIRST_CHUNK:])
+        await self._write_recipients(session, rest, last.recipients[:FIRST_CHUNK])
+        return WaveSent(callout.id, wave, len(last.recipients), sum(plan.asleep for plan in plans)), rest
+
+    async def _write_rest(self, rest: _Rest) -> None:
+        if rest.recipients:
+            async with self.db.session() as session:
+                await self._write_recipients(session, rest, rest.recipients)
+
+    async def _write_recipients(self, session, rest: _Rest, recipients: list[Candidate]) -> None:  # noqa: ANN001
+        if not recipients:
+            return
+        await CalloutRepository(session).add_invited(rest.callout_id, [c.volunteer_id for c in recipients],
+                                                     rest.wave, rest.now)
         messages = []
         for candidate in recipients:
-            locale = candidate.locale or self.i18n.default_locale
-            if locale not in rendered:
-                rendered[locale] = self.cards.offer(callout, locale, emergency_name=name, safety_notes=notes)
-            card = rendered[locale]
+            card = rest.cards[candidate.locale or self.i18n.default_locale]
             messages.append(OutgoingMessage(candidate.telegram_id, card.text, card.markup, candidate.volunteer_id))
-        if messages:
-            await self.delivery.add_broadcast(
-                session, WAVE_KIND, DeliveryLane.EMERGENCY, callout.coordinator_telegram_id, messages,
-                title=callout.text, key=f"callout:{callout.id}:wave:{wave}", subject=callout_subject(callout.id))
-            self.delivery.wake_after_commit(session, DeliveryLane.EMERGENCY)
-        return WaveSent(callout.id, wave, len(messages), sum(plan.asleep for plan in plans))
+        # One broadcast per wave: the same key tops it up with the rest.
+        await self.delivery.add_broadcast(
+            session, WAVE_KIND, DeliveryLane.EMERGENCY, rest.coordinator_id, messages, title=rest.title,
+            key=f"callout:{rest.callout_id}:wave:{rest.wave}", subject=callout_subject(rest.callout_id))
+        self.delivery.wake_after_commit(session, DeliveryLane.EMERGENCY)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rest:
+    """The recipients of a wave not written with its first chunk."""
+
+    callout_id: int = 0
+    wave: int = 0
+    coordinator_id: int = 0
+    title: str = ""
+    now: datetime | None = None
+    cards: dict[str, Card] = field(default_factory=dict)
+    recipients: list[Candidate] = field(default_factory=list)

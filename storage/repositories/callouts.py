@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.callouts import COUNTED, AnswerStatus, CalloutStatus
@@ -72,10 +72,10 @@ class CalloutRepository:
     # --- answers --------------------------------------------------------------------------
 
     async def add_invited(self, callout_id: int, volunteer_ids: Sequence[int], wave: int, now: datetime) -> None:
-        self.session.add_all([CalloutAnswer(callout_id=callout_id, volunteer_id=vid, wave=wave,
-                                            status=AnswerStatus.INVITED, delivered=False, invited_at=now)
-                              for vid in volunteer_ids])
-        await self.session.flush()
+        if volunteer_ids:
+            await self.session.execute(insert(CalloutAnswer), [
+                {"callout_id": callout_id, "volunteer_id": vid, "wave": wave, "status": AnswerStatus.INVITED,
+                 "delivered": False, "invited_at": now} for vid in volunteer_ids])
 
     async def volunteer_id_of(self, telegram_id: int) -> int | None:
         return await self.session.scalar(select(Volunteer.id).where(Volunteer.telegram_id == telegram_id))
