@@ -43,6 +43,7 @@ WAVE_KIND = "callout_wave"
 # The best matches of a wave written (and sent) first, before the rest of the wave is
 # written: the first message leaves as soon as these few rows commit.
 FIRST_CHUNK = 200
+REST_CHUNK = 1000
 
 
 def callout_subject(callout_id: int) -> Subject:
@@ -195,9 +196,11 @@ class CalloutService:
         return WaveSent(callout.id, wave, len(last.recipients), sum(plan.asleep for plan in plans)), rest
 
     async def _write_rest(self, rest: _Rest) -> None:
-        if rest.recipients:
+        """In transactions of REST_CHUNK, so the sender (which commits each message's
+        status) never waits long for the database while a big wave is written."""
+        for start in range(0, len(rest.recipients), REST_CHUNK):
             async with self.db.session() as session:
-                await self._write_recipients(session, rest, rest.recipients)
+                await self._write_recipients(session, rest, rest.recipients[start:start + REST_CHUNK])
 
     async def _write_recipients(self, session, rest: _Rest, recipients: list[Candidate]) -> None:  # noqa: ANN001
         if not recipients:

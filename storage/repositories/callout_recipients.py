@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
 from sqlalchemy import Text, and_, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,24 +34,13 @@ class CalloutRecipientRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def recipients(self, query: RecipientQuery, now: datetime) -> list[Any]:
-        """Rows: id, telegram_id, locale, region, any_time, skill_score, attended, no_show."""
+    async def recipients(self, query: RecipientQuery, now: datetime) -> list[Recipient]:
+        """Everyone who may receive it, with the ordering keys. The keys come from two
+        grouped queries (skills, past sign-ups) instead of subqueries per person: a wave
+        of 10,000 is read in a fraction of a second."""
         v = Volunteer
-
-        def count(statement: Any, name: str) -> Any:
-            return func.coalesce(statement.correlate(v).scalar_subquery(), 0).label(name)
-
         any_time = cast(v.availability, Text).like(f'%"{query.any_time_code}"%').label("any_time")
-        statement = select(
-            v.id, v.telegram_id, v.locale, v.region, any_time,
-            count(select(func.count()).select_from(VolunteerSkill).where(
-                VolunteerSkill.volunteer_id == v.id,
-                VolunteerSkill.code.in_(list(query.relevant_skills) or [""])), "skill_score"),
-            count(select(func.count()).select_from(Signup).where(
-                Signup.volunteer_id == v.id, Signup.status == SignupStatus.ATTENDED), "attended"),
-            count(select(func.count()).select_from(Signup).where(
-                Signup.volunteer_id == v.id, Signup.status == SignupStatus.NO_SHOW), "no_show"),
-        ).where(
+        statement = select(v.id, v.telegram_id, v.locale, any_time).where(
             v.region.in_(list(query.regions)),
             or_(v.status == VolunteerStatus.ACTIVE,
                 and_(v.status == VolunteerStatus.PAUSED, v.paused_until.is_not(None), v.paused_until <= now)),
@@ -74,4 +61,32 @@ class CalloutRecipientRepository:
         if query.callout_id is not None:
             statement = statement.where(~exists().where(CalloutAnswer.callout_id == query.callout_id,
                                                         CalloutAnswer.volunteer_id == v.id))
-        return list((await self.session.execute(statement)).all())
+        rows = (await self.session.execute(statement)).all()
+        if not rows:
+            return []
+        in_scope = select(v.id).where(v.region.in_(list(query.regions))).scalar_subquery()
+        skills = dict((await self.session.execute(
+            select(VolunteerSkill.volunteer_id, func.count()).where(
+                VolunteerSkill.code.in_(list(query.relevant_skills) or [""]), VolunteerSkill.volunteer_id.in_(in_scope))
+            .group_by(VolunteerSkill.volunteer_id))).all())
+        history: dict[tuple[int, str], int] = {
+            (volunteer_id, str(status)): count for volunteer_id, status, count in (await self.session.execute(
+                select(Signup.volunteer_id, Signup.status, func.count()).where(
+                    Signup.status.in_([SignupStatus.ATTENDED, SignupStatus.NO_SHOW]), Signup.volunteer_id.in_(in_scope))
+                .group_by(Signup.volunteer_id, Signup.status))).all()}
+        attended, no_show = SignupStatus.ATTENDED.value, SignupStatus.NO_SHOW.value
+        return [Recipient(vid, telegram_id, locale, bool(any_time_), skills.get(vid, 0),
+                          history.get((vid, attended), 0) if history else 0,
+                          history.get((vid, no_show), 0) if history else 0)
+                for vid, telegram_id, locale, any_time_ in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    id: int
+    telegram_id: int
+    locale: str | None
+    any_time: bool
+    skill_score: int
+    attended: int
+    no_show: int
