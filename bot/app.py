@@ -29,15 +29,35 @@ from bot.access.menus import MenuService, MenuSyncMiddleware
 from bot.access.roles import AccessService
 from bot.access.users import UserService
 from bot.attendance import CLOSE_DUE_EVERY_SECONDS, CheckinService, HoursService
+from bot.callouts.answers import AnswerService
+from bot.callouts.board import BoardRenderer, BoardService
+from bot.callouts.cards import CalloutCards
+from bot.callouts.lifecycle import CalloutLifecycle
+from bot.callouts.service import CalloutService
+from bot.callouts.waves import WaveFinder
 from bot.config import Settings
 from bot.domain.subjects import SubjectType
 from bot.domain.vocabulary import Vocabulary
+from bot.emergencies.service import EmergencyService
 from bot.infra.clock import Clock
-from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
+from bot.infra.delivery import (
+    DeliveryConfig,
+    DeliveryService,
+    MessageFailed,
+    MessageSent,
+    OutgoingLimiter,
+    RecipientUnreachable,
+)
 from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
-from bot.infra.scheduler import EXPIRE_CLAIMS_EVERY_SECONDS, EXPIRE_PROMOTIONS_EVERY_SECONDS, RETENTION_EVERY_SECONDS, Scheduler
+from bot.infra.scheduler import (
+    CALLOUT_WAVES_EVERY_SECONDS,
+    EXPIRE_CLAIMS_EVERY_SECONDS,
+    EXPIRE_PROMOTIONS_EVERY_SECONDS,
+    RETENTION_EVERY_SECONDS,
+    Scheduler,
+)
 from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
 from bot.lifecycle.coordinator import CoordinatorNotices, Digests
 from bot.lifecycle.hooks import TaskLifeHooks
@@ -112,6 +132,12 @@ class Services:
     notices: CoordinatorNotices
     lifecycle: LifecycleJob
     my_tasks: MyTasks
+    emergencies: EmergencyService
+    callouts: CalloutService
+    callout_life: CalloutLifecycle
+    callout_answers: AnswerService
+    callout_cards: CalloutCards
+    boards: BoardService
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -164,6 +190,20 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     lifecycle = LifecycleJob(task_states, reminders, notices, Digests(db, clock, i18n, settings.tz, delivery,
                                                                        life_texts))
     scheduler.add_interval_job("task-lifecycle", lifecycle.run, LIFECYCLE_EVERY_SECONDS, at_start=True)
+    # Emergencies and call-outs: waves on the emergency lane; the board follows the
+    # delivery events of call-out broadcasts and every answer or coordinator action.
+    menus = MenuService(db, clock, i18n, settings.admin_ids)
+    emergencies = EmergencyService(db, clock, i18n, delivery)
+    emergencies.on_change = menus.forget_emergencies
+    callout_cards = CalloutCards(i18n, local_time)
+    callouts = CalloutService(db, clock, i18n, delivery, WaveFinder(db, settings.tz), callout_cards, settings.tz)
+    callout_life = CalloutLifecycle(db, clock, i18n, delivery)
+    callout_answers = AnswerService(db, clock)
+    boards = BoardService(db, BoardRenderer(i18n, local_time, callout_cards))
+    callouts.on_change = callout_life.on_change = callout_answers.on_change = boards.touch
+    delivery.events.subscribe((MessageSent, MessageFailed, RecipientUnreachable), boards.on_event,
+                              subject_type=SubjectType.CALLOUT, name="callout-board")
+    scheduler.add_interval_job("callout-waves", callouts.advance_due, CALLOUT_WAVES_EVERY_SECONDS)
     return Services(
         settings=settings,
         clock=clock,
@@ -180,7 +220,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         matching=matching,
         offers=offers,
         signups=signups,
-        menus=MenuService(db, clock, i18n, settings.admin_ids),
+        menus=menus,
         scheduler=scheduler,
         stats=StatsService(db, clock, settings.tz),
         charts=ChartRenderer(),
@@ -199,6 +239,12 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         notices=notices,
         lifecycle=lifecycle,
         my_tasks=MyTasks(db, clock),
+        emergencies=emergencies,
+        callouts=callouts,
+        callout_life=callout_life,
+        callout_answers=callout_answers,
+        callout_cards=callout_cards,
+        boards=boards,
     )
 
 
@@ -314,6 +360,7 @@ class Application:
     async def _on_startup(self, bot: Bot) -> None:
         assert self.services is not None
         await self.services.delivery.start(bot)  # inside the running loop
+        self.services.boards.start(bot)
         self.services.scheduler.start()
 
     async def _on_shutdown(self) -> None:
@@ -321,6 +368,7 @@ class Application:
         if not await self.dispatcher["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still being handled")
         self.services.scheduler.shutdown()
+        await self.services.boards.stop()
         await self.services.delivery.stop()  # before the database closes
         self.services.charts.close()
         await self.services.db.close()

@@ -5,15 +5,15 @@ message existence, command names) and answers with Telegram's own error wording.
 
 from __future__ import annotations
 
-import json
-import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .api_marks import api
 from .errors import ApiError, bad_request
 from .html_check import HtmlError, parse_html, strip_text
 from .markup import check_reply_markup
+from .profile_methods import ProfileMethods
 from .spec import load as load_spec
 from .state import ChatState, FakeMessage, UploadedFile
 from .world import World
@@ -21,7 +21,6 @@ from .world import World
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 _SPEC = load_spec()
 
-_COMMAND = re.compile(r"[a-z0-9_]+")  # the length (1-32) is the documented limit, checked before
 _CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
     "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
@@ -40,15 +39,7 @@ _ALL_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats
 _ADMIN_RIGHTS = {"can_manage_chat", "can_delete_messages", "can_pin_messages", "can_invite_users"}
 
 
-def api(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a BotApi coroutine as serving the Telegram method `name`."""
-    def mark(func: Callable[..., Any]) -> Callable[..., Any]:
-        func.__api_name__ = name  # type: ignore[attr-defined]  # a marker attribute the registry reads
-        return func
-    return mark
-
-
-class BotApi:
+class BotApi(ProfileMethods):
     """Implementations of the served methods over the state a FakeTelegram keeps."""
 
     def __init__(self, fake: World) -> None:
@@ -101,62 +92,6 @@ class BotApi:
     @api("logOut")
     async def log_out(self, params: dict[str, Any]) -> Any:
         return True
-
-    # --- bot profile --------------------------------------------------------------------
-
-    @api("setMyCommands")
-    async def set_my_commands(self, params: dict[str, Any]) -> Any:
-        commands = params["commands"]
-        for command in commands:
-            if not _COMMAND.fullmatch(command["command"]):
-                raise bad_request("BOT_COMMAND_INVALID")
-        self.fake.commands[self._commands_key(params)] = commands  # an empty list clears, as in Telegram
-        return True
-
-    @api("getMyCommands")
-    async def get_my_commands(self, params: dict[str, Any]) -> Any:
-        return self.fake.commands.get(self._commands_key(params), [])
-
-    @api("deleteMyCommands")
-    async def delete_my_commands(self, params: dict[str, Any]) -> Any:
-        self.fake.commands.pop(self._commands_key(params), None)
-        return True
-
-    @api("setMyDescription")
-    async def set_my_description(self, params: dict[str, Any]) -> Any:
-        return self._set_text(self.fake.descriptions, params, "description")
-
-    @api("getMyDescription")
-    async def get_my_description(self, params: dict[str, Any]) -> Any:
-        return {"description": self.fake.descriptions.get(params.get("language_code") or None, "")}
-
-    @api("setMyShortDescription")
-    async def set_my_short_description(self, params: dict[str, Any]) -> Any:
-        return self._set_text(self.fake.short_descriptions, params, "short_description")
-
-    @api("getMyShortDescription")
-    async def get_my_short_description(self, params: dict[str, Any]) -> Any:
-        return {"short_description": self.fake.short_descriptions.get(params.get("language_code") or None, "")}
-
-    @api("setChatMenuButton")
-    async def set_chat_menu_button(self, params: dict[str, Any]) -> Any:
-        return True
-
-    @staticmethod
-    def _set_text(store: dict[str | None, str], params: dict[str, Any], key: str) -> bool:
-        """A description per language; an empty one removes it, as in Telegram (the length
-        limits, 512 and 120 characters, are checked before, from the field list)."""
-        text = str(params.get(key) or "")
-        language = params.get("language_code") or None
-        if text:
-            store[language] = text
-        else:
-            store.pop(language, None)
-        return True
-
-    @staticmethod
-    def _commands_key(params: dict[str, Any]) -> tuple[str, str | None]:
-        return scope_key(params.get("scope")), params.get("language_code") or None
 
     # --- chats and messages -------------------------------------------------------------
 
@@ -395,7 +330,3 @@ def _formatted(params: dict[str, Any], key: str, *, limit: int) -> tuple[str | N
 
 def _inline(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     return markup if markup and "inline_keyboard" in markup else None
-
-
-def scope_key(scope: Any) -> str:
-    return json.dumps(scope or {"type": "default"}, sort_keys=True)

@@ -15,8 +15,9 @@ from typing import Any
 
 from aiohttp import web
 
+from .api_marks import scope_key
 from .errors import ApiError, injected
-from .methods import BotApi, scope_key
+from .methods import BotApi
 from .request_check import Checked, RequestChecker
 from .spec import load as load_spec
 from .state import WAIT, Call, ChatState, UploadedFile

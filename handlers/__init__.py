@@ -13,16 +13,20 @@ from aiogram import Router
 
 from handlers.admin.router import build_admin_router
 from handlers.common.cancel import build_cancel_router
+from handlers.common.emergency import build_emergency_info_router
 from handlers.common.errors import build_errors_router
 from handlers.common.fallback import build_fallback_router
 from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
 from handlers.coordinator.attendance import build_attendance_router
+from handlers.coordinator.callout.router import build_callout_router
+from handlers.coordinator.emergency import build_emergency_router
 from handlers.coordinator.lifecycle import build_lifecycle_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
 from handlers.coordinator.stats.router import build_stats_router
 from handlers.reconnection.router import build_group_routers, build_reconnection_routers
+from handlers.volunteer.callout_card import build_callout_card_router
 from handlers.volunteer.checkin import build_checkin_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
@@ -43,6 +47,10 @@ def build_routers() -> list[Router]:
         build_mytasks_router(),
         build_stats_router(),
         build_lifecycle_router(),
+        build_callout_router(),
+        build_emergency_router(),
+        build_emergency_info_router(),
+        build_callout_card_router(),
         build_task_card_router(),
         build_reminders_router(),
         build_volunteer_tasks_router(),

@@ -60,3 +60,18 @@ class StatsCb(CallbackData, prefix="st"):
     action: str
     p: str = ""
     r: str = ""
+
+
+class EmergencyCb(CallbackData, prefix="em"):
+    """declare | close (emergency_id) | close_yes (emergency_id) | declare_yes | skip_notes"""
+
+    action: str
+    emergency_id: int = 0
+
+
+class CalloutCb(CallbackData, prefix="cod"):
+    """Buttons of the /callout dialog: tpl (code = template) | region (code) | skip_place |
+    skill (code) | skills_done | send | wait (cycle the wave wait) | night (wake everyone or not)."""
+
+    action: str
+    code: str = ""

@@ -7,11 +7,14 @@ per person), /help, and the reply keyboard all read them, so they cannot disagre
 * Volunteers: /tasks, /my, /profile, /calls, /delete_me — shown to registered people and to
   anyone without a role (they are on their way to becoming volunteers: the default menu).
   A coordinator or admin who has not registered as a volunteer does not see them.
-* Coordinators (and admins): /newtask, /mytasks, /stats, /reconnection. Admins: /admin.
+* Coordinators (and admins): /newtask, /mytasks, /callout, /emergency, /stats, /reconnection. Admins: /admin.
+  (/emergency also answers volunteers: the active emergencies of their region.)
 
 The reply keyboard exists only for registered people: 3-4 main actions of their role,
 each the same as a command. Its button texts are recognised in any of the three
-languages (a keyboard sent before a language change still works).
+languages (a keyboard sent before a language change still works). While an emergency is
+active in a region of theirs, a first row of emergency actions comes on top
+(EMERGENCY_ACTIONS: the one list a new emergency action, such as "I'm safe", joins).
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("calls", N_("Relay calls: the next person to call"), VOLUNTEERS),
     CommandSpec("newtask", N_("New task"), COORDINATORS),
     CommandSpec("mytasks", N_("My tasks"), COORDINATORS),
+    CommandSpec("callout", N_("Urgent call-out of volunteers"), COORDINATORS),
+    CommandSpec("emergency", N_("Emergencies: declare, see, close"), COORDINATORS),
     CommandSpec("stats", N_("Statistics and reports"), COORDINATORS),
     CommandSpec("reconnection", N_("Family reconnection: counts"), COORDINATORS),
     CommandSpec("admin", N_("Administration"), ADMINS),
@@ -74,6 +79,7 @@ class Audience:
     registered: bool = False
     is_coordinator: bool = False
     is_admin: bool = False
+    emergency: bool = False  # an emergency is active in one of their regions
 
     @property
     def level(self) -> str:
@@ -129,8 +135,25 @@ MAIN_ACTIONS: dict[str, MainAction] = {
         MainAction("mytasks", "📋", N_("My tasks"), "mytasks"),
         MainAction("admin", "🛡", N_("Administration"), "admin"),
         MainAction("menu", "🏠", N_("Main menu"), "start"),
+        MainAction("callout", "🚨", N_("Call-out"), "callout"),
+        MainAction("emergency", "🆘", N_("Emergency"), "emergency"),
     )
 }
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyAction:
+    code: str  # a MAIN_ACTIONS code
+    levels: frozenset[str]  # who sees it: VOLUNTEER, COORDINATOR, ADMIN
+
+
+# The emergency actions, in order, shown as the keyboard's first row while an emergency
+# is active in a person's region. A feature adds its action here (and to MAIN_ACTIONS):
+# family reconnection's "I'm safe" joins as EmergencyAction("safe", frozenset({VOLUNTEER, ...})).
+EMERGENCY_ACTIONS: list[EmergencyAction] = [
+    EmergencyAction("callout", frozenset({COORDINATOR, ADMIN})),
+    EmergencyAction("emergency", frozenset({VOLUNTEER, COORDINATOR, ADMIN})),
+]
 
 KEYBOARD_ROWS: dict[str, tuple[tuple[str, ...], ...]] = {
     VOLUNTEER: (("tasks", "my"), ("profile", "menu")),
@@ -143,7 +166,12 @@ def keyboard_rows(audience: Audience) -> tuple[tuple[str, ...], ...] | None:
     """The action codes of the person's reply keyboard, row by row; None: no keyboard."""
     if not audience.registered:
         return None
-    return KEYBOARD_ROWS[audience.level]
+    rows = KEYBOARD_ROWS[audience.level]
+    if audience.emergency:
+        urgent = tuple(action.code for action in EMERGENCY_ACTIONS if audience.level in action.levels)
+        if urgent:
+            rows = (urgent, *rows)
+    return rows
 
 
 def button_text(i18n: I18n, action: MainAction, locale: str) -> str:

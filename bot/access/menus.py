@@ -26,9 +26,11 @@ Guarantees:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +59,9 @@ from storage.repositories.menus import MenuFacts, MenuRepository
 log = logging.getLogger(__name__)
 
 MENU_DESTINY = "menu"
+# How long a process trusts what it read of the active emergencies (another process may
+# have declared or closed one meanwhile; this one forgets at once after its own changes).
+EMERGENCIES_KEPT_SECONDS = 5.0
 
 # Sent with a new keyboard when the person's role changed without them doing anything
 # in the bot (granted or revoked from the command line), or the menu changed otherwise.
@@ -109,6 +114,9 @@ class MenuService:
         self.clock = clock
         self.i18n = i18n
         self.admin_ids = admin_ids
+        # Active emergencies change rarely and every update's menu needs them: read at
+        # most every EMERGENCIES_KEPT_SECONDS (at once after a change in this process).
+        self._emergencies: tuple[float, frozenset[str]] | None = None
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
 
     # --- reading -----------------------------------------------------------------------
@@ -180,7 +188,16 @@ class MenuService:
 
     async def _facts(self, bot: Bot, telegram_id: int) -> MenuFacts:
         async with self.db.read() as session:
-            return await MenuRepository(session).facts(telegram_id, self._record_key(bot, telegram_id))
+            repo = MenuRepository(session)
+            facts = await repo.facts(telegram_id, self._record_key(bot, telegram_id))
+            now = time.monotonic()
+            if self._emergencies is None or now - self._emergencies[0] > EMERGENCIES_KEPT_SECONDS:
+                self._emergencies = (now, await repo.active_emergency_regions())
+        return dataclasses.replace(facts, emergency_regions=self._emergencies[1])
+
+    def forget_emergencies(self) -> None:
+        """An emergency was declared or closed (in this process): read them again."""
+        self._emergencies = None
 
     async def _remember(self, bot: Bot, telegram_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
         if after == before:
@@ -189,10 +206,15 @@ class MenuService:
             await MenuRepository(session).remember(self._record_key(bot, telegram_id), after, self.clock.now())
 
     def _audience(self, facts: MenuFacts, telegram_id: int) -> Audience:
+        is_admin = telegram_id in self.admin_ids or ADMIN_ROLE in facts.roles
         return Audience(
             registered=facts.registered,
             is_coordinator=COORDINATOR_ROLE in facts.roles,
-            is_admin=telegram_id in self.admin_ids or ADMIN_ROLE in facts.roles,
+            is_admin=is_admin,
+            # An active emergency in a region of theirs (any, for an admin) shows the
+            # emergency actions (bot/access/commands.py, EMERGENCY_ACTIONS).
+            emergency=bool(facts.emergency_regions) and (is_admin or bool(facts.own_regions
+                                                                          & facts.emergency_regions)),
         )
 
     def _plan(self, facts: MenuFacts, telegram_id: int, guess_locale: str | None) -> MenuPlan:

@@ -16,6 +16,8 @@ class SubjectType(StrEnum):
     TASK = "task"  # bot/tasks: the cards of a task, its change and cancel notices, messages
     RECONNECTION = "reconnection"  # bot/reconnection: status messages about one request (its id)
     SAFETY_CHECKIN = "safety_checkin"  # bot/reconnection: an "are you safe?" round (its id)
+    CALLOUT = "callout"  # bot/callouts: a call-out's waves, messages to those coming, the stand-down
+    EMERGENCY = "emergency"  # bot/emergencies: the announcement that an emergency is over
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 EXPIRE_PROMOTIONS_EVERY_SECONDS = 30
 EXPIRE_CLAIMS_EVERY_SECONDS = 30  # relay callers' 20-minute claims
 RETENTION_EVERY_SECONDS = 3600  # erasing reconnection phones and messages
+CALLOUT_WAVES_EVERY_SECONDS = 15
 
 
 class Scheduler:

@@ -10,9 +10,11 @@ from bot.access.roles import AccessService
 from handlers.keyboards import main_menu_keyboard
 
 
-async def send_main_menu(message: Message, user_id: int, access: AccessService) -> None:
+async def send_main_menu(message: Message, user_id: int, access: AccessService, lead: str | None = None) -> None:
+    """`lead`: lines above the question (the emergency banner of /start)."""
     roles = await access.roles_of(user_id)
-    await message.answer(_("What would you like to do?"), reply_markup=main_menu_keyboard(roles))
+    text = _("What would you like to do?")
+    await message.answer(lead + "\n\n" + text if lead else text, reply_markup=main_menu_keyboard(roles))
 
 
 def help_text(audience: Audience) -> str:

@@ -28,9 +28,11 @@ from bot.access.roles import AccessService
 from bot.access.users import UserService
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.domain.catalog import INTERFACE_LANGUAGES
+from bot.emergencies.service import EmergencyService
 from bot.infra.clock import Clock
 from bot.volunteers.service import VolunteerService
 from handlers.callbacks import LanguageCb, MenuCb
+from handlers.common.emergency import emergency_banner
 from handlers.common.greeting import greets_in_all_languages
 from handlers.common.menu import send_main_menu
 from handlers.keyboards import language_keyboard
@@ -59,8 +61,10 @@ def language_name(code: str) -> str:
 
 
 async def start(message: Message, state: FSMContext, volunteers: VolunteerService, access: AccessService,
-                clock: Clock, settings: Settings, locale_chosen: bool, event_from_user: User | None) -> None:
-    """/start, with or without a payload no other router took."""
+                clock: Clock, settings: Settings, locale_chosen: bool, event_from_user: User | None,
+                emergencies: EmergencyService, menus: MenuService) -> None:
+    """/start, with or without a payload no other router took. While an emergency is
+    active in the person's region, a short banner tops the main menu."""
     user_id = sender_id(message)
     raw_state = await state.get_state()
     registered = await volunteers.is_registered(user_id)
@@ -71,7 +75,13 @@ async def start(message: Message, state: FSMContext, volunteers: VolunteerServic
     if registered:
         if raw_state is not None:
             await state.clear()
-        await send_main_menu(message, user_id, access)
+        active = await emergencies.active_for(user_id, await access.roles_of(user_id))
+        keyboard = await menus.keyboard_for_reply(bot_of(message), user_id) if active else None
+        if keyboard is not None:  # the emergency actions come with the banner
+            await message.answer(emergency_banner(active), reply_markup=keyboard)
+            await send_main_menu(message, user_id, access)
+        else:
+            await send_main_menu(message, user_id, access, lead=emergency_banner(active) if active else None)
         return
     await begin(message, state, locale_chosen=locale_chosen, year=year_of(clock, settings),
                 greet_all=greets_in_all_languages(event_from_user, locale_chosen))

@@ -5,6 +5,7 @@ as ever, so no migration was needed for them."""
 from storage.models.attendance import Attendance, CheckinCode, TaskClosing
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
+from storage.models.emergencies import Callout, CalloutAnswer, CalloutHours, Emergency
 from storage.models.fsm import FsmRecord
 from storage.models.lifecycle import CoordinatorDigest, Reminder, TaskNotice
 from storage.models.people import TelegramUser, Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
@@ -27,9 +28,13 @@ __all__ = [
     "TaskClosing",
     "AuditEntry",
     "Base",
+    "Callout",
+    "CalloutAnswer",
+    "CalloutHours",
     "CoordinatorDigest",
     "DeliveryBroadcast",
     "DeliveryMessage",
+    "Emergency",
     "EnumNumber",
     "EnumText",
     "ErasedVolunteer",

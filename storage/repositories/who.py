@@ -24,6 +24,7 @@ class Who:
     volunteer_id: int | None
     status: VolunteerStatus | None
     consent_at: datetime | None
+    region: str | None = None  # where they volunteer
 
     @property
     def registered(self) -> bool:
@@ -48,8 +49,10 @@ class WhoRepository:
         row = (await self.session.execute(select(
             select(TelegramUser.locale).where(TelegramUser.telegram_id == telegram_id).scalar_subquery(),
             volunteer(Volunteer.id), volunteer(Volunteer.status), volunteer(Volunteer.consent_at),
+            volunteer(Volunteer.region),
         ))).one()
-        who = Who(telegram_id, row[0], row[1], VolunteerStatus(row[2]) if row[2] is not None else None, row[3])
+        who = Who(telegram_id, row[0], row[1], VolunteerStatus(row[2]) if row[2] is not None else None, row[3],
+                  row[4])
         if cache is not None:
             cache[key] = who
         return who

@@ -138,6 +138,8 @@ async def test_an_admin_sees_every_command_and_help_by_role(bot: RunningBot, fak
         "For coordinators:",
         "/newtask — New task",
         "/mytasks — My tasks",
+        "/callout — Urgent call-out of volunteers",
+        "/emergency — Emergencies: declare, see, close",
         "/stats — Statistics and reports",
         "/reconnection — Family reconnection: counts",
         "",
@@ -158,8 +160,8 @@ async def test_help_lists_what_each_person_can_use(bot: RunningBot, fake: FakeTe
     text = (await coordinator.ask("/help")).text
     assert "/newtask — New task" in text and "/mytasks — My tasks" in text
     assert "/tasks" not in text and "/profile" not in text and "/delete_me" not in text
-    assert names(fake.menu_seen_by(7302)) == ["start", "find", "myrequests", "safe", "newtask", "mytasks", "stats",
-                                              "reconnection", "language", "help", "cancel"]
+    assert names(fake.menu_seen_by(7302)) == ["start", "find", "myrequests", "safe", "newtask", "mytasks", "callout",
+                                              "emergency", "stats", "reconnection", "language", "help", "cancel"]
     assert keyboard(coordinator) == []  # the reply keyboard is for registered people
 
 
