@@ -8,7 +8,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli.sandbox import add_sandbox_parser
 from bot.config import ConfigError, Settings, exit_on_config_error, load_settings
+
+TRY_IT = "No Telegram bot yet? Try Birge in your browser: birge sandbox --demo"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,10 +19,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="birge",
         description="Birge: a Telegram bot that matches volunteers to tasks. "
         "Configuration comes from environment variables or a .env file (see README).",
+        epilog=TRY_IT,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("run", help="start the bot (long polling); needs BOT_TOKEN")
+    add_sandbox_parser(commands)
     commands.add_parser("migrate", help="apply pending database migrations and exit")
 
     roles = commands.add_parser("roles", help="grant, revoke and list admin and coordinator roles")
@@ -51,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.command == "run":
             settings.require_token()
     except ConfigError as error:
+        if args.command == "run" and settings_token_missing(error):
+            print(f"Configuration error: {error}", file=sys.stderr)
+            print(TRY_IT, file=sys.stderr)
+            raise SystemExit(2) from None
         exit_on_config_error(error)
         return
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -62,7 +71,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     raise SystemExit(status)
 
 
+def settings_token_missing(error: ConfigError) -> bool:
+    return str(error).startswith("BOT_TOKEN is not set")
+
+
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "sandbox":
+        from bot.cli.sandbox import SandboxOptions, run_sandbox
+
+        return await run_sandbox(SandboxOptions.from_args(args), settings)
     if args.command == "run":
         from bot.app import Application
 
