@@ -31,6 +31,7 @@ class Drill:
         self.max_delay = 5.0
         self.rng = rng or random.Random()
         self.people: set[int] = set()
+        self.decided: dict[tuple[int, int], frozenset[tuple[str, str]]] = {}
         self.cursor: dict[int, int] = {}  # person -> bot events of their chat already seen
         self.counts = {"accept": 0, "decline": 0, "ignore": 0, "arrive": 0}
         self._task: asyncio.Task[None] | None = None
@@ -105,7 +106,9 @@ class Drill:
                 buttons = {action: button["callback_data"] for button in message.buttons()
                            if "callback_data" in button
                            for action, texts in self.labels.items() if button["text"] in texts}
-                if buttons:
+                key, choice = (person_id, message.message_id), frozenset(buttons.items())
+                if buttons and self.decided.get(key) != choice:  # an edit with the same buttons: decided
+                    self.decided[key] = choice
                     found.append((person_id, message.message_id, buttons))
         return found or None
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
+from ..server import FakeTelegram
 from .render import message_json, reply_keyboard_json
-
-if TYPE_CHECKING:
-    from .web import SandboxPage
 
 HEARTBEAT_SECONDS = 15.0
 COALESCE_SECONDS = 0.02  # a burst of changes goes out as one batch
@@ -23,9 +22,9 @@ COALESCE_SECONDS = 0.02  # a burst of changes goes out as one batch
 class ChatWatcher:
     """What one stream has sent so far, to send only what changed."""
 
-    def __init__(self, page: SandboxPage, people: list[int]) -> None:
-        self.page = page
-        self.fake = page.fake
+    def __init__(self, fake: FakeTelegram, people: list[int], closing: Callable[[], bool]) -> None:
+        self.fake = fake
+        self.closing = closing
         self.people = people
         self.sent_messages: dict[tuple[int, int], tuple[int, bool]] = {}
         self.sent_extras: dict[int, str] = {}
@@ -44,7 +43,7 @@ class ChatWatcher:
 
     def dirty(self) -> bool | None:
         """True when something the stream shows changed (None otherwise: Notifier style)."""
-        if self.page.closing:
+        if self.closing():
             return True
         for person_id in self.people:
             for message in self.fake.chat_state(person_id).messages.values():
@@ -78,18 +77,20 @@ class ChatWatcher:
         return events
 
 
-async def stream_events(page: SandboxPage, request: web.Request, people: list[int]) -> web.StreamResponse:
+async def stream_events(fake: FakeTelegram, request: web.Request, people: list[int],
+                        closing: Callable[[], bool]) -> web.StreamResponse:
+    """Serve the stream until the tab goes away or `closing()` (the page is stopping)."""
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
     await response.prepare(request)
-    watcher = ChatWatcher(page, people)
+    watcher = ChatWatcher(fake, people, closing)
     await response.write(b"retry: 1000\n\n")
     try:
-        while not page.closing:
+        while not closing():
             for event, data in watcher.changes():
                 payload = json.dumps(data, ensure_ascii=False)
                 await response.write(f"event: {event}\ndata: {payload}\n\n".encode())
-            changed = await page.fake.notifier.wait_until(watcher.dirty, HEARTBEAT_SECONDS)
+            changed = await fake.notifier.wait_until(watcher.dirty, HEARTBEAT_SECONDS)
             if changed is None:
                 await response.write(b": ping\n\n")
             else:

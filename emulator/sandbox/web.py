@@ -254,7 +254,7 @@ class SandboxPage:
         for part in filter(None, raw.split(",")):
             person, _ = self.person(part)
             ids.append(person.id)
-        return await stream_events(self, request, ids)
+        return await stream_events(self.fake, request, ids, lambda: self.closing)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
         stored = self.fake.files.get(request.match_info["file_id"])
