@@ -8,7 +8,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli.sandbox import add_sandbox_parser
 from bot.config import ConfigError, Settings, exit_on_config_error, load_settings
 
 TRY_IT = "No Telegram bot yet? Try Birge in your browser: birge sandbox --demo"
@@ -73,6 +72,22 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def settings_token_missing(error: ConfigError) -> bool:
     return str(error).startswith("BOT_TOKEN is not set")
+
+
+def add_sandbox_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`birge sandbox` (bot/cli/sandbox.py, imported only when it runs)."""
+    sandbox = commands.add_parser(
+        "sandbox", help="try Birge in a browser: the bot against its own Telegram emulator (no token needed)")
+    sandbox.add_argument("--demo", action="store_true",
+                         help="fill the sandbox with 300 volunteers, two coordinators, an admin and tasks")
+    sandbox.add_argument("--fresh", action="store_true", help="start over: delete the sandbox database first")
+    sandbox.add_argument("--port", type=int, default=8080, help="port of the page (default 8080; 0: any free one)")
+    sandbox.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1: this machine only)")
+    sandbox.add_argument("--database", default="sandbox.db", help="the sandbox's SQLite file (default sandbox.db)")
+    sandbox.add_argument("--drill", type=int, default=0, metavar="N",
+                         help="add N simulated volunteers who answer the buttons they get (odds set on the page)")
+    sandbox.add_argument("--drill-region", default="KZ-75", help="region of the simulated volunteers (default KZ-75)")
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import re
 import signal
 import sys
 from dataclasses import dataclass
@@ -68,24 +69,9 @@ class SandboxOptions:
         return self.database.with_suffix(".people.json")
 
 
-def add_sandbox_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    sandbox = commands.add_parser(
-        "sandbox", help="try Birge in a browser: the bot against its own Telegram emulator (no token needed)")
-    sandbox.add_argument("--demo", action="store_true",
-                         help="fill the sandbox with 300 volunteers, two coordinators, an admin and tasks")
-    sandbox.add_argument("--fresh", action="store_true", help="start over: delete the sandbox database first")
-    sandbox.add_argument("--port", type=int, default=8080, help="port of the page (default 8080; 0: any free one)")
-    sandbox.add_argument("--host", default="127.0.0.1",
-                         help="address to listen on (default 127.0.0.1: this machine only)")
-    sandbox.add_argument("--database", default="sandbox.db", help="the sandbox's SQLite file (default sandbox.db)")
-    sandbox.add_argument("--drill", type=int, default=0, metavar="N",
-                         help="add N simulated volunteers who answer the buttons they get (odds set on the page)")
-    sandbox.add_argument("--drill-region", default="KZ-75", help="region of the simulated volunteers (default KZ-75)")
-
-
 def check_options(options: SandboxOptions, settings: Settings) -> list[str]:
     """Refuse what is unsafe (SandboxError); return warnings to print."""
-    if "://" in str(options.database):
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:/", str(options.database)):
         raise SandboxError("--database takes a file path (e.g. sandbox.db), not a URL")
     if not 0 <= options.port <= 65535:
         raise SandboxError("--port must be from 0 to 65535")
