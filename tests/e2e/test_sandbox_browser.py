@@ -137,6 +137,14 @@ async def test_register_publish_and_sign_up_side_by_side(tmp_path: Path) -> None
             await coordinator.tap("1. Park clean-up", "Who signed up")
             await coordinator.tap("👥 Who signed up", "Aigerim Saparova")
             await coordinator.shot("roster")
+
+            # A link to the bot with ?start= opens as this person's /start; other links stay links.
+            assert await page.evaluate("deepLink('https://t.me/birge_sandbox_bot?start=inv42')") == "inv42"
+            assert await page.evaluate("deepLink('https://t.me/other_bot?start=inv42')") is None
+            # On a phone-sized window one chat fills the width.
+            await page.set_viewport_size({"width": 390, "height": 800})
+            box = await volunteer.box.bounding_box()
+            assert box is not None and 300 <= box["width"] <= 390
         finally:
             await browser.close()
     assert len(list(shots.glob("*.png"))) == 8
