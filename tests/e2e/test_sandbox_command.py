@@ -52,14 +52,22 @@ async def test_the_command_starts_prints_the_address_serves_the_page_and_stops_o
     assert not (tmp_path / "birge.db").exists()  # the production database is never touched
 
 
-async def test_run_without_a_token_points_to_the_sandbox(tmp_path: Path) -> None:
-    process = birge("run", cwd=tmp_path)
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 2
+def test_run_without_a_token_points_to_the_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as exit_run:
+        main(["run"])
+    assert exit_run.value.code == 2
+    err = capsys.readouterr().err
     assert "BOT_TOKEN is not set" in err and "birge sandbox --demo" in err
-    process = birge(cwd=tmp_path)
-    out, _ = process.communicate(timeout=60)
-    assert process.returncode == 0 and "birge sandbox --demo" in out and "sandbox" in out
+    with pytest.raises(SystemExit) as exit_help:
+        main([])
+    assert exit_help.value.code == 0
+    out = capsys.readouterr().out
+    assert "birge sandbox --demo" in out and "sandbox" in out
 
 
 def test_the_sandbox_refuses_the_production_database(tmp_path: Path) -> None:
