@@ -56,8 +56,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             settings.require_token()
     except ConfigError as error:
         if args.command == "run" and settings_token_missing(error):
-            print(f"Configuration error: {error}", file=sys.stderr)
-            print(TRY_IT, file=sys.stderr)
+            print(f"Configuration error: {error} {TRY_IT}", file=sys.stderr)  # one line, as every config error
             raise SystemExit(2) from None
         exit_on_config_error(error)
         return

@@ -9,6 +9,7 @@ saying what is wrong, an unknown person or file a 404."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -56,6 +57,7 @@ class SandboxPage:
         self.closing = False
         self.url = ""
         self._runner: web.AppRunner | None = None
+        self._creating = asyncio.Lock()
         for person in people_file.load():
             self._admit(person)
 
@@ -153,9 +155,10 @@ class SandboxPage:
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
-        next_id = max([FIRST_PAGE_ID - 1, *(i for i in self.people if i >= FIRST_PAGE_ID)]) + 1
-        person = Person.from_request(next_id, body, frozenset(code for code, _ in self.regions))
-        await self.add(person)
+        async with self._creating:  # two forms sent at once get two ids
+            next_id = max([FIRST_PAGE_ID - 1, *(i for i in self.people if i >= FIRST_PAGE_ID)]) + 1
+            person = Person.from_request(next_id, body, frozenset(code for code, _ in self.regions))
+            await self.add(person)
         return web.json_response(person.to_json(), status=201)
 
     async def _chat(self, request: web.Request) -> web.Response:

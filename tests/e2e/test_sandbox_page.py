@@ -252,3 +252,14 @@ async def test_a_drill_volunteer_answers_the_card(tmp_path: Path, http: aiohttp.
         async with http.get(sandbox.url + "/api/drill") as response:
             # The one who came too late may also join the waitlist (a fifth "accept").
             assert (await response.json())["counts"]["accept"] >= 4
+
+
+async def test_people_made_at_once_get_their_own_ids_and_are_kept(sandbox: Sandbox,
+                                                                  http: aiohttp.ClientSession) -> None:
+    made = await asyncio.gather(*(post(http, sandbox.url + "/api/people", {"first_name": f"P{n}", "role": "admin"})
+                                  for n in range(5)))
+    assert {status for status, _ in made} == {201}
+    ids = {person["id"] for _, person in made}
+    assert len(ids) == 5
+    kept = json.loads(sandbox.options.people_path.read_text(encoding="utf-8"))
+    assert {row["id"] for row in kept} == ids and all(row["role"] == "admin" for row in kept)
