@@ -10,16 +10,20 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, exit_on_config_error, load_settings
 
+TRY_IT = "No Telegram bot yet? Try Birge in your browser: birge sandbox --demo"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="birge",
         description="Birge: a Telegram bot that matches volunteers to tasks. "
         "Configuration comes from environment variables or a .env file (see README).",
+        epilog=TRY_IT,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("run", help="start the bot (long polling); needs BOT_TOKEN")
+    add_sandbox_parser(commands)
     commands.add_parser("migrate", help="apply pending database migrations and exit")
 
     roles = commands.add_parser("roles", help="grant, revoke and list admin and coordinator roles")
@@ -61,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.command == "run":
             settings.require_token()
     except ConfigError as error:
+        if args.command == "run" and settings_token_missing(error):
+            print(f"Configuration error: {error} {TRY_IT}", file=sys.stderr)  # one line, as every config error
+            raise SystemExit(2) from None
         exit_on_config_error(error)
         return
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -72,7 +79,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     raise SystemExit(status)
 
 
+def settings_token_missing(error: ConfigError) -> bool:
+    return str(error).startswith("BOT_TOKEN is not set")
+
+
+def add_sandbox_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`birge sandbox` (bot/cli/sandbox.py, imported only when it runs)."""
+    sandbox = commands.add_parser(
+        "sandbox", help="try Birge in a browser: the bot against its own Telegram emulator (no token needed)")
+    sandbox.add_argument("--demo", action="store_true",
+                         help="fill the sandbox with 300 volunteers, two coordinators, an admin and tasks")
+    sandbox.add_argument("--fresh", action="store_true", help="start over: delete the sandbox database first")
+    sandbox.add_argument("--port", type=int, default=8080, help="port of the page (default 8080; 0: any free one)")
+    sandbox.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1: this machine only)")
+    sandbox.add_argument("--database", default="sandbox.db", help="the sandbox's SQLite file (default sandbox.db)")
+    sandbox.add_argument("--drill", type=int, default=0, metavar="N",
+                         help="add N simulated volunteers who answer the buttons they get (odds set on the page)")
+    sandbox.add_argument("--drill-region", default="KZ-75", help="region of the simulated volunteers (default KZ-75)")
+
+
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "sandbox":
+        from bot.cli.sandbox import SandboxOptions, run_sandbox
+
+        return await run_sandbox(SandboxOptions.from_args(args), settings)
     if args.command == "run":
         from bot.app import Application
 

@@ -29,5 +29,7 @@ def test_the_wheel_holds_the_application_and_the_emulator_but_no_benchmarks_or_t
     assert top_level == {"bot", "handlers", "storage", "emulator"}
     assert "emulator/__init__.py" in names and "emulator/server.py" in names
     assert "emulator/spec/bot_api.json" in names  # the field list every request is checked against
+    # `birge sandbox` serves its page from the installed package.
+    assert {f"emulator/sandbox/static/{name}" for name in ("index.html", "app.js", "style.css", "i18n.json")} <= set(names)
     assert "bot/__main__.py" in names and "storage/migrations/env.py" in names
     assert not [name for name in names if "bench" in name or "test" in name.lower() or "conftest" in name]
