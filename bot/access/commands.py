@@ -137,6 +137,7 @@ MAIN_ACTIONS: dict[str, MainAction] = {
         MainAction("menu", "🏠", N_("Main menu"), "start"),
         MainAction("callout", "🚨", N_("Call-out"), "callout"),
         MainAction("emergency", "🆘", N_("Emergency"), "emergency"),
+        MainAction("safe", "🙋", N_("I'm safe"), "safe"),
     )
 }
 
@@ -148,10 +149,10 @@ class EmergencyAction:
 
 
 # The emergency actions, in order, shown as the keyboard's first row while an emergency
-# is active in a person's region. A feature adds its action here (and to MAIN_ACTIONS):
-# family reconnection's "I'm safe" joins as EmergencyAction("safe", frozenset({VOLUNTEER, ...})).
+# is active in a person's region. A feature adds its action here (and to MAIN_ACTIONS).
 EMERGENCY_ACTIONS: list[EmergencyAction] = [
     EmergencyAction("callout", frozenset({COORDINATOR, ADMIN})),
+    EmergencyAction("safe", frozenset({VOLUNTEER, COORDINATOR, ADMIN})),  # family reconnection's /safe
     EmergencyAction("emergency", frozenset({VOLUNTEER, COORDINATOR, ADMIN})),
 ]
 

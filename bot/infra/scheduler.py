@@ -6,6 +6,7 @@ Started in the dispatcher's startup (inside the running loop), shut down on stop
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -62,6 +63,11 @@ def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Aw
     async def run() -> None:
         try:
             await job()
+        except asyncio.CancelledError:
+            # The bot is stopping while this run was under way: what it had not committed
+            # is done again by the next run after a start (jobs keep nothing in memory).
+            # Not re-raised: APScheduler would log the cancellation as a crash.
+            log.info("scheduled job %s stopped with the bot", name)
         except Exception:  # noqa: BLE001 - a failing run must not stop the next ones
             log.exception("scheduled job %s failed", name)
 

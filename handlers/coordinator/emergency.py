@@ -21,6 +21,7 @@ from bot.callouts.lifecycle import CalloutLifecycle
 from bot.domain.catalog import REGION_BY_CODE
 from bot.domain.emergencies import EmergencyStatus
 from bot.emergencies.service import EmergencyService, parse_name, parse_notes, regions_of
+from bot.reconnection.checkins import SafetyCheckinService
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import EmergencyCb, PickCb
 from handlers.common.emergency import region_names
@@ -171,7 +172,7 @@ async def _show_preview(message: Message, state: FSMContext) -> None:
 
 
 async def declare(query: CallbackQuery, state: FSMContext, roles: UserRoles, access: AccessService,
-                  emergencies: EmergencyService, menus: MenuService) -> None:
+                  emergencies: EmergencyService, menus: MenuService, safety_checkins: SafetyCheckinService) -> None:
     if await state.get_state() != DeclareEmergency.preview.state or not await live_button(query, state):
         await answer_stale(query)
         return
@@ -185,9 +186,13 @@ async def declare(query: CallbackQuery, state: FSMContext, roles: UserRoles, acc
         return
     await state.clear()
     await query.answer()
+    # Family reconnection's check-in: every volunteer of these regions is asked once,
+    # with one tap, whether they are safe (answers per region in /reconnection).
+    await safety_checkins.ask_regions(emergency.regions)
     await show(query, _("🆘 Emergency declared: {name}.").format(name=html.quote(emergency.name)) + "\n"
                + _("People in these regions now see the emergency actions in their menu. Call volunteers out "
-                   "with /callout."))
+                   "with /callout.") + "\n"
+               + _("Volunteers in these regions are asked once whether they are safe: see /reconnection."))
     keyboard = await menus.keyboard_for_reply(bot_of(query), query.from_user.id)
     if keyboard is not None and isinstance(query.message, Message):
         await query.message.answer(_("The menu below has been updated."), reply_markup=keyboard)

@@ -12,7 +12,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from emulator import FakeTelegram
+from emulator import FakeMessage, FakeTelegram, FakeUser
 from storage.models import Callout, Volunteer
 from tests.support.callouts import answers, board_shows, callout_row, card, coming, coordinator, hours_rows, volunteer
 from tests.support.clock import ManualClock
@@ -48,12 +48,20 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
     await boss.press("🆘 " + t("Declare"))
     await wait_text(boss, t("🆘 Emergency declared: {name}.", name="Flood in Almaty"))
     await boss.wait_for_message(lambda m: "🚨 " + t("Call-out") in str(m.reply_markup))
+    # Declaring asks the region's volunteers once, with one tap, whether they are safe
+    # (family reconnection's check-in), in their language; other regions are not asked.
+    await first.wait_for_message(lambda m: tk("✅ I am safe") in m.button_texts())
+    await second.wait_for_message(lambda m: tr("✅ I am safe") in m.button_texts())
+    await fake.wait_idle()
+    assert not any(tr("✅ I am safe") in m.button_texts() or t("✅ I am safe") in m.button_texts()
+                   for m in far.messages)
 
     # A volunteer of the region sees the banner on /start and the emergency action.
     await first.send_text("/start")
     banner = await wait_text(first, "Flood in Almaty")
     assert "⚠️ Keep away from the riverbank <b>now</b>" in (banner.text or "")  # escaped: shown as typed
     assert first.reply_keyboard is not None and "🆘 " + tk("Emergency") in first.reply_keyboard.button_texts()
+    assert "🙋 " + tk("I'm safe") in first.reply_keyboard.button_texts()  # /safe, one tap away
 
     # The call-out through the dialog: template, place, how many, skills, preview, Send.
     await boss.send_text("/callout")
@@ -82,7 +90,12 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
             tr("Filling and carrying sandbags") in (cards[1].text or ""),
             t("Filling and carrying sandbags") in (cards[2].text or "")] == [True] * 3
     await board_shows(boss, board_id, t("Invited: {invited} · delivered: {delivered}", invited=3, delivered=3))
-    assert minor.messages == [] and other.messages == [] and neighbour.messages == [] and far.messages == []
+    # Nobody else got the call-out (the region's minor and the others had only the
+    # declaration's "are you safe?" question, with its callback data ck:...).
+    def callout_cards(user: FakeUser) -> list[FakeMessage]:
+        return [m for m in user.messages if "'ck:" not in str(m.reply_markup)]
+
+    assert [callout_cards(user) for user in (minor, other, neighbour, far)] == [[], [], [], []]
 
     # Answers: coming in 15, can't, no answer yet.
     went = await answer_of(fake, await first.press(coming(tk, 15), message_id=cards[0].message_id))
@@ -110,7 +123,7 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
     await board_shows(boss, board_id, t("On standby: {standby}", standby=1))
     clock.advance(minutes=30)
     assert await bot.services.callouts.advance_due() == 0
-    assert neighbour.messages == []
+    assert callout_cards(neighbour) == []
 
     # Someone coming cancels: the board says so; the coordinator reopens with one tap.
     await other.wait_for_message(lambda m: "🙅 " + t("Can't come after all") in m.button_texts())
@@ -167,7 +180,7 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
                             name="Flood in Almaty", calls=0, people=4))
     await wait_text(third, t("The emergency “{name}” is over. Thank you for coming when you were needed!",
                              name="Flood in Almaty"))
-    assert minor.messages == [] and far.messages == []
+    assert callout_cards(minor) == [] and callout_cards(far) == []
     assert [entry.action for entry in await audit(bot, "emergency.")] == ["emergency.declare", "emergency.close"]
     assert {entry.action for entry in await audit(bot, "callout.")} >= {
         "callout.create", "callout.wave", "callout.answer", "callout.reopen", "callout.close", "callout.hours.approve"}
