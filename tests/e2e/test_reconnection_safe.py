@@ -185,6 +185,8 @@ async def test_retention_erases_phones_and_messages_30_days_after_closing(
     person = fake.user(680_002, language_code="ru")
     await report_safe(bot, person, "ru", name="Khasan Khasanov", city="Алматы", phone="+77015557777")
     await fake.wait_idle()
+    # Every status message sent (30 days on, none is still waiting in the queue).
+    await bot.services.delivery.sender.wait_drained(timeout=30)
     clock.advance(timedelta(days=29))
     assert await bot.services.retention.erase_due() == 0
     clock.advance(timedelta(days=1, minutes=1))

@@ -20,17 +20,21 @@ LINK = re.compile(r"https://t\.me/(\w+)\?start=(ci_[\w-]+)")
 async def task_with_people(bot: RunningBot, fake: FakeTelegram, locales: list[str], *,
                            starts_in: timedelta = timedelta(minutes=30), first_id: int = 861_000,
                            title: str = "Уборка парка") -> tuple[FakeUser, Task, list[tuple[FakeUser, int]]]:
-    """A coordinator of Almaty, a 3-hour task, and one volunteer going per locale."""
+    """A coordinator of Almaty, a 3-hour task, and one volunteer going per locale. Everyone
+    has a chat with the bot first: the scheduler's jobs (the morning digest) may write to
+    them at any moment."""
+    coordinator = fake.user(COORDINATOR, language_code="ru")
     await bot.services.access.grant(COORDINATOR, "coordinator", region="KZ-75")
     await bot.services.users.set_locale(COORDINATOR, "ru")  # notices outside a chat go in the chosen language
     task = await make_task(bot, COORDINATOR, title=title, starts_in=starts_in, slots=10)
     people = []
     for offset, locale in enumerate(locales):
         telegram_id = first_id + offset
+        user = fake.user(telegram_id, language_code=locale)
         volunteer_id = await register(bot, telegram_id, name=f"Ерікті {offset} Тестов", locale=locale)
         await sign_up(bot, task.id, volunteer_id, "going")
-        people.append((fake.user(telegram_id, language_code=locale), volunteer_id))
-    return fake.user(COORDINATOR, language_code="ru"), task, people
+        people.append((user, volunteer_id))
+    return coordinator, task, people
 
 
 async def qr_link(coordinator: FakeUser, texts_ru, title: str) -> str:  # noqa: ANN001 - tests.support.coordinator.Texts
