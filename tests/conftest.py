@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.clock import ManualClock
-from tests.support.databases import BACKEND, TestDatabases, drop_session_databases
+from tests.support.databases import BACKEND, ON_POSTGRESQL, TestDatabases, drop_session_databases
 
 
 @pytest.fixture
@@ -43,4 +43,20 @@ def _drop_test_databases() -> Iterator[None]:
 
 
 def pytest_report_header() -> str:
+    if ON_POSTGRESQL:
+        return f"database backend: {BACKEND} (only the tests that use the per-test databases)"
     return f"database backend: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run the tests that use a database of this run (the `databases`
+    fixture, directly or through `bot`, `database_url`, ...). The rest (static checks,
+    the wheel, the emulator, rules without I/O, and the few tests about SQLite itself or
+    the sandbox's own SQLite file) do the same on either backend: the SQLite run has
+    them."""
+    if not ON_POSTGRESQL:
+        return
+    kept = [item for item in items if "databases" in getattr(item, "fixturenames", ())]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
