@@ -20,6 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("run", help="start the bot (long polling); needs BOT_TOKEN")
+    commands.add_parser("web", help="serve Telegram's webhook (several may run); needs BOT_TOKEN, WEBHOOK_URL, "
+                        "WEBHOOK_SECRET (README: Scaling out)")
+    commands.add_parser("worker", help="send queued messages and run the scheduler, one active at a time; "
+                        "needs BOT_TOKEN, REDIS_URL")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
 
     roles = commands.add_parser("roles", help="grant, revoke and list admin and coordinator roles")
@@ -58,8 +62,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(0)
     try:
         settings = load_settings()
-        if args.command == "run":
+        if args.command in ("run", "web", "worker"):
             settings.require_token()
+        if args.command == "web":
+            settings.require_webhook()
+        if args.command == "worker":
+            settings.require_redis("worker")
     except ConfigError as error:
         exit_on_config_error(error)
         return
@@ -69,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         status = 130
+    except ConfigError as error:  # found at start: REDIS_URL unreachable
+        exit_on_config_error(error)
+        return
     raise SystemExit(status)
 
 
@@ -78,6 +89,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         await Application(settings).run()
         return 0
+    if args.command == "web":
+        from bot.cli.processes import WebApplication
+
+        await WebApplication(settings).run()
+        return 0
+    if args.command == "worker":
+        from bot.cli.processes import WorkerApplication
+
+        return await WorkerApplication(settings).run()
 
     from storage.db import Database
     from storage.migrate import upgrade
