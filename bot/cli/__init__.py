@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, exit_on_config_error, load_settings
+from storage.db import Database
+from storage.migrate import upgrade
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "WEBHOOK_SECRET (README: Scaling out)")
     commands.add_parser("worker", help="send queued messages and run the scheduler, one active at a time; "
                         "needs BOT_TOKEN, REDIS_URL")
+    copy = commands.add_parser("copy-database", help="copy a whole database (e.g. the SQLite file) into DATABASE_URL "
+                               "(e.g. PostgreSQL), which must be empty")
+    copy.add_argument("source", help="SQLAlchemy URL of the database to copy, e.g. sqlite+aiosqlite:///birge.db")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
 
     roles = commands.add_parser("roles", help="grant, revoke and list admin and coordinator roles")
@@ -99,15 +104,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return await WorkerApplication(settings).run()
 
-    from storage.db import Database
-    from storage.migrate import upgrade
-
     db = Database(settings.database_url)
     try:
         await upgrade(db)
         if args.command == "migrate":
             print("Database is up to date.")
             return 0
+        if args.command == "copy-database":
+            return await _copy_database(args.source, db)
         if args.command == "roles":
             from bot.cli.roles import run_roles_command
 
@@ -124,3 +128,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await db.close()
     print(f"unknown command {args.command}", file=sys.stderr)
     return 2
+
+
+async def _copy_database(source_url: str, target: Database) -> int:
+    from storage.copy import CopyError, copy_database
+
+    source = Database(source_url)
+    try:
+        await upgrade(source)
+        copied = await copy_database(source, target)
+    except CopyError as error:
+        print(f"Not copied: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await source.close()
+    print(f"Copied {sum(copied.values())} rows in {len(copied)} tables into {target.engine.url!r}.")
+    return 0
