@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.app import SHUTDOWN_GRACE_SECONDS, Application
-from bot.infra.shared import Lease, MemoryUpdateLedger, RedisUpdateLedger, UpdateLedger, prefix_for
+from bot.infra.shared import Lease, MemoryUpdateLedger, RedisUpdateLedger, UpdateLedger, WakeChannel, prefix_for
 from bot.infra.webhook import WebhookHandler, health
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ class WebApplication(Application):
         self.handler.register(app, path=_path_of(url))
         app.router.add_get("/health", health)
         self.services.delivery.events.start()  # subscribers of what this process enqueues
+        if self.redis is not None:
+            self.services.delivery.remote_wake = WakeChannel(self.redis, prefix_for(self.settings.require_token())).publish
         await self.dispatcher.emit_startup(bot=self.bot, **self.dispatcher.workflow_data)
         await self._set_webhook(url, secret)
         self.runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
@@ -148,11 +150,15 @@ class WorkerApplication(Application):
         await self.services.delivery.start(self.bot)
         self.services.scheduler.start()
         kept = asyncio.create_task(self.lease.keep())
+        assert self.redis is not None
+        waking = asyncio.create_task(WakeChannel(self.redis, prefix_for(self.settings.require_token()))
+                                     .listen(self.services.delivery.wake))
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({kept, stopping}, return_when=asyncio.FIRST_COMPLETED)
         lost = kept.done()
         kept.cancel()
         stopping.cancel()
+        waking.cancel()
         self.services.scheduler.shutdown()
         await self.services.delivery.stop()
         if not lost:

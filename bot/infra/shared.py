@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -79,6 +80,40 @@ class MemoryUpdateLedger:
             return False
         self.seen[update_id] = now
         return True
+
+
+class WakeChannel:
+    """Tells the active worker's sender that something was enqueued by another process (it
+    would otherwise find it at its next poll, within a couple of seconds)."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.channel = f"{prefix}:wake"
+        self._publishing: set[asyncio.Task[None]] = set()
+
+    def publish(self, lane: int | None) -> None:
+        task = asyncio.get_running_loop().create_task(self._publish(lane))
+        self._publishing.add(task)
+        task.add_done_callback(self._publishing.discard)
+
+    async def _publish(self, lane: int | None) -> None:
+        try:
+            await self.redis.publish(self.channel, "" if lane is None else str(lane))
+        except RedisError as error:
+            log.warning("could not wake the worker: %s", error)
+
+    async def listen(self, on_wake: Callable[[int | None], None]) -> None:
+        """Call `on_wake(lane)` for every wake-up, until cancelled."""
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(self.channel)
+        try:
+            while True:
+                message = await pubsub.get_message(timeout=1.0)
+                if message is not None:
+                    data = message["data"].decode() if isinstance(message["data"], bytes) else str(message["data"])
+                    on_wake(int(data) if data.isdigit() else None)
+        finally:
+            await pubsub.aclose()
 
 
 # Renew only a lease we still hold; a lapsed one is not silently taken back.

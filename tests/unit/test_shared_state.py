@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from bot.infra.delivery.gate import DIRECT, queue_priority
 from bot.infra.delivery.limits import RateLimits
 from bot.infra.delivery.shared_gate import SharedSendGate
-from bot.infra.shared import Lease, RedisUpdateLedger
+from bot.infra.shared import Lease, RedisUpdateLedger, WakeChannel
 from tests.support.shared import redis_or_skip
 
 
@@ -91,3 +91,17 @@ async def test_an_update_id_is_handled_once_across_processes(redis: Redis) -> No
     assert await one.first_time(5)
     assert not await other.first_time(5)
     assert 86_000 < await redis.ttl("birge:test:update:5") <= 86_400
+
+
+async def test_an_enqueue_in_one_process_wakes_the_worker_in_another(redis: Redis) -> None:
+    woken: list[int | None] = []
+    listening = asyncio.create_task(WakeChannel(redis, "birge:test").listen(woken.append))
+    try:
+        publisher = WakeChannel(redis, "birge:test")
+        async with asyncio.timeout(5):
+            while not woken:  # the subscription may not be in place for the first ones
+                publisher.publish(1)
+                await asyncio.sleep(0.05)
+        assert set(woken) == {1}
+    finally:
+        listening.cancel()
