@@ -1,7 +1,8 @@
 """`birge web` and `birge worker`: the bot as several processes behind one token.
 
-- `birge web` serves Telegram's webhook (bot/infra/webhook.py) and handles updates; it
-  never runs the delivery sender or the scheduler. Any number may run behind a reverse
+- `birge web` serves Telegram's webhook (bot/infra/webhook.py) and handles updates; with
+  REDIS_URL it never runs the delivery sender or the scheduler (a single web process
+  without Redis runs them itself, as `birge run` does). Any number may run behind a reverse
   proxy; with REDIS_URL they share dialogs' per-user isolation, the outgoing limiter and
   the ids of updates handled. setWebhook is called once per configuration, by whichever
   process starts first.
@@ -19,6 +20,7 @@ import logging
 import signal
 from urllib.parse import urlsplit
 
+from aiogram import Bot
 from aiohttp import web
 
 from bot.app import SHUTDOWN_GRACE_SECONDS, Application
@@ -58,7 +60,7 @@ class WebApplication(Application):
         app = web.Application()
         self.handler.register(app, path=_path_of(url))
         app.router.add_get("/health", health)
-        self.services.delivery.events.start()  # subscribers of what this process enqueues
+        self.services.delivery.events.start()  # subscribers of what this process enqueues (sender or not)
         if self.redis is not None:
             self.services.delivery.remote_wake = WakeChannel(self.redis, prefix_for(self.settings.require_token())).publish
         await self.dispatcher.emit_startup(bot=self.bot, **self.dispatcher.workflow_data)
@@ -101,15 +103,19 @@ class WebApplication(Application):
         if self.handler is not None and not await self.handler.wait_handled(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still being handled")
         assert self.services is not None and self.bot is not None
-        await self.services.delivery.events.stop(self.services.delivery.config.stop_grace)
+        self.services.scheduler.shutdown()
+        await self.services.delivery.stop()  # the sender if it runs here, and the events
         await self.bot.session.close()
         self.services.charts.close()
         await self.services.db.close()
         if self.redis is not None:
             await self.redis.aclose()
 
-    async def _on_startup(self, bot: object) -> None:
-        """A web process sends direct replies only: the sender and the scheduler are the worker's."""
+    async def _on_startup(self, bot: Bot) -> None:
+        """With REDIS_URL a web process sends direct replies only: the sender and the
+        scheduler are the worker's. A single web process without Redis runs them itself."""
+        if self.redis is None:
+            await super()._on_startup(bot)
 
 
 def _path_of(url: str) -> str:

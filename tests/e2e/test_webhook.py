@@ -11,9 +11,11 @@ import aiohttp
 import pytest
 
 from bot.cli.processes import WebApplication
+from bot.domain.delivery import DeliveryLane
 from emulator import FakeTelegram
 from tests.support.clock import ManualClock
 from tests.support.e2e import make_settings
+from tests.support.shared import REDIS_URL, redis_or_skip
 
 SECRET = "s3cret-token_for-the-webhook"
 
@@ -94,3 +96,29 @@ async def test_a_wrong_or_missing_secret_is_refused_and_logged(web: WebApplicati
 async def test_health_answers(web: WebApplication) -> None:
     async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{web.port}/health") as response:
         assert response.status == 200
+
+
+async def test_a_single_web_process_without_redis_sends_the_queue_itself(web: WebApplication, fake: FakeTelegram) -> None:
+    user = fake.user(7004, language_code="en")
+    assert web.services is not None and web.services.delivery.sender is not None
+    assert web.services.scheduler.running
+    await web.services.delivery.enqueue_one(user.id, "queued for you", lane=DeliveryLane.PERSONAL)
+    assert (await user.wait_for_message()).text == "queued for you"
+
+
+async def test_with_redis_a_web_process_leaves_sending_to_the_worker(fake: FakeTelegram, db_path: Path,
+                                                                     clock: ManualClock) -> None:
+    async for _ in redis_or_skip():
+        port = free_port()
+        settings = make_settings(fake, db_path, webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET,
+                                 webhook_host="127.0.0.1", webhook_port=port, redis_url=REDIS_URL)
+        app = WebApplication(settings, clock=clock)
+        await app.serve()
+        try:
+            assert app.services is not None
+            assert app.services.delivery.sender is None and not app.services.scheduler.running
+            user = fake.user(7005, language_code="en")
+            await user.send_text("/help")
+            assert "/start" in (await user.wait_for_message()).text  # direct replies go out
+        finally:
+            await app.shutdown()
