@@ -91,6 +91,9 @@ async def test_three_web_processes_serve_one_bot(cluster: Cluster, fake: FakeTel
     served_by = Counter(entry.url for entry in fake.webhook.log if entry.update_id > 6)
     assert len(served_by) == 3 and min(served_by.values()) >= 15
 
+    # SIGTERM stops each cleanly.
+    assert await asyncio.gather(*(web.stop() for web in webs)) == [0, 0, 0]
+
 
 async def test_a_killed_worker_is_replaced_within_10_s_and_nothing_is_lost(cluster: Cluster, fake: FakeTelegram,
                                                                           tmp_path: Path) -> None:
@@ -135,4 +138,5 @@ async def test_a_killed_worker_is_replaced_within_10_s_and_nothing_is_lost(clust
         if call.ok:
             per_chat[int(call.params["chat_id"])].append(call.at)
     assert all(b - a >= 1.0 for times in per_chat.values() for a, b in zip(times, times[1:], strict=False))
+    assert await standby.stop() == 0  # SIGTERM: the active worker stops cleanly and releases the lease
 

@@ -42,7 +42,8 @@ class Process:
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGKILL)
 
-    async def stop(self) -> None:
+    async def stop(self) -> int:
+        """SIGTERM (SIGKILL after 15 s); the exit status."""
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -50,6 +51,7 @@ class Process:
             except TimeoutError:
                 self.process.kill()
                 await self.process.wait()
+        return self.process.returncode if self.process.returncode is not None else -1
 
 
 class Cluster:
