@@ -3,6 +3,7 @@ reply, with 1 and with 3 web processes (real processes, one SQLite file in WAL, 
 
     python -m benchmarks.webhook_bench                    # 1 and 3 processes, 600 updates each
     python -m benchmarks.webhook_bench --processes 3 --updates 1200
+    python -m benchmarks.webhook_bench --rate 30       # a steady 30 updates a second: the reply time
 
 The fake Bot API runs in this process and posts the updates to the web processes in turn
 (as a reverse proxy spreads them), `--concurrency` at a time (Telegram's max_connections).
@@ -30,7 +31,7 @@ from storage.migrate import upgrade
 from tests.support.processes import Cluster
 
 
-async def run(processes: int, updates: int, concurrency: int, redis_url: str) -> dict[str, float]:
+async def run(processes: int, updates: int, concurrency: int, redis_url: str, rate: float) -> dict[str, float]:
     redis = Redis.from_url(redis_url)
     await redis.flushdb()
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,7 +51,9 @@ async def run(processes: int, updates: int, concurrency: int, redis_url: str) ->
                 people = [fake.user(100_000 + n, language_code="en") for n in range(updates)]
                 sent_at: dict[int, float] = {}
                 started = time.monotonic()
-                for person in people:
+                for n, person in enumerate(people):
+                    if rate:  # a steady stream; without --rate all at once
+                        await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
                     sent_at[person.id] = time.monotonic()
                     await person.send_text("/help")
                 async with asyncio.timeout(300):
@@ -72,13 +75,15 @@ def main() -> None:
     parser.add_argument("--processes", type=int, action="append")
     parser.add_argument("--updates", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=0.0, help="updates a second (default: all at once)")
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for processes in args.processes or [1, 3]:
-        result = asyncio.run(run(processes, args.updates, args.concurrency, redis_url))
+        result = asyncio.run(run(processes, args.updates, args.concurrency, redis_url, args.rate))
         print(f"{processes} web process(es): {result['updates_per_second']:.0f} updates/s, "
-              f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms ({args.updates} updates)")
+              f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms "
+              f"({args.updates} updates, {'at ' + str(args.rate) + '/s' if args.rate else 'all at once'})")
 
 
 if __name__ == "__main__":
