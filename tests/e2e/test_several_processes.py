@@ -110,7 +110,7 @@ async def test_a_killed_worker_is_replaced_within_10_s_and_nothing_is_lost(clust
     def sent() -> list[float]:
         return [call.at for call in fake.calls_of("sendMessage") if call.ok]
 
-    async with asyncio.timeout(40):
+    async with asyncio.timeout(120):
         while len(sent()) < 0.4 * len(people):
             await asyncio.sleep(0.02)
     active = next(worker for worker in workers if "worker active" in worker.output())
@@ -119,12 +119,12 @@ async def test_a_killed_worker_is_replaced_within_10_s_and_nothing_is_lost(clust
     killed_at = time.monotonic()
     await active.process.wait()
     before = len(sent())
-    async with asyncio.timeout(40):
+    async with asyncio.timeout(120):
         while len(sent()) <= before:
             await asyncio.sleep(0.02)
     assert time.monotonic() - killed_at <= 10, "the standby worker did not take over within 10 s"
     assert "worker active" in standby.output()
-    async with asyncio.timeout(40):
+    async with asyncio.timeout(120):
         while {int(call.params["chat_id"]) for call in fake.calls_of("sendMessage") if call.ok} != {p.id for p in people}:
             await asyncio.sleep(0.05)
 

@@ -87,7 +87,7 @@ class Cluster:
         self.processes.append(process)
         return process
 
-    async def wait_healthy(self, process: Process, timeout: float = 40) -> None:
+    async def wait_healthy(self, process: Process, timeout: float = 120) -> None:
         async with aiohttp.ClientSession() as session, asyncio.timeout(timeout):
             while True:
                 assert process.process.returncode is None, process.output()
@@ -99,7 +99,7 @@ class Cluster:
                     pass
                 await asyncio.sleep(0.1)
 
-    async def wait_log(self, process: Process, text: str, timeout: float = 40) -> None:
+    async def wait_log(self, process: Process, text: str, timeout: float = 120) -> None:
         async with asyncio.timeout(timeout):
             while text not in process.output():
                 assert process.process.returncode is None, process.output()
