@@ -84,7 +84,7 @@ async def test_three_web_processes_serve_one_bot(cluster: Cluster, fake: FakeTel
     crowd = [fake.user(9000 + n, language_code="en") for n in range(60)]
     await asyncio.gather(*(person.send_text("/start") for person in crowd))
     for person in crowd:
-        await person.wait_for_message(timeout=30)
+        await person.wait_for_message(timeout=120)
     await fake.wait_idle()
     answered = Counter(int(call.params["chat_id"]) for call in fake.calls_of("sendMessage"))
     assert all(answered[person.id] == 1 for person in crowd)
