@@ -20,7 +20,7 @@ COPY emulator ./emulator
 COPY locales ./locales
 # Editable install keeps locales/ next to the code; catalogs are compiled at build time
 # because the running user cannot write into /app.
-RUN pip install -e . && python -m bot.catalogs compile
+RUN pip install -e ".[scale]" && python -m bot.catalogs compile
 
 USER birge
 ENV DATABASE_URL=sqlite+aiosqlite:////data/birge.db

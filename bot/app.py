@@ -19,10 +19,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
+from redis.asyncio import Redis
 
 from bot.access.bot_profile import publish_bot_profile
 from bot.access.menus import MenuService, MenuSyncMiddleware
@@ -47,7 +49,9 @@ from bot.infra.delivery import (
     MessageSent,
     OutgoingLimiter,
     RecipientUnreachable,
+    SendGate,
 )
+from bot.infra.delivery.shared_gate import SharedSendGate
 from bot.infra.fsm_storage import DatabaseStorage
 from bot.infra.i18n import LocalTime, UserLocaleMiddleware, make_i18n, make_vocabulary
 from bot.infra.in_flight import InFlightUpdates
@@ -58,6 +62,7 @@ from bot.infra.scheduler import (
     RETENTION_EVERY_SECONDS,
     Scheduler,
 )
+from bot.infra.shared import connect_redis, prefix_for
 from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
 from bot.lifecycle.coordinator import CoordinatorNotices, Digests
 from bot.lifecycle.hooks import TaskLifeHooks
@@ -144,9 +149,10 @@ class Services:
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None,
-                   delivery_config: DeliveryConfig | None = None) -> Services:
+                   delivery_config: DeliveryConfig | None = None, gate: SendGate | None = None) -> Services:
     """`delivery_config` replaces the one from the settings (tests that do not need
-    Telegram's per-chat pace loosen it; everything else stays as `birge run` has it)."""
+    Telegram's per-chat pace loosen it; everything else stays as `birge run` has it).
+    `gate`: the bot's one limiter (shared_gate(): in Redis when several processes run)."""
     clock = clock or Clock()
     db = db or Database(settings.database_url)
     i18n = make_i18n(settings.default_locale)
@@ -158,7 +164,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
 
     local_time = LocalTime(settings.tz)
     config = delivery_config or DeliveryConfig.from_settings(settings)
-    gate = config.gate()  # the bot's one limiter: the sender and every direct reply
+    gate = gate or config.gate()  # the bot's one limiter: the sender and every direct reply
     delivery = DeliveryService(db, clock, i18n, config, allow_paid_broadcast=settings.allow_paid_broadcast,
                                on_unreachable=unreachable, gate=gate, local_time=local_time)
     matching = MatchingService(db, clock, settings.tz)
@@ -248,9 +254,26 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     )
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def shared_gate(config: DeliveryConfig, redis: Redis, settings: Settings) -> SendGate:
+    """The gate of one of several processes: the token's limits kept in Redis."""
+    return SharedSendGate(config.limits(), redis, prefix_for(settings.require_token()), rate=config.rate,
+                          paid_rate=config.paid_rate, chat_interval=config.chat_interval, chat_burst=config.chat_burst,
+                          group_per_minute=config.group_per_minute, group_window=config.group_window)
+
+
+def build_dispatcher(services: Services, redis: Redis | None = None) -> Dispatcher:
+    """With `redis`: per-user isolation across processes, and dialogs in Redis when
+    FSM_STORAGE=redis (in the database otherwise, which every process shares too)."""
+    key_builder = DefaultKeyBuilder(with_destiny=True)
+    storage: BaseStorage = DatabaseStorage(services.db, services.clock, key_builder)
+    isolation: BaseEventIsolation = SimpleEventIsolation()
+    if redis is not None:
+        prefix = prefix_for(services.settings.require_token())
+        isolation = RedisEventIsolation(redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm"))
+        if services.settings.fsm_storage == "redis":
+            storage = RedisStorage(redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_destiny=True))
     dispatcher = Dispatcher(
-        storage=DatabaseStorage(services.db, services.clock, DefaultKeyBuilder(with_destiny=True)),
+        storage=storage,
         disable_fsm=True,  # registered below, inside the unit of work
         **services.as_workflow_data(),
     )
@@ -265,7 +288,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
 
     # One unit of work per update, opened before the dialog state is read (bot/infra/units.py);
     # one update at a time per chat, until its commit: two quick taps cannot race through one dialog.
-    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db, SimpleEventIsolation(), chat_key))
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(services.db, isolation, chat_key))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ReachabilityMiddleware(services.volunteers))
     UserLocaleMiddleware(services.i18n, services.users.locale_of).setup(dispatcher)
@@ -307,15 +330,20 @@ class Application:
         self.services: Services | None = None
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
+        self.redis: Redis | None = None  # REDIS_URL: state shared with the other processes
         self._polling: asyncio.Task[None] | None = None
 
     async def prepare(self) -> None:
         token_check = self.settings.require_token()  # fail before touching anything
         assert token_check
+        if self.settings.redis_url is not None:
+            self.redis = await connect_redis(self.settings.redis_url)  # unreachable: ConfigError
         db = Database(self.settings.database_url)
         await upgrade(db)
-        self.services = build_services(self.settings, self.clock, db, self.delivery_config)
-        self.dispatcher = build_dispatcher(self.services)
+        config = self.delivery_config or DeliveryConfig.from_settings(self.settings)
+        gate = shared_gate(config, self.redis, self.settings) if self.redis is not None else None
+        self.services = build_services(self.settings, self.clock, db, config, gate=gate)
+        self.dispatcher = build_dispatcher(self.services, self.redis)
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
         self.bot = build_bot(self.settings, self.services.outgoing)
@@ -338,10 +366,14 @@ class Application:
             handle_signals=handle_signals,
             polling_timeout=self.polling_timeout,
             close_bot_session=True,
-            # aiogram asks only for update types that have handlers; "my_chat_member" has
-            # none but tells ReachabilityMiddleware when someone blocks or unblocks the bot.
-            allowed_updates=sorted({*self.dispatcher.resolve_used_update_types(), "my_chat_member"}),
+            allowed_updates=self.allowed_updates(),
         )
+
+    def allowed_updates(self) -> list[str]:
+        # aiogram asks only for update types that have handlers; "my_chat_member" has
+        # none but tells ReachabilityMiddleware when someone blocks or unblocks the bot.
+        assert self.dispatcher is not None
+        return sorted({*self.dispatcher.resolve_used_update_types(), "my_chat_member"})
 
     async def start(self) -> None:
         """Start polling in the background (tests, the sandbox)."""
@@ -372,3 +404,5 @@ class Application:
         await self.services.delivery.stop()  # before the database closes
         self.services.charts.close()
         await self.services.db.close()
+        if self.redis is not None:
+            await self.redis.aclose()

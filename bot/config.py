@@ -6,11 +6,13 @@ variable (see `load_settings`), never with a traceback.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("kk", "ru", "en")
@@ -53,6 +55,16 @@ class Settings(BaseSettings):
     signup_confirm_minutes: int = Field(default=120, ge=5, le=7 * 24 * 60)
     # Family reconnection: days after a request closes before its phone and messages are erased.
     reconnection_retention_days: int = Field(default=30, ge=1, le=365)
+    # Several processes behind one token (README "Scaling out"): `birge web` serves the
+    # webhook, `birge worker` sends and runs the scheduler; Redis holds what they share.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    redis_url: str | None = None
+    # Where dialogs (FSM state) live: "database" (default) or "redis" (needs REDIS_URL).
+    fsm_storage: Literal["database", "redis"] = "database"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -90,6 +102,49 @@ class Settings(BaseSettings):
         if "://" not in value:
             raise ValueError("must be a SQLAlchemy URL, e.g. sqlite+aiosqlite:///birge.db")
         return value
+
+    @field_validator("webhook_url", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be the public https:// URL Telegram posts updates to, e.g. https://bot.example.kz/webhook")
+        return value
+
+    @field_validator("webhook_secret", mode="after")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value.get_secret_value().strip()):
+            raise ValueError("must be 16-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis:// URL, e.g. redis://127.0.0.1:6379/0")
+        return value.strip() if value else None
+
+    @model_validator(mode="after")
+    def _check_together(self) -> Settings:
+        if self.webhook_url is not None and urlsplit(self.webhook_url).scheme != "https" \
+                and self.bot_api_url == OFFICIAL_BOT_API_URL:
+            # Only a self-hosted Bot API server (BOT_API_URL) may post to plain http.
+            raise ValueError("WEBHOOK_URL: must be an https:// URL (Telegram posts only to https; plain http "
+                             "works only with a self-hosted Bot API server in BOT_API_URL)")
+        if self.fsm_storage == "redis" and self.redis_url is None:
+            raise ValueError("FSM_STORAGE: redis needs REDIS_URL (set REDIS_URL or FSM_STORAGE=database)")
+        return self
 
     @field_validator("send_rate")
     @classmethod
@@ -132,6 +187,22 @@ class Settings(BaseSettings):
             )
         return self.bot_token.get_secret_value()
 
+    def require_webhook(self) -> tuple[str, str]:
+        """The webhook URL and secret `birge web` needs."""
+        if self.webhook_url is None:
+            raise ConfigError("WEBHOOK_URL: is not set: `birge web` needs the public https:// URL Telegram posts "
+                              "updates to, e.g. https://bot.example.kz/webhook")
+        if self.webhook_secret is None:
+            raise ConfigError("WEBHOOK_SECRET: is not set: `birge web` needs a secret of 16-256 characters "
+                              "A-Z, a-z, 0-9, _ and - (Telegram sends it with every update)")
+        return self.webhook_url, self.webhook_secret.get_secret_value()
+
+    def require_redis(self, command: str) -> str:
+        if self.redis_url is None:
+            raise ConfigError(f"REDIS_URL: is not set: `birge {command}` shares its state with the other processes "
+                              "in Redis, e.g. REDIS_URL=redis://127.0.0.1:6379/0")
+        return self.redis_url
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings; raise ConfigError with one line per wrong variable."""
@@ -140,9 +211,11 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
             message = error["msg"].removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
+            if error["loc"]:
+                lines.append(f"{str(error['loc'][0]).upper()}: {message}")
+            else:  # a rule over several settings names its variables itself
+                lines.append(message)
         raise ConfigError("; ".join(lines)) from None
 
 

@@ -72,18 +72,29 @@ class BotApi(ProfileMethods):
     @api("setWebhook")
     async def set_webhook(self, params: dict[str, Any]) -> Any:
         self.fake.webhook_url = params.get("url") or None
+        self.fake.webhook_secret = params.get("secret_token") or None
+        self.fake.webhook_max_connections = int(params.get("max_connections") or 40)
+        self.fake.updates.set_allowed(params.get("allowed_updates"))
+        if params.get("drop_pending_updates"):
+            self.fake.updates.drop_all()
+        self.fake.notifier.notify()
         return True
 
     @api("deleteWebhook")
     async def delete_webhook(self, params: dict[str, Any]) -> Any:
         self.fake.webhook_url = None
+        self.fake.webhook_secret = None
         if params.get("drop_pending_updates"):
             self.fake.updates.drop_all()
         return True
 
     @api("getWebhookInfo")
     async def get_webhook_info(self, params: dict[str, Any]) -> Any:
-        return {"url": self.fake.webhook_url or "", "has_custom_certificate": False, "pending_update_count": 0}
+        info: dict[str, Any] = {"url": self.fake.webhook_url or "", "has_custom_certificate": False,
+                                "pending_update_count": len(self.fake.updates.deliverable(set(), 10_000))}
+        if self.fake.webhook_url:
+            info["max_connections"] = self.fake.webhook_max_connections
+        return info
 
     @api("close")
     async def close(self, params: dict[str, Any]) -> Any:

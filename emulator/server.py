@@ -22,6 +22,7 @@ from .request_check import Checked, RequestChecker
 from .spec import load as load_spec
 from .state import WAIT, Call, ChatState, UploadedFile
 from .users import FakeUser
+from .webhook import WebhookDeliverer
 from .world import World
 
 _QUIET_SECONDS = 0.05
@@ -62,6 +63,7 @@ class FakeTelegram(World):
         # handled), so wait_idle does not take a slow handler's pause for the end.
         self.busy_probes: list[Callable[[], bool]] = []
         self._api = BotApi(self)
+        self.webhook = WebhookDeliverer(self)  # posts updates once setWebhook has a URL
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -76,11 +78,13 @@ class FakeTelegram(World):
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # the site has started: its server exists
         self.base_url = f"http://127.0.0.1:{port}"
+        self.webhook.start()
         return self.base_url
 
     async def stop(self) -> None:
         """Answer parked long polls (empty) and shut the server down."""
         self.updates.close()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

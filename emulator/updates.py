@@ -67,6 +67,22 @@ class UpdateQueue:
 
         return await self._notifier.wait_until(ready, max(timeout, 0)) or []
 
+    # --- webhook delivery (emulator/webhook.py) ----------------------------------------
+
+    def set_allowed(self, allowed_updates: list[str] | None) -> None:
+        if allowed_updates is not None:
+            self._allowed = frozenset(allowed_updates) or None
+
+    def deliverable(self, skip: set[int], limit: int) -> list[dict[str, Any]]:
+        """Pending updates for the webhook, oldest first, except those being posted."""
+        self._drop_not_allowed()
+        return [update for update in self._pending if update["update_id"] not in skip][:max(0, limit)]
+
+    def delivered(self, update_id: int) -> None:
+        """The webhook answered 2xx: the update is done."""
+        self._pending = [update for update in self._pending if update["update_id"] != update_id]
+        self._notifier.notify()
+
     def _confirm(self, offset: int) -> None:
         if offset > 0:
             self._pending = [update for update in self._pending if update["update_id"] >= offset]

@@ -59,7 +59,13 @@ class World:
         self.descriptions: dict[str | None, str] = {}  # by language_code (None: the default)
         self.short_descriptions: dict[str | None, str] = {}
         self.blocked: set[int] = set()
+        # setWebhook: where updates go instead of getUpdates (emulator/webhook.py posts them).
         self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.webhook_max_connections = 40
+        # A test may put several replicas behind the one URL, as a reverse proxy would:
+        # updates then go to these URLs in turn.
+        self.webhook_targets: list[str] = []
         self.last_event = 0
         self._ids = itertools.count(1)
 

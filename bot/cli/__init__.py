@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, exit_on_config_error, load_settings
+from storage.db import Database
+from storage.migrate import upgrade
 
 TRY_IT = "No Telegram bot yet? Try Birge in your browser: birge sandbox --demo"
 
@@ -24,6 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="start the bot (long polling); needs BOT_TOKEN")
     add_sandbox_parser(commands)
+    commands.add_parser("web", help="serve Telegram's webhook (several may run); needs BOT_TOKEN, WEBHOOK_URL, "
+                        "WEBHOOK_SECRET (README: Scaling out)")
+    commands.add_parser("worker", help="send queued messages and run the scheduler, one active at a time; "
+                        "needs BOT_TOKEN, REDIS_URL")
+    copy = commands.add_parser("copy-database", help="copy a whole database (e.g. the SQLite file) into DATABASE_URL "
+                               "(e.g. PostgreSQL), which must be empty")
+    copy.add_argument("source", help="SQLAlchemy URL of the database to copy, e.g. sqlite+aiosqlite:///birge.db")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
 
     roles = commands.add_parser("roles", help="grant, revoke and list admin and coordinator roles")
@@ -62,8 +71,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(0)
     try:
         settings = load_settings()
-        if args.command == "run":
+        if args.command in ("run", "web", "worker"):
             settings.require_token()
+        if args.command == "web":
+            settings.require_webhook()
+        if args.command == "worker":
+            settings.require_redis("worker")
     except ConfigError as error:
         if args.command == "run" and settings_token_missing(error):
             print(f"Configuration error: {error} {TRY_IT}", file=sys.stderr)  # one line, as every config error
@@ -76,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         status = 130
+    except ConfigError as error:  # found at start: REDIS_URL unreachable
+        exit_on_config_error(error)
+        return
     raise SystemExit(status)
 
 
@@ -109,9 +125,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         await Application(settings).run()
         return 0
+    if args.command == "web":
+        from bot.cli.processes import WebApplication
 
-    from storage.db import Database
-    from storage.migrate import upgrade
+        await WebApplication(settings).run()
+        return 0
+    if args.command == "worker":
+        from bot.cli.processes import WorkerApplication
+
+        return await WorkerApplication(settings).run()
 
     db = Database(settings.database_url)
     try:
@@ -119,6 +141,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "migrate":
             print("Database is up to date.")
             return 0
+        if args.command == "copy-database":
+            return await _copy_database(args.source, db)
         if args.command == "roles":
             from bot.cli.roles import run_roles_command
 
@@ -135,3 +159,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await db.close()
     print(f"unknown command {args.command}", file=sys.stderr)
     return 2
+
+
+async def _copy_database(source_url: str, target: Database) -> int:
+    from storage.copy import CopyError, copy_database
+
+    source = Database(source_url)
+    try:
+        await upgrade(source)
+        copied = await copy_database(source, target)
+    except CopyError as error:
+        print(f"Not copied: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await source.close()
+    print(f"Copied {sum(copied.values())} rows in {len(copied)} tables into {target.engine.url!r}.")
+    return 0

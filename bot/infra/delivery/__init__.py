@@ -34,6 +34,7 @@ direct reply a handler makes: one limiter for all outgoing traffic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import I18n
@@ -116,6 +117,8 @@ class DeliveryService:
         self.outbox = Outbox(db, clock, allow_paid_broadcast=allow_paid_broadcast, on_enqueue=self.wake,
                              on_queued=self._queued)
         self.sender: DeliverySender | None = None
+        # Set in a process without a sender (birge web): tells the worker's sender at once.
+        self.remote_wake: Callable[[int | None], None] | None = None
         self.enqueue_broadcast = self.outbox.enqueue_broadcast
         self.enqueue_one = self.outbox.enqueue_one
         # The same inside a caller's transaction (their rows and the queue rows commit
@@ -150,6 +153,8 @@ class DeliveryService:
     def wake(self, lane: int | None = None) -> None:
         if self.sender is not None:
             self.sender.wake(lane)
+        elif self.remote_wake is not None:  # the sender runs in another process (birge worker)
+            self.remote_wake(lane)
 
     def wake_after_commit(self, session: AsyncSession, lane: int) -> None:
         """Wake the sender once `session`'s transaction has committed (rows written with
