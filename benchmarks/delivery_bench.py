@@ -124,12 +124,12 @@ async def run_once(limit: float, recipients: int, *, rate_factor: float, concurr
                    workdir: Path) -> Result:
     import dataclasses
 
-    from bot.app import build_bot
     from bot.config import Settings
     from bot.domain.delivery import DeliveryLane
     from bot.infra.clock import Clock
     from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter, OutgoingMessage
     from bot.infra.i18n import make_i18n
+    from bot.infra.telegram_bot import build_bot
     from storage.db import Database
     from storage.migrate import upgrade
 

@@ -15,14 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
-from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 
@@ -63,7 +58,8 @@ from bot.infra.scheduler import (
     Scheduler,
 )
 from bot.infra.shared import connect_redis, prefix_for
-from bot.infra.units import CommitBeforeSending, UnitOfWorkMiddleware
+from bot.infra.telegram_bot import build_bot
+from bot.infra.units import UnitOfWorkMiddleware
 from bot.lifecycle.coordinator import CoordinatorNotices, Digests
 from bot.lifecycle.hooks import TaskLifeHooks
 from bot.lifecycle.job import LIFECYCLE_EVERY_SECONDS, LifecycleJob
@@ -152,7 +148,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
                    delivery_config: DeliveryConfig | None = None, gate: SendGate | None = None) -> Services:
     """`delivery_config` replaces the one from the settings (tests that do not need
     Telegram's per-chat pace loosen it; everything else stays as `birge run` has it).
-    `gate`: the bot's one limiter (shared_gate(): in Redis when several processes run)."""
+    `gate`: the bot's one limiter (SharedSendGate.for_token: in Redis when several processes run)."""
     clock = clock or Clock()
     db = db or Database(settings.database_url)
     i18n = make_i18n(settings.default_locale)
@@ -254,13 +250,6 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     )
 
 
-def shared_gate(config: DeliveryConfig, redis: Redis, settings: Settings) -> SendGate:
-    """The gate of one of several processes: the token's limits kept in Redis."""
-    return SharedSendGate(config.limits(), redis, prefix_for(settings.require_token()), rate=config.rate,
-                          paid_rate=config.paid_rate, chat_interval=config.chat_interval, chat_burst=config.chat_burst,
-                          group_per_minute=config.group_per_minute, group_window=config.group_window)
-
-
 def build_dispatcher(services: Services, redis: Redis | None = None) -> Dispatcher:
     """With `redis`: per-user isolation across processes, and dialogs in Redis when
     FSM_STORAGE=redis (in the database otherwise, which every process shares too)."""
@@ -302,21 +291,6 @@ def build_dispatcher(services: Services, redis: Redis | None = None) -> Dispatch
     return dispatcher
 
 
-def build_bot(settings: Settings, outgoing: OutgoingLimiter) -> Bot:
-    """The Bot every request goes out through, paced by `outgoing` (share its gate with
-    the delivery sender: `Services.outgoing`)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
-    session.middleware(CommitBeforeSending())  # an update's writes commit before its replies
-    session.middleware(outgoing)
-    return Bot(
-        token=settings.require_token(),
-        session=session,
-        # link_preview_options only: link_preview_is_disabled would make aiogram send the
-        # deprecated disable_web_page_preview field as well.
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)),
-    )
-
-
 class Application:
     """The bot as `birge run` runs it: migrate, compile catalogs, publish the default menus
     and descriptions, poll."""
@@ -341,7 +315,8 @@ class Application:
         db = Database(self.settings.database_url)
         await upgrade(db)
         config = self.delivery_config or DeliveryConfig.from_settings(self.settings)
-        gate = shared_gate(config, self.redis, self.settings) if self.redis is not None else None
+        gate = (SharedSendGate.for_token(config, self.redis, self.settings.require_token())
+                if self.redis is not None else None)
         self.services = build_services(self.settings, self.clock, db, config, gate=gate)
         self.dispatcher = build_dispatcher(self.services, self.redis)
         self.dispatcher.startup.register(self._on_startup)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -27,9 +26,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def web(fake: FakeTelegram, db_path: Path, clock: ManualClock) -> AsyncIterator[WebApplication]:
+async def web(fake: FakeTelegram, database_url: str, clock: ManualClock) -> AsyncIterator[WebApplication]:
     port = free_port()
-    settings = make_settings(fake, db_path, webhook_url=f"http://127.0.0.1:{port}/tg/webhook",
+    settings = make_settings(fake, database_url, webhook_url=f"http://127.0.0.1:{port}/tg/webhook",
                              webhook_secret=SECRET, webhook_host="127.0.0.1", webhook_port=port)
     app = WebApplication(settings, clock=clock)
     await app.serve()
@@ -106,11 +105,11 @@ async def test_a_single_web_process_without_redis_sends_the_queue_itself(web: We
     assert (await user.wait_for_message()).text == "queued for you"
 
 
-async def test_with_redis_a_web_process_leaves_sending_to_the_worker(fake: FakeTelegram, db_path: Path,
+async def test_with_redis_a_web_process_leaves_sending_to_the_worker(fake: FakeTelegram, database_url: str,
                                                                      clock: ManualClock) -> None:
     async for _ in redis_or_skip():
         port = free_port()
-        settings = make_settings(fake, db_path, webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET,
+        settings = make_settings(fake, database_url, webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET,
                                  webhook_host="127.0.0.1", webhook_port=port, redis_url=REDIS_URL)
         app = WebApplication(settings, clock=clock)
         await app.serve()

@@ -16,8 +16,10 @@ import logging
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.infra.delivery.config import DeliveryConfig
 from bot.infra.delivery.gate import SendGate
 from bot.infra.delivery.limits import ChatKey, RateLimits, is_group
+from bot.infra.shared import prefix_for
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,13 @@ class SharedSendGate(SendGate):
         self._task: asyncio.Task[None] | None = None
         self._kick = asyncio.Event()
         self._pausing: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    def for_token(cls, config: DeliveryConfig, redis: Redis, bot_token: str) -> SharedSendGate:
+        """The gate of one of several processes: the token's limits kept in Redis."""
+        return cls(config.limits(), redis, prefix_for(bot_token), rate=config.rate, paid_rate=config.paid_rate,
+                   chat_interval=config.chat_interval, chat_burst=config.chat_burst,
+                   group_per_minute=config.group_per_minute, group_window=config.group_window)
 
     def pause(self, seconds: float) -> None:
         """A 429: every process holds until `seconds` from now."""
