@@ -25,7 +25,7 @@ from bot.access.bot_profile import publish_bot_profile
 from bot.access.menus import MenuService, MenuSyncMiddleware
 from bot.access.roles import AccessService
 from bot.access.users import UserService
-from bot.attendance import CLOSE_DUE_EVERY_SECONDS, CheckinService, HoursService
+from bot.attendance import CLOSE_DUE_EVERY_SECONDS, CheckinService, HoursService, WalkInService
 from bot.callouts.answers import AnswerService
 from bot.callouts.board import BoardRenderer, BoardService
 from bot.callouts.cards import CalloutCards
@@ -119,6 +119,7 @@ class Services:
     charts: ChartRenderer  # draws in a worker thread of its own
     checkins: CheckinService
     hours: HoursService
+    walk_ins: WalkInService
     # Family reconnection (bot/reconnection)
     notifier: Notifier
     requests: RequestService
@@ -228,6 +229,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         charts=ChartRenderer(),
         checkins=CheckinService(db, clock),
         hours=hours,
+        walk_ins=WalkInService(db, clock, i18n, local_time, delivery),
         notifier=notifier,
         requests=RequestService(db, clock, notifier),
         calls=calls,

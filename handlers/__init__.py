@@ -25,6 +25,7 @@ from handlers.coordinator.lifecycle import build_lifecycle_router
 from handlers.coordinator.mytasks.router import build_mytasks_router
 from handlers.coordinator.newtask.router import build_newtask_router
 from handlers.coordinator.stats.router import build_stats_router
+from handlers.coordinator.walkins import build_walkins_router
 from handlers.reconnection.router import build_group_routers, build_reconnection_routers
 from handlers.volunteer.callout_card import build_callout_card_router
 from handlers.volunteer.checkin import build_checkin_router
@@ -44,6 +45,7 @@ def build_routers() -> list[Router]:
         *build_reconnection_routers(),  # /find, /safe (and their deep links), /myrequests, /calls
         build_newtask_router(),
         build_attendance_router(),
+        build_walkins_router(),
         build_mytasks_router(),
         build_stats_router(),
         build_lifecycle_router(),

@@ -15,7 +15,8 @@ class CheckinCb(CallbackData, prefix="ci"):
 
 class AttendanceCb(CallbackData, prefix="att"):
     """A coordinator's: qr | roster | present | absent (volunteer_id) | hours | approve |
-    fix (volunteer_id: correct one person's hours)."""
+    fix (volunteer_id: correct one person's hours) | wi_ask_yes | wi_ask_no (a walk-in:
+    confirm accepting / dismissing) | wi_yes | wi_no (accept / dismiss)."""
 
     action: str
     task_id: int

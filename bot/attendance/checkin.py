@@ -4,7 +4,9 @@ A task's code (`secrets.token_urlsafe`, 96 random bits) is made the first time i
 coordinator asks for the QR code and stays the task's; it works from 1 hour before the
 start to the end (bot/domain/attendance.py). A volunteer holding a confirmed place
 ("going") who opens it is checked in; opening it again, or "I'm leaving", checks them
-out; anything else gets an outcome that says why and changes nothing."""
+out; a registered volunteer without one has the scan recorded as a walk-in for the
+coordinator to decide (bot/attendance/walkins.py); anything else gets an outcome that
+says why and changes nothing."""
 
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.attendance import (
     AttendanceOutcome,
     CheckinOutcome,
     HandMark,
     MarkOutcome,
+    WalkInStatus,
     checkin_opens,
     checkin_refusal,
     hours_for,
@@ -33,6 +37,11 @@ from storage.repositories.attendance import AttendanceLine, AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.signups import SignupRepository
 from storage.repositories.volunteers import VolunteerRepository
+from storage.repositories.walkins import WalkInRepository
+
+# What a walk-in's scan answers (bot/attendance/walkins.py: the coordinator decides).
+_WALK_IN_REPLY = {WalkInStatus.PENDING: CheckinOutcome.WALK_IN, WalkInStatus.ACCEPTED: CheckinOutcome.WALK_IN_ACCEPTED,
+                  WalkInStatus.DISMISSED: CheckinOutcome.NOT_SIGNED_UP}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +147,9 @@ class CheckinService:
                 return CheckResult(refusal, task)
             signup = await SignupRepository(session).signup(task.id, volunteer.id)
             if signup is None or signup.status != SignupStatus.GOING:
-                return CheckResult(CheckinOutcome.NOT_SIGNED_UP, task)
+                if leaving:
+                    return CheckResult(CheckinOutcome.NOT_SIGNED_UP, task)
+                return await self._walk_in(session, task, volunteer.id, telegram_id, now)
             if leaving and (existing is None or existing.checked_in_at is None):
                 return CheckResult(CheckinOutcome.UNKNOWN, task)  # "I'm leaving" comes only after a check-in
             row = existing or await repo.row_for(task.id, volunteer.id, now)
@@ -152,3 +163,12 @@ class CheckinService:
             if again.checked_out_at is not None:
                 return CheckResult(CheckinOutcome.ALREADY_OUT, task, again.checked_out_at)
             return CheckResult(CheckinOutcome.CHECKED_IN, task, again.checked_in_at)
+
+    async def _walk_in(self, session: AsyncSession, task: Task, volunteer_id: int, telegram_id: int,
+                       now: datetime) -> CheckResult:
+        """No confirmed place: the scan is recorded (the first one) for the coordinator to decide."""
+        walk_in, new = await WalkInRepository(session).record(task.id, volunteer_id, now)
+        if new:
+            AuditRepository(session).record(at=now, actor=telegram_id, action="attendance.scan", allowed=True,
+                                            target=str(task.id), details={"volunteer": volunteer_id})
+        return CheckResult(_WALK_IN_REPLY[walk_in.status], task, walk_in.scanned_at)

@@ -21,6 +21,7 @@ from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.callbacks import AttendanceCb, CheckinCb
+from bot.attendance.walkins import attend_present
 from bot.domain.attendance import (
     RATINGS,
     AttendanceOutcome,
@@ -41,6 +42,7 @@ from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.signups import SignupRepository
 from storage.repositories.volunteers import VolunteerRepository
+from storage.repositories.walkins import WalkInRepository
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,15 @@ class HoursService:
             if not await repo.close(task.id, now):
                 return False
             counts = {kind: 0 for kind in AttendanceOutcome}
+            walk_ins = await WalkInRepository(session).accepted_ids(task.id)  # present, with or without a place
+            for volunteer_id in sorted(walk_ins):
+                accepted = await repo.row_for(task.id, volunteer_id, now)
+                attend_present(accepted, task)
+                accepted.updated_at = now
+                counts[AttendanceOutcome.ATTENDED] += 1
             for signup, row in await repo.signups_with_rows(task.id):
+                if signup.volunteer_id in walk_ins:
+                    continue
                 going = signup.status == SignupStatus.GOING
                 result = outcome(
                     going=going, checked_in=row is not None and row.checked_in_at is not None,

@@ -54,6 +54,16 @@ class CheckinOutcome(StrEnum):
     CANCELLED = "cancelled"  # the task was cancelled
     TOO_EARLY = "too_early"  # before the window opens
     OVER = "over"  # the task has ended
+    WALK_IN = "walk_in"  # registered, no confirmed place: the scan is recorded for the coordinator
+    WALK_IN_ACCEPTED = "walk_in_accepted"  # such a scan, already accepted by the coordinator
+
+
+class WalkInStatus(StrEnum):
+    """A scan by someone without a confirmed place, and the coordinator's decision."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # present: attended, hours as for a hand mark "present"
+    DISMISSED = "dismissed"
 
 
 class MarkOutcome(StrEnum):
@@ -66,6 +76,7 @@ class MarkOutcome(StrEnum):
     NOT_ENDED = "not_ended"  # hours exist only once the task has ended
     NOT_ATTENDED = "not_attended"
     APPROVED = "approved"  # the person's hours are approved already
+    DECIDED = "decided"  # a walk-in already decided, or no such scan (a stale or forged press)
 
 
 def task_is_cancelled(status: str) -> bool:

@@ -1,6 +1,7 @@
 """A task's check-in and hours, for its coordinator (buttons on the task in /mytasks):
 the QR code (a photo) with the same deep link as text, the attendance roster with
-present / absent by hand, and after the end the hours sheet: approve all in one tap or
+present / absent by hand and the people who scanned without a place (decided in
+handlers/coordinator/walkins.py), and after the end the hours sheet: approve all in one tap or
 correct one person's (typed), with the volunteers' average rating.
 
 Guarded by RequireRole(coordinator=True) (a refusal is audited), and every press loads
@@ -19,13 +20,14 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from bot.access.roles import AccessService, UserRoles
-from bot.attendance import CheckinService, HoursService, HoursSheet, format_hours
+from bot.attendance import CheckinService, HoursService, HoursSheet, WalkInService, format_hours
 from bot.attendance.callbacks import AttendanceCb
 from bot.domain.attendance import (
     CODE_PREFIX,
     AttendanceOutcome,
     HandMark,
     MarkOutcome,
+    WalkInStatus,
     checkin_opens,
     parse_hours,
     task_has_ended,
@@ -41,8 +43,10 @@ from handlers.coordinator.mytasks.checks import load_task
 from handlers.ui import NOT_A_COMMAND, sender_id, show
 from storage.models import Task
 from storage.repositories.attendance import AttendanceLine
+from storage.repositories.walkins import WalkInLine
 
 MAX_PEOPLE_BUTTONS = 40  # two buttons each, under Telegram's 100 per keyboard
+MAX_WALK_IN_BUTTONS = 9  # with the 40 above and "Back": 99 buttons
 
 
 class HoursEdit(StatesGroup):
@@ -119,8 +123,34 @@ def _state_of(line: AttendanceLine, local_time: LocalTime, locale: str) -> str:
     return "⬜ " + _("not checked in")
 
 
-async def _roster_screen(query: CallbackQuery, task: Task, page: int, checkins: CheckinService,
-                         local_time: LocalTime, locale: str) -> None:
+def _walk_in_section(walk_ins: list[WalkInLine], task: Task, page: int, first: int, local_time: LocalTime,
+                     locale: str) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+    """People who scanned the code without a confirmed place, numbered after the others;
+    the pending ones get accept / dismiss buttons."""
+    if not walk_ins:
+        return [], []
+    text = ["", "👋 <b>" + _("Scanned, not signed up") + "</b>"]
+    rows: list[list[InlineKeyboardButton]] = []
+    for number, line in enumerate(walk_ins, start=first):
+        scanned = _("scanned at {time}").format(time=local_time.time(line.scanned_at, locale))
+        decision = {WalkInStatus.PENDING: "⏳ " + _("waiting for your decision"),
+                    WalkInStatus.ACCEPTED: "✅ " + _("accepted as present"),
+                    WalkInStatus.DISMISSED: "🚫 " + _("dismissed")}[line.status]
+        text.append(f"{number}. {html.quote(line.full_name or '—')} — {scanned}, {decision}")
+        if line.status == WalkInStatus.PENDING and len(rows) < MAX_WALK_IN_BUTTONS:
+            rows.append([
+                InlineKeyboardButton(text=f"✅ {number}", callback_data=AttendanceCb(
+                    action="wi_ask_yes", task_id=task.id, volunteer_id=line.volunteer_id, page=page).pack()),
+                InlineKeyboardButton(text=f"🚫 {number}", callback_data=AttendanceCb(
+                    action="wi_ask_no", task_id=task.id, volunteer_id=line.volunteer_id, page=page).pack()),
+            ])
+    if rows:
+        text.append(_("✅ accepts someone as present, 🚫 dismisses them; they are told either way."))
+    return text, rows
+
+
+async def roster_screen(query: CallbackQuery, task: Task, page: int, checkins: CheckinService,
+                        walk_ins: WalkInService, local_time: LocalTime, locale: str) -> None:
     lines = await checkins.lines(task.id)
     here = sum(1 for line in lines if line.attendance is not None and line.attendance.checked_in_at is not None
                and line.attendance.checked_out_at is None)
@@ -139,22 +169,28 @@ async def _roster_screen(query: CallbackQuery, task: Task, page: int, checkins: 
             ])
     if lines:
         text += ["", _("✋ marks someone present, ❌ absent.")]
+    walk_in_text, walk_in_rows = _walk_in_section(await walk_ins.lines(task.id), task, page, len(lines) + 1,
+                                                  local_time, locale)
+    text += walk_in_text
+    rows += walk_in_rows
     rows.append(_back(task.id, page))
     body = "\n".join(text)
     await show(query, body[:4000], InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def roster(query: CallbackQuery, callback_data: AttendanceCb, tasks: TaskService, roles: UserRoles,
-                 access: AccessService, checkins: CheckinService, local_time: LocalTime, locale: str) -> None:
+                 access: AccessService, checkins: CheckinService, walk_ins: WalkInService, local_time: LocalTime,
+                 locale: str) -> None:
     task = await load_task(query, callback_data.task_id, tasks, roles, access, "attendance.roster")
     if task is None:
         return
     await query.answer()
-    await _roster_screen(query, task, callback_data.page, checkins, local_time, locale)
+    await roster_screen(query, task, callback_data.page, checkins, walk_ins, local_time, locale)
 
 
 async def mark(query: CallbackQuery, callback_data: AttendanceCb, tasks: TaskService, roles: UserRoles,
-               access: AccessService, checkins: CheckinService, local_time: LocalTime, locale: str) -> None:
+               access: AccessService, checkins: CheckinService, walk_ins: WalkInService, local_time: LocalTime,
+               locale: str) -> None:
     task = await load_task(query, callback_data.task_id, tasks, roles, access, "attendance.mark")
     if task is None:
         return
@@ -164,7 +200,7 @@ async def mark(query: CallbackQuery, callback_data: AttendanceCb, tasks: TaskSer
         await query.answer(_mark_refusal(result, task, local_time, locale), show_alert=True)
         return
     await query.answer(_("Marked present.") if chosen == HandMark.PRESENT else _("Marked absent."))
-    await _roster_screen(query, task, callback_data.page, checkins, local_time, locale)
+    await roster_screen(query, task, callback_data.page, checkins, walk_ins, local_time, locale)
 
 
 def _mark_refusal(result: MarkOutcome, task: Task, local_time: LocalTime, locale: str) -> str:

@@ -51,6 +51,12 @@ def result_text(result: CheckResult, local_time: LocalTime, locale: str) -> str:
         case CheckinOutcome.NOT_SIGNED_UP:
             return "\n".join([title, _("You are not signed up for this task, so I cannot check you in. "
                                        "Please speak to its coordinator there.")]).strip()
+        case CheckinOutcome.WALK_IN:
+            return "\n".join([title, _("You are not signed up for this task, so I cannot check you in myself. "
+                                       "Its coordinator sees that you are here and will decide; "
+                                       "I will let you know.")]).strip()
+        case CheckinOutcome.WALK_IN_ACCEPTED:
+            return "\n".join([title, _("The coordinator has accepted you as present at this task.")]).strip()
         case CheckinOutcome.NOT_REGISTERED:
             return _("You are not registered yet. Send /start to register as a volunteer.")
         case CheckinOutcome.CANCELLED:

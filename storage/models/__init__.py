@@ -2,7 +2,7 @@
 Statuses are the enums of bot/domain, stored as the same plain strings (and lane numbers)
 as ever, so no migration was needed for them."""
 
-from storage.models.attendance import Attendance, CheckinCode, TaskClosing
+from storage.models.attendance import Attendance, CheckinCode, TaskClosing, WalkIn
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.emergencies import Callout, CalloutAnswer, CalloutHours, Emergency
@@ -58,6 +58,7 @@ __all__ = [
     "UtcDateTime",
     "Volunteer",
     "VolunteerDirection",
+    "WalkIn",
     "VolunteerLanguage",
     "VolunteerSkill",
 ]

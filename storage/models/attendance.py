@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.domain.attendance import AttendanceOutcome, HandMark
+from bot.domain.attendance import AttendanceOutcome, HandMark, WalkInStatus
 from storage.models.base import Base, EnumText, UtcDateTime
 
 
@@ -63,3 +63,21 @@ class TaskClosing(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True,
                                          autoincrement=False)
     closed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WalkIn(Base):
+    """A registered volunteer without a confirmed place who opened the task's check-in
+    link while it was open (first scan), and the coordinator's decision. One per task and
+    volunteer; accepted, the person is marked present in `attendance`."""
+
+    __tablename__ = "walk_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[WalkInStatus] = mapped_column(EnumText(WalkInStatus, 16))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (UniqueConstraint("task_id", "volunteer_id", name="uq_walk_ins_task_volunteer"),)

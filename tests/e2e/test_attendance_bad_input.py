@@ -1,6 +1,6 @@
 """Check-in and attendance refuse bad input politely and change nothing: a forged,
 over-long or cancelled task's code, too early, after the end, not signed up (waitlisted
-or not registered), a rating for a task not attended, the QR or hours asked by someone
+or not registered: not checked in), a rating for a task not attended, the QR or hours asked by someone
 without the rights (refusals audited), a QR for a cancelled task, hours before the end."""
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ async def test_bad_codes_and_people_change_nothing(bot: RunningBot, fake: FakeTe
     await sign_up(bot, task.id, waiting_id, "waitlisted")
     waiting = fake.user(862_101, language_code="ru")
     await waiting.send_text(f"/start {code}")
-    refusal = ru("You are not signed up for this task, so I cannot check you in. Please speak to its coordinator there.")
-    await wait_text(waiting, refusal)
+    walk_in = ("You are not signed up for this task, so I cannot check you in myself. Its coordinator sees that "
+               "you are here and will decide; I will let you know.")
+    await wait_text(waiting, ru(walk_in))  # not checked in: a walk-in for the coordinator (test_walk_ins.py)
     await register(bot, 862_102, locale="kk")
     stranger = fake.user(862_102, language_code="kk")
     await stranger.send_text(f"/start {code}")
-    await wait_text(stranger, kk("You are not signed up for this task, so I cannot check you in. "
-                                 "Please speak to its coordinator there."))
+    await wait_text(stranger, kk(walk_in))
     newcomer = fake.user(862_103, language_code="en")
     await newcomer.send_text(f"/start {code}")
     await wait_text(newcomer, en("You are not registered yet. Send /start to register as a volunteer."))
