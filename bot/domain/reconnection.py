@@ -9,6 +9,7 @@ most MAX_ATTEMPTS times."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from enum import StrEnum
 
@@ -122,3 +123,12 @@ def looks_like_phone(text: str) -> bool:
             best = max(best, run)
             run = 0
     return max(best, run) >= 10
+
+
+_PHONE_RUN = re.compile(r"\+?\d[\d \-().\u00a0]{8,}\d")
+
+
+def without_phones(text: str) -> str:
+    """`text` with every phone-like run (10+ digits) replaced by "…" (a case's words
+    quoted to many people never carry a number)."""
+    return _PHONE_RUN.sub(lambda m: "…" if len(phone_digits(m.group())) >= 10 else m.group(), text)

@@ -18,3 +18,9 @@ class CheckinCb(CallbackData, prefix="ck"):
 
     checkin_id: int
     answer: str
+
+
+class HelpCalloutCb(CallbackData, prefix="hc"):
+    """A coordinator's "call out volunteers" under a "needs help" alert."""
+
+    request_id: int

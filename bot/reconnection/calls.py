@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.domain.catalog import REGION_BY_CODE
@@ -21,6 +22,7 @@ from bot.domain.subjects import Subject, SubjectType
 from bot.domain.texts import N_
 from bot.infra.clock import Clock
 from bot.infra.delivery import OutgoingMessage
+from bot.reconnection.buttons import HelpCalloutCb
 from bot.reconnection.notify import FROM_PERSON, Notifier
 from storage.db import Database
 from storage.models import ReconnectionAsk, ReconnectionRequest, Volunteer
@@ -31,6 +33,7 @@ from storage.repositories.volunteers import VolunteerRepository
 
 HELP_ALERT = N_("⚠️ <b>Family reconnection: needs help</b>\n{name}, {place}\nA relay caller reached them and they "
                 "need help.")
+CALL_OUT = N_("📣 Call out volunteers")
 CLAIM_OVER = N_("⏱ Your 20 minutes for this call are over and the request went back to the queue. Send /calls "
                 "for the next one.")
 
@@ -167,7 +170,9 @@ class CallService:
             text = self.notifier.t(HELP_ALERT, locale, name=html.escape(request.full_name), place=place)
             if request.note:
                 text += "\n" + self.notifier.t(FROM_PERSON, locale, note=html.escape(request.note))
-            messages.append(OutgoingMessage(telegram_id, text))
+            button = InlineKeyboardButton(text=self.notifier.t(CALL_OUT, locale),
+                                          callback_data=HelpCalloutCb(request_id=request.id).pack())
+            messages.append(OutgoingMessage(telegram_id, text, InlineKeyboardMarkup(inline_keyboard=[[button]])))
         if messages:
             await self.notifier.delivery.add_broadcast(
                 session, "reconnection_help", DeliveryLane.EMERGENCY, None, messages,
@@ -191,6 +196,14 @@ class CallService:
         if returned:
             self.notifier.delivery.wake(DeliveryLane.PERSONAL)
         return returned
+
+    async def needing_help(self, request_id: int) -> ReconnectionRequest | None:
+        """The request, if it is a "needs help" case (a call-out can be made from it)."""
+        async with self.db.read() as session:
+            request = await ReconnectionRepository(session).request(request_id)
+            if request is None or request.status != RequestStatus.NEEDS_HELP or request.erased_at is not None:
+                return None
+            return request
 
     async def is_open(self, request_id: int) -> bool:
         async with self.db.read() as session:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.callouts import TOOK_PART
@@ -36,6 +36,12 @@ class EmergencyRepository:
         region lists are compared here, not in SQL)."""
         wanted = set(regions)
         return [e for e in await self.active() if wanted & set(e.regions or ())]
+
+    async def active_or_closed_after(self, moment: datetime) -> list[Emergency]:
+        """Emergencies still active, or closed after `moment` (retention waits for them)."""
+        return list(await self.session.scalars(
+            select(Emergency).where(or_(Emergency.status == EmergencyStatus.ACTIVE, Emergency.closed_at > moment))
+            .order_by(Emergency.id)))
 
     async def home_region(self, telegram_id: int) -> str | None:
         """The region of the volunteer with this Telegram id, if any."""

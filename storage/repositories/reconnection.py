@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, not_, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reconnection import OPEN_STATUSES, RequestStatus
@@ -23,6 +23,9 @@ from storage.models import (
     SafeReport,
 )
 from storage.repositories.results import affected_rows
+
+# An emergency that keeps data from being erased: (its regions, declared at, closed at or None).
+Hold = tuple[Sequence[str], datetime, datetime | None]
 
 _OPEN = list(OPEN_STATUSES)
 
@@ -203,13 +206,18 @@ class ReconnectionRepository:
 
     # -- retention ------------------------------------------------------------------------------
 
-    async def closed_before(self, moment: datetime, limit: int = 500) -> list[int]:
-        rows = await self.session.scalars(
-            select(ReconnectionRequest.id)
-            .where(ReconnectionRequest.closed_at <= moment, ReconnectionRequest.erased_at.is_(None))
-            .limit(limit)
-        )
-        return list(rows)
+    async def closed_before(self, moment: datetime, holds: Sequence[Hold] = (), limit: int = 500) -> list[int]:
+        """Requests closed by `moment`, not erased, and not held by an emergency: a hold
+        (regions, declared, closed or None) keeps every request of those regions that was
+        open at some moment while the emergency was."""
+        model = ReconnectionRequest
+        held = [and_(model.region.in_(list(regions)), model.closed_at >= start,
+                     model.created_at <= end if end is not None else true())
+                for regions, start, end in holds if regions]
+        query = select(model.id).where(model.closed_at <= moment, model.erased_at.is_(None))
+        if held:
+            query = query.where(not_(or_(*held)))
+        return list(await self.session.scalars(query.limit(limit)))
 
     async def erase_requests(self, ids: Sequence[int], now: datetime) -> None:
         """Phones and messages go; names, regions and statuses stay for counts."""
@@ -232,11 +240,16 @@ class ReconnectionRepository:
             .values(text="—").execution_options(synchronize_session=False)
         )
 
-    async def reports_before(self, moment: datetime, limit: int = 500) -> list[int]:
-        rows = await self.session.scalars(
-            select(SafeReport.id).where(SafeReport.created_at <= moment, SafeReport.erased_at.is_(None)).limit(limit)
-        )
-        return list(rows)
+    async def reports_before(self, moment: datetime, holds: Sequence[Hold] = (), limit: int = 500) -> list[int]:
+        """Reports made by `moment`, not erased, and not made in a held emergency's
+        regions while it was active (a report without a region is never held)."""
+        held = [and_(SafeReport.region.is_not(None), SafeReport.region.in_(list(regions)),
+                     SafeReport.created_at >= start, SafeReport.created_at <= end if end is not None else true())
+                for regions, start, end in holds if regions]
+        query = select(SafeReport.id).where(SafeReport.created_at <= moment, SafeReport.erased_at.is_(None))
+        if held:
+            query = query.where(not_(or_(*held)))
+        return list(await self.session.scalars(query.limit(limit)))
 
     async def erase_reports(self, ids: Sequence[int], now: datetime) -> None:
         if ids:

@@ -24,6 +24,7 @@ from bot.callouts.service import CalloutService
 from bot.domain.callouts import MAX_PEOPLE, TEMPLATE_BY_CODE, QuickFormError, parse_quick
 from bot.domain.catalog import SKILL_BY_CODE
 from bot.emergencies.service import regions_of
+from bot.reconnection.buttons import HelpCalloutCb
 from handlers.access_guard import RequireRole, refuse
 from handlers.callbacks import CalloutCb
 from handlers.coordinator.callout import board
@@ -41,6 +42,7 @@ from handlers.coordinator.callout.dialog import (
     preview,
     skills_keyboard,
 )
+from handlers.coordinator.callout.from_case import callout_from_case
 from handlers.ui import NOT_A_COMMAND, answer_stale, drop_keyboard, drop_live_keyboard, live_button, sender_id, text_expected_hint
 
 ACTION = {"action": "callout.create"}
@@ -259,5 +261,6 @@ def build_callout_router() -> Router:
     on_message(buttons_expected, StateFilter(CalloutStates.region, CalloutStates.skills, CalloutStates.preview),
                NOT_A_COMMAND, flags=ACTION)
     on_button(button, CalloutCb.filter(), flags=ACTION)
+    on_button(callout_from_case, HelpCalloutCb.filter(), flags=ACTION)
     router.include_router(board.build_board_router())
     return router
