@@ -26,7 +26,8 @@ from bot.stats.periods import Period
 class Kind(StrEnum):
     COUNT = "count"  # a number of rows: the "< 5" rule applies
     PERCENT = "percent"  # a share from 0 to 1, shown as a percentage
-    HOURS = "hours"  # a duration in hours
+    HOURS = "hours"  # a duration (or a sum of hours) in hours
+    MINUTES = "minutes"  # a duration in minutes
 
 
 class Labels(StrEnum):

@@ -31,7 +31,7 @@ def figure_text(figure: Figure, locale: str) -> str:
         return DASH
     if figure.kind is Kind.PERCENT:
         return number(float(figure.value) * 100, locale, "#,##0.0") + " %"
-    if figure.kind is Kind.HOURS:
+    if figure.kind in (Kind.HOURS, Kind.MINUTES):
         return number(float(figure.value), locale, "#,##0.0")
     return number(figure.value, locale)
 
@@ -44,7 +44,7 @@ def figure_cell(figure: Figure) -> int | float | str:
         return DASH
     if figure.kind is Kind.PERCENT:
         return round(float(figure.value), 4)
-    if figure.kind is Kind.HOURS:
+    if figure.kind in (Kind.HOURS, Kind.MINUTES):
         return round(float(figure.value), 1)
     return int(figure.value)
 

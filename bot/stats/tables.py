@@ -56,7 +56,7 @@ def report_tables(result: StatsResult, locale: str, tr: Translate, made_at: str)
         for figure in section.figures:
             if figure.kind is Kind.PERCENT and not figure.hidden and figure.value is not None:
                 summary.formats[(len(summary.rows), 1)] = PERCENT_FORMAT
-            elif figure.kind is Kind.HOURS and not figure.hidden and figure.value is not None:
+            elif figure.kind in (Kind.HOURS, Kind.MINUTES) and not figure.hidden and figure.value is not None:
                 summary.formats[(len(summary.rows), 1)] = HOURS_FORMAT
             summary.rows.append([tr(figure.label), figure_cell(figure)])
         summary.rows.append([])

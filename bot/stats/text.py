@@ -11,7 +11,7 @@ from bot.stats.format import Translate, figure_text, period_text, regions_text, 
 from bot.stats.service import StatsResult
 
 # Breakdowns the chat shows as text (the months are a chart).
-TEXT_BREAKDOWNS = ("by_direction", "by_region", "by_age", "by_language")
+TEXT_BREAKDOWNS = ("by_direction", "by_region", "by_age", "by_language", "by_waves")
 
 
 def stats_text(result: StatsResult, locale: str, tr: Translate) -> str:

@@ -1,5 +1,5 @@
-"""SQL pieces the statistics repositories share: a region filter, a time bucket and
-the seconds between two moments on either backend."""
+"""SQL pieces the statistics repositories share: a region filter, a time bucket, the
+seconds between two moments on either backend and the median of a column."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, case, literal
+from sqlalchemy import Float, Select, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -52,3 +53,17 @@ def bucket(column: Column, bounds: Sequence[datetime]) -> ColumnElement[int]:
     the first bound, len(bounds) - 1 from the last on (bounds ascending)."""
     whens = [(column < bound, index - 1) for index, bound in enumerate(bounds)]
     return case(*whens, else_=len(bounds) - 1)
+
+
+async def median(session: AsyncSession, values: Select[Any]) -> tuple[int, float | None]:
+    """(how many values, their median) of a select of one numeric column, computed in
+    the database: only the one or two middle values are read. Rounded to 0.1 (julianday
+    arithmetic leaves millisecond noise on SQLite)."""
+    column = values.subquery().c[0]
+    ranked = select(column.label("v"), func.count().over().label("total"),
+                    func.row_number().over(order_by=column).label("k")).subquery()
+    rows = (await session.execute(select(ranked.c.v, ranked.c.total).where(
+        ranked.c.k.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2])))).all()
+    if not rows:
+        return 0, None
+    return int(rows[0][1]), round(sum(float(row[0]) for row in rows) / len(rows), 1)

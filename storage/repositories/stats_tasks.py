@@ -19,7 +19,7 @@ from bot.domain.delivery import DeliveryStatus
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from storage.models import DeliveryMessage, Signup, Task, Volunteer
-from storage.repositories.stats_sql import Regions, in_regions, seconds_between
+from storage.repositories.stats_sql import Regions, in_regions, median, seconds_between
 
 # Sign-ups that took one of a task's places and kept it (the volunteer went or was
 # expected); cancelled, expired and waitlisted ones never count towards filling it.
@@ -66,18 +66,11 @@ class TaskStatsRepository:
             .where(where, Signup.status.in_(PLACED))
             .subquery()
         )
-        delays = (
-            select(seconds_between(placed.c.published_at, placed.c.created_at).label("s"))
-            .where(placed.c.n == placed.c.slots).subquery()
-        )
-        ranked = select(delays.c.s, func.count().over().label("total"),
-                        func.row_number().over(order_by=delays.c.s).label("k")).subquery()
-        rows = (await self.session.execute(select(ranked.c.s, ranked.c.total).where(
-            ranked.c.k.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2])))).all()
-        filled = int(rows[0][1]) if rows else 0
-        median = round(sum(float(row[0]) for row in rows) / len(rows), 1) if rows else None  # julianday: ms noise
+        delays = select(seconds_between(placed.c.published_at, placed.c.created_at)).where(
+            placed.c.n == placed.c.slots)
+        filled, median_seconds = await median(self.session, delays)
         return TaskCounts(published=int(published), cancelled=int(cancelled), filled=filled,
-                          median_fill_seconds=median)
+                          median_fill_seconds=median_seconds)
 
     async def signups(self, regions: Regions, start: datetime, end: datetime) -> tuple[int, int]:
         """(sign-ups made, distinct volunteers who made them) in [start, end)."""

@@ -52,7 +52,10 @@ async def test_a_coordinator_sees_their_region_in_their_language(bot: RunningBot
     assert lines[:2] == ["📊 " + t("Almaty"), t("Period: {period}", period="01.01.2026 – 30.06.2026")]
     for label, value in [("Volunteers registered", "18"), ("New in the period", "13"), ("Paused now", "< 5"),
                          ("Tasks published", "7"), ("Fill rate", "71,4 %"), ("Median time to fill, hours", "5,0"),
-                         ("Sign-ups", "12"), ("Messages sent", "5")]:
+                         ("Sign-ups", "12"), ("Messages sent", "5"), ("Attendance rate", "70,0 %"),
+                         ("Hours approved", "24,5"), ("Call-outs", "7"),
+                         ("Median time to the people needed, minutes", "20,0"), ("People reached", "5"),
+                         ("Median time to the first call, minutes", "37,5")]:
         assert f"{t(label)}: {value}" in [line.replace("\xa0", " ") for line in lines], label
     assert t("Astana") not in figures.text  # nothing of another region
     assert figures.button_texts() == ["📄 " + t("Report (Excel)"), "📅 " + t("Another period")]

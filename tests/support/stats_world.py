@@ -1,4 +1,5 @@
-"""A small known world for the statistics: volunteers, erasures, tasks, sign-ups and
+"""A small known world for the statistics: volunteers, erasures, tasks, sign-ups,
+attendance and hours, call-outs with their answers, reconnection requests and
 broadcast messages over several months and two regions (Almaty KZ-75, Astana KZ-71),
 with every figure it must give worked out by hand in tests/unit/test_stats_figures.py.
 
@@ -10,13 +11,27 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.domain.attendance import AttendanceOutcome
+from bot.domain.callouts import AnswerStatus, CalloutStatus
 from bot.domain.delivery import DeliveryLane, DeliveryStatus
+from bot.domain.reconnection import RequestStatus, SafeSource
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.domain.volunteers import VolunteerSource, VolunteerStatus
 from bot.volunteers.service import VolunteerService
 from storage.db import Database
-from storage.models import DeliveryBroadcast, DeliveryMessage, Signup, Task, Volunteer
+from storage.models import (
+    Attendance,
+    Callout,
+    CalloutAnswer,
+    CalloutHours,
+    DeliveryBroadcast,
+    DeliveryMessage,
+    ReconnectionRequest,
+    Signup,
+    Task,
+    Volunteer,
+)
 from tests.support.clock import ManualClock
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -117,6 +132,9 @@ async def build_world(db: Database, clock: ManualClock) -> World:
             world.ids[name] = row.id
 
         await _broadcasts(session, world, local)
+        _attendance(session, world, tasks)
+        await _callouts(session, world)
+        _reconnection(session)
     clock.set(local(2026, 5, 1))
     await VolunteerService(db, clock).delete(world.telegram["X1"])
     clock.set(local(2026, 7, 10))
@@ -147,3 +165,88 @@ async def _broadcasts(session, world: World, at) -> None:  # type: ignore[no-unt
     single = at(2026, 3, 21)
     session.add(DeliveryMessage(lane=DeliveryLane.PERSONAL, chat_id=world.telegram["D1"], volunteer_id=world.ids["D1"],
                                 text="reminder", status=DeliveryStatus.SENT, next_attempt_at=single, created_at=single))
+
+
+def _attendance(session, world: World, tasks: dict[str, Task]) -> None:  # type: ignore[no-untyped-def]  # a session, as the fixtures give it
+    """Outcomes and approved hours (None: not approved yet) by task, the tasks starting a
+    week after they were published. T8 starts in December 2025 (before the period)."""
+    rows = [
+        ("T1", "D1", AttendanceOutcome.ATTENDED, 3.0), ("T1", "D2", AttendanceOutcome.ATTENDED, 3.0),
+        ("T2", "D1", AttendanceOutcome.ATTENDED, 2.5), ("T2", "D3", AttendanceOutcome.ATTENDED, 3.0),
+        ("T2", "F1", AttendanceOutcome.ATTENDED, 3.0), ("T3", "F2", AttendanceOutcome.NO_SHOW, None),
+        ("T4", "F3", AttendanceOutcome.NO_SHOW, None), ("T4", "F4", AttendanceOutcome.CANCELLED_LATE, None),
+        ("T5", "F5", AttendanceOutcome.ATTENDED, 2.0), ("T6", "F5", AttendanceOutcome.ATTENDED, None),
+        ("T6", "F7", AttendanceOutcome.NO_SHOW, None), ("T8", "D4", AttendanceOutcome.ATTENDED, 3.0),
+        ("T10", "A1", AttendanceOutcome.ATTENDED, 2.5),
+    ]
+    for task_name, person, outcome, approved in rows:
+        task = tasks[task_name]
+        at = task.ends_at
+        hours = 3.0 if outcome == AttendanceOutcome.ATTENDED else None
+        session.add(Attendance(task_id=task.id, volunteer_id=world.ids[person], outcome=outcome, hours=hours,
+                               approved_hours=approved, approved_at=at if approved is not None else None,
+                               approved_by=1 if approved is not None else None, created_at=at, updated_at=at))
+
+
+async def _callouts(session, world: World) -> None:  # type: ignore[no-untyped-def]  # a session, as the fixtures give it
+    """Call-outs (name: region, created, people needed, waves sent, answers as (person,
+    status, minutes after the call-out or None), approved hours as (person, hours,
+    approved)). C0 is before the period; C8 (for later, no wave yet) just inside it."""
+    coming, arrived = AnswerStatus.COMING, AnswerStatus.ARRIVED
+    plans = {
+        "C0": ("KZ-75", local(2025, 12, 28), 1, 1, [("D1", coming, 5)], [("D1", 2.0, True)]),
+        "C6": ("KZ-75", local(2026, 2, 10), 1, 1, [("F4", coming, 8)], []),
+        "C1": ("KZ-75", local(2026, 4, 5), 2, 1,
+               [("D5", coming, 10), ("D6", arrived, 20), ("F1", AnswerStatus.DECLINED, 5)],
+               [("D5", 4.0, True), ("D6", 4.0, True), ("F1", 3.5, False)]),
+        "C2": ("KZ-75", local(2026, 5, 3), 3, 3,
+               [("D1", coming, 6), ("D2", coming, 30), ("D3", AnswerStatus.CANCELLED, 8), ("D4", coming, 45)], []),
+        "C4": ("KZ-75", local(2026, 6, 1), 1, 1, [("D3", arrived, 12)], []),
+        "C3": ("KZ-75", local(2026, 6, 20), 5, 2, [("D1", coming, 3), ("D2", AnswerStatus.INVITED, None)], []),
+        "C5": ("KZ-75", local(2026, 6, 25), 2, 2, [("F2", coming, 15), ("F3", arrived, 25)], []),
+        "C8": ("KZ-75", local(2026, 6, 30, 23, 0), 4, 0, [], []),
+        "C7": ("KZ-71", local(2026, 6, 2), 1, 1, [("A2", arrived, 30)], [("A2", 1.5, True)]),
+    }
+    for name, (region, created, needed, waves, answers, hours) in plans.items():
+        callout = Callout(region=region, text=f"Call-out {name}", needed=needed, starts_at=created, required_skills=[],
+                          status=CalloutStatus.CLOSED, wave=waves, coordinator_telegram_id=1,
+                          coordinator_locale="en", created_at=created)
+        session.add(callout)
+        await session.flush()
+        world.ids[name] = callout.id
+        for person, status, minutes in answers:
+            session.add(CalloutAnswer(callout_id=callout.id, volunteer_id=world.ids[person], wave=1, status=status,
+                                      invited_at=created,
+                                      answered_at=None if minutes is None else created + timedelta(minutes=minutes)))
+        for person, amount, approved in hours:
+            session.add(CalloutHours(callout_id=callout.id, volunteer_id=world.ids[person],
+                                     checked_in_at=created + timedelta(hours=1),
+                                     checked_out_at=created + timedelta(hours=1 + amount), hours=amount,
+                                     approved_by=1 if approved else None,
+                                     approved_at=created + timedelta(hours=6) if approved else None))
+
+
+def _reconnection(session) -> None:  # type: ignore[no-untyped-def]  # a session, as the fixtures give it
+    """Requests (region, created, status, minutes to the first call or None). The first
+    is before the period, the tenth after it."""
+    plans = [
+        ("KZ-75", local(2025, 11, 20), RequestStatus.SAFE, 5),
+        ("KZ-75", local(2026, 2, 5), RequestStatus.SAFE, 30),
+        ("KZ-75", local(2026, 3, 5), RequestStatus.NEEDS_HELP, 90),
+        ("KZ-75", local(2026, 3, 12), RequestStatus.NOT_REACHED, 10),
+        ("KZ-75", local(2026, 4, 2), RequestStatus.WRONG_NUMBER, 60),
+        ("KZ-75", local(2026, 5, 8), RequestStatus.SAFE, None),  # reported safe themselves
+        ("KZ-75", local(2026, 6, 3), RequestStatus.OPEN, None),
+        ("KZ-75", local(2026, 6, 10), RequestStatus.SAFE, 20),
+        ("KZ-75", local(2026, 6, 14), RequestStatus.SAFE, 45),
+        ("KZ-75", local(2026, 7, 2), RequestStatus.SAFE, 5),
+        ("KZ-71", local(2026, 3, 20), RequestStatus.NOT_REACHED, 15),
+    ]
+    for number, (region, created, status, minutes) in enumerate(plans, start=1):
+        session.add(ReconnectionRequest(
+            full_name=f"Person {number}", phone=f"+7701000{number:04d}", region=region, language="kk",
+            status=status, attempts=0 if minutes is None else 1, next_call_at=created,
+            first_claimed_at=None if minutes is None else created + timedelta(minutes=minutes),
+            safe_source=(SafeSource.SELF_REPORT if minutes is None else SafeSource.CALLER)
+            if status == RequestStatus.SAFE else None,
+            created_at=created, updated_at=created))

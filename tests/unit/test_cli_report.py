@@ -56,11 +56,12 @@ def test_the_semiannual_workbook_for_a_region(cli: Cli, tmp_path: Path) -> None:
     assert out.startswith("Wrote report.xlsx")
     workbook = load_workbook(tmp_path / "report.xlsx")
     assert workbook.sheetnames == ["Сводка", "По направлениям", "По регионам", "По возрасту", "По языку",
-                                   "Новые волонтёры по месяцам"]
+                                   "Новые волонтёры по месяцам", "Сборы по числу волн"]
     summary = workbook["Сводка"]
     assert [summary["A2"].value, summary["B2"].value] == ["Регион", "Алматы"]
     assert [summary["A3"].value, summary["B3"].value] == ["Период", "01.01.2026 – 30.06.2026"]
     assert [summary["A8"].value, summary["B8"].value] == ["Зарегистрировано волонтёров", 18]
+    assert [summary["A26"].value, summary["B26"].value] == ["Доля пришедших", 0.7]
 
 
 def test_the_whole_country_in_the_default_language_as_csv(cli: Cli, tmp_path: Path) -> None:
@@ -72,6 +73,7 @@ def test_the_whole_country_in_the_default_language_as_csv(cli: Cli, tmp_path: Pa
         summary = archive.read(names[0]).decode("utf-8")
     assert names[0] == "01 Жиынтық.csv"  # DEFAULT_LOCALE is kk
     assert "Қазақстан (барлық өңір)" in summary and "Тіркелген еріктілер,23" in summary
+    assert "Бекітілген сағаттар,28.5" in summary and "Шұғыл шақырулар,8" in summary
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -66,6 +66,22 @@ async def test_almaty_first_half_of_2026(world: World, stats: StatsService) -> N
     assert values(tasks) == {"published": 7, "cancelled": 1, "filled": 5, "fill_rate": 5 / 7,
                              "median_fill_hours": pytest.approx(5.0), "signups": 12, "signed_up": 10}
     assert values(result.section("broadcasts")) == {"broadcasts": 1, "sent": 5, "failed": 1, "unreachable": 1}
+    # Tasks starting in the period: T1, T2, T5, T6 attended (7), T3, T4, T6 no-shows (3);
+    # T4's late cancellation is neither; T8 started in December. Approved hours: 16.5 on
+    # six task places, 8.0 of two people in call-out C1 (F1's 3.5 not approved yet).
+    assert values(result.section("attendance")) == {"attended": 7, "no_shows": 3, "attendance_rate": 0.7,
+                                                    "no_show_rate": 0.3, "hours_approved": 24.5}
+    assert result.section("attendance").figure("hours_approved").basis == 8
+    # C1 20 min (the 2nd "coming" or arrived), C2 45 (a cancellation does not count),
+    # C4 12, C5 25, C6 8; C3 short of people; C8 no wave yet; C0 before the period.
+    callouts = result.section("callouts")
+    assert values(callouts) == {"callouts": 7, "filled": 5, "median_fill_minutes": pytest.approx(20.0),
+                                "waves": 10}
+    assert rows(callouts.breakdown("by_waves")) == {"0": 1, "1": 3, "2": 2, "3": 1}
+    # Reached: safe (by a call or their own report) or needs help; not reached: no answer
+    # or a wrong number. First calls after 10, 20, 30, 45, 60, 90 minutes.
+    assert values(result.section("reconnection")) == {"requests": 8, "reached": 5, "not_reached": 2,
+                                                      "median_first_call_minutes": pytest.approx(37.5)}
 
 
 async def test_the_whole_country(world: World, stats: StatsService) -> None:
@@ -83,6 +99,14 @@ async def test_the_whole_country(world: World, stats: StatsService) -> None:
     assert values(tasks) == {"published": 8, "cancelled": 1, "filled": 6, "fill_rate": 6 / 8,
                              "median_fill_hours": pytest.approx(4.0), "signups": 13, "signed_up": 11}
     assert values(result.section("broadcasts")) == {"broadcasts": 1, "sent": 10, "failed": 1, "unreachable": 1}
+    assert values(result.section("attendance")) == {"attended": 8, "no_shows": 3, "attendance_rate": 8 / 11,
+                                                    "no_show_rate": 3 / 11, "hours_approved": 28.5}
+    callouts = result.section("callouts")
+    assert values(callouts) == {"callouts": 8, "filled": 6, "median_fill_minutes": pytest.approx(22.5),
+                                "waves": 11}
+    assert rows(callouts.breakdown("by_waves")) == {"0": 1, "1": 4, "2": 2, "3": 1}
+    assert values(result.section("reconnection")) == {"requests": 9, "reached": 5, "not_reached": 3,
+                                                      "median_first_call_minutes": pytest.approx(30.0)}
 
 
 async def test_a_region_sees_nothing_of_the_others(world: World, stats: StatsService) -> None:
@@ -98,6 +122,13 @@ async def test_a_region_sees_nothing_of_the_others(world: World, stats: StatsSer
     assert values(result.section("tasks")) == {"published": 1, "cancelled": 0, "filled": 1, "fill_rate": 1.0,
                                                "median_fill_hours": pytest.approx(2.0), "signups": 1, "signed_up": 1}
     assert values(result.section("broadcasts")) == {"broadcasts": 1, "sent": 5, "failed": 0, "unreachable": 0}
+    assert values(result.section("attendance")) == {"attended": 1, "no_shows": 0, "attendance_rate": 1.0,
+                                                    "no_show_rate": 0.0, "hours_approved": 4.0}
+    assert values(result.section("callouts")) == {"callouts": 1, "filled": 1,
+                                                  "median_fill_minutes": pytest.approx(30.0), "waves": 1}
+    assert rows(result.section("callouts").breakdown("by_waves")) == {"0": 0, "1": 1, "2": 0, "3": 0}
+    assert values(result.section("reconnection")) == {"requests": 1, "reached": 0, "not_reached": 1,
+                                                      "median_first_call_minutes": pytest.approx(15.0)}
 
 
 async def test_small_numbers_are_shown_as_fewer_than_five(world: World, stats: StatsService) -> None:
@@ -109,6 +140,12 @@ async def test_small_numbers_are_shown_as_fewer_than_five(world: World, stats: S
         "volunteers": {"registered": "5", "new": "5", "active": SUPPRESSED, "paused": "0", "unreachable": "0"},
         "tasks": {"published": SUPPRESSED, "cancelled": "0", "filled": SUPPRESSED, "fill_rate": SUPPRESSED,
                   "median_fill_hours": SUPPRESSED, "signups": SUPPRESSED, "signed_up": SUPPRESSED},
+        "attendance": {"attended": SUPPRESSED, "no_shows": "0", "attendance_rate": SUPPRESSED,
+                       "no_show_rate": SUPPRESSED, "hours_approved": SUPPRESSED},
+        "callouts": {"callouts": SUPPRESSED, "filled": SUPPRESSED, "median_fill_minutes": SUPPRESSED,
+                     "waves": SUPPRESSED},
+        "reconnection": {"requests": SUPPRESSED, "reached": "0", "not_reached": SUPPRESSED,
+                         "median_first_call_minutes": SUPPRESSED},
         "broadcasts": {"broadcasts": SUPPRESSED, "sent": "5", "failed": "0", "unreachable": "0"},
     }
     almaty = await stats.compute(frozenset({"KZ-75"}), H1)
@@ -117,6 +154,17 @@ async def test_small_numbers_are_shown_as_fewer_than_five(world: World, stats: S
     tasks = {figure.key: figure_text(figure, "ru") for figure in almaty.section("tasks").figures}
     assert tasks["fill_rate"] == "71,4\xa0%" or tasks["fill_rate"] == "71,4 %"
     assert tasks["median_fill_hours"] == "5,0"
+    shown_ru = {section: {figure.key: figure_text(figure, "ru") for figure in almaty.section(section).figures}
+                for section in ("attendance", "callouts", "reconnection")}
+    assert shown_ru == {
+        "attendance": {"attended": "7", "no_shows": SUPPRESSED, "attendance_rate": "70,0 %",
+                       "no_show_rate": "30,0 %", "hours_approved": "24,5"},
+        "callouts": {"callouts": "7", "filled": "5", "median_fill_minutes": "20,0", "waves": "10"},
+        "reconnection": {"requests": "8", "reached": "5", "not_reached": SUPPRESSED,
+                         "median_first_call_minutes": "37,5"},
+    }
+    waves = {row.key: row_text(row, "en") for row in almaty.section("callouts").breakdown("by_waves").rows}
+    assert waves == {"0": SUPPRESSED, "1": SUPPRESSED, "2": SUPPRESSED, "3": SUPPRESSED}
 
 
 async def test_a_period_with_nothing_in_it(world: World, stats: StatsService) -> None:
@@ -124,6 +172,11 @@ async def test_a_period_with_nothing_in_it(world: World, stats: StatsService) ->
     assert values(result.section("tasks"))["fill_rate"] is None
     assert figure_text(result.section("tasks").figure("fill_rate"), "en") == "—"
     assert values(result.section("volunteers"))["registered"] == 0
+    for key in ("attendance_rate", "no_show_rate"):
+        assert figure_text(result.section("attendance").figure(key), "en") == "—"
+    assert values(result.section("attendance"))["hours_approved"] == 0.0
+    assert figure_text(result.section("callouts").figure("median_fill_minutes"), "en") == "—"
+    assert figure_text(result.section("reconnection").figure("median_first_call_minutes"), "en") == "—"
 
 
 async def test_figures_survive_delete_me(db: Database, world: World, stats: StatsService) -> None:
@@ -147,7 +200,8 @@ async def test_figures_survive_delete_me(db: Database, world: World, stats: Stat
 async def test_the_registry_orders_sections_and_refuses_a_key_twice() -> None:
     from bot.stats.figures import REGISTRY, Registry
 
-    assert [section.key for section in REGISTRY.ordered()] == ["volunteers", "tasks", "broadcasts"]
+    assert [section.key for section in REGISTRY.ordered()] == ["volunteers", "tasks", "attendance", "callouts", "reconnection",
+                                                              "broadcasts"]
     registry = Registry()
     section = REGISTRY.sections["tasks"]
     registry.register(section)

@@ -42,6 +42,17 @@ SUMMARY = [
     ["Tasks published", 7], ["Tasks cancelled", S], ["Tasks filled", 5], ["Fill rate", 0.7143],
     ["Median time to fill, hours", 5.0], ["Sign-ups", 12], ["Volunteers who signed up", 10],
     [],
+    ["Attendance and hours"],
+    ["Attended", 7], ["No-shows", S], ["Attendance rate", 0.7], ["No-show rate", 0.3], ["Hours approved", 24.5],
+    [],
+    ["Call-outs"],
+    ["Call-outs", 7], ["Call-outs that got the people needed", 5], ["Median time to the people needed, minutes", 20.0],
+    ["Waves sent", 10],
+    [],
+    ["Family reconnection"],
+    ["Reconnection requests", 8], ["People reached", 5], ["People who could not be reached", S],
+    ["Median time to the first call, minutes", 37.5],
+    [],
     ["Broadcasts"],
     ["Broadcasts", S], ["Messages sent", 5], ["Messages failed", S], ["Recipients unreachable", S],
     [],
@@ -58,6 +69,8 @@ BREAKDOWNS = {
                     ["Not given", S]],
     "New volunteers by month": [["Month", "New volunteers"], ["@1", S], ["@2", 7], ["@3", S], ["@4", S], ["@5", 0],
                                 ["@6", S]],
+    "Call-outs by waves used": [["Waves used", "Call-outs"], ["No wave yet", S], ["One wave", S], ["Two waves", S],
+                                ["Three waves", S]],
 }
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June"],
@@ -136,6 +149,9 @@ async def test_every_cell_of_the_workbook(locale: str, db: Database, world: Worl
     assert workbook[summary_name]["A8"].value == first_figure
     assert workbook[summary_name]["B18"].number_format == "0.0%"  # the fill rate
     assert workbook[summary_name]["B19"].number_format == "0.0"  # hours
+    for cell, number_format in (("B26", "0.0%"), ("B27", "0.0%"), ("B28", "0.0"), ("B33", "0.0"), ("B40", "0.0")):
+        assert workbook[summary_name][cell].number_format == number_format, cell  # rates, hours, minutes
+    assert workbook[summary_name]["B25"].number_format == "General"  # "< 5" stays text
     # The two charts, on their breakdowns' sheets; no other pictures.
     pictures = {name: len(workbook[name]._images) for name in workbook.sheetnames}
     assert pictures == {name: int(index in (1, 5)) for index, name in enumerate(workbook.sheetnames)}

@@ -1,6 +1,6 @@
 """The registered sections, in the order they are shown. Importing this package
 registers them; a new section is a module here, imported below."""
 
-from bot.stats.sections import broadcasts, tasks, volunteers
+from bot.stats.sections import attendance, broadcasts, callouts, reconnection, tasks, volunteers
 
-__all__ = ["broadcasts", "tasks", "volunteers"]
+__all__ = ["attendance", "broadcasts", "callouts", "reconnection", "tasks", "volunteers"]
