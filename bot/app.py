@@ -376,7 +376,7 @@ class Application:
         assert self.dispatcher is not None and self.services is not None
         if not await self.dispatcher["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still being handled")
-        self.services.scheduler.shutdown()
+        await self.services.scheduler.stop()  # runs going on finish before the database closes
         await self.services.boards.stop()
         await self.services.delivery.stop()  # before the database closes
         self.services.charts.close()

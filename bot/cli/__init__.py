@@ -113,6 +113,8 @@ def add_sandbox_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     sandbox.add_argument("--drill", type=int, default=0, metavar="N",
                          help="add N simulated volunteers who answer the buttons they get (odds set on the page)")
     sandbox.add_argument("--drill-region", default="KZ-75", help="region of the simulated volunteers (default KZ-75)")
+    sandbox.add_argument("--drill-seed", type=int, default=None, metavar="SEED",
+                         help="seed of the simulated volunteers' choices (the same seed, the same answers)")
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,17 +19,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from aiogram.types import InlineKeyboardMarkup
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from bot.access.roles import AccessService
 from bot.app import Application
+from bot.callouts.cards import CalloutCardCb, CalloutCards
 from bot.config import Settings
 from bot.domain.catalog import REGION_BY_CODE, REGIONS
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryConfig
-from bot.infra.i18n import make_i18n
+from bot.infra.i18n import LocalTime, make_i18n
 from emulator import FakeTelegram
 from emulator.sandbox import Drill, PeopleFile, Person, SandboxPage
 from storage.db import Database
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 SANDBOX_TOKEN = "777000:SANDBOX-not-a-real-token"
 SANDBOX_BOT = "birge_sandbox_bot"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+LOCALES = ("kk", "ru", "en")
 
 
 class SandboxError(Exception):
@@ -55,6 +59,7 @@ class SandboxOptions:
     demo: bool = False
     drill: int = 0
     drill_region: str = "KZ-75"
+    drill_seed: int | None = None  # the same seed, the same decisions (random otherwise)
     # Telegram's flood limits in the emulator and the bot's per-chat pace, as in production.
     # Only tests turn this off, to click through dialogs without a second per message.
     telegram_pace: bool = True
@@ -62,7 +67,8 @@ class SandboxOptions:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> SandboxOptions:
         return cls(database=Path(args.database), host=args.host, port=args.port, fresh=args.fresh,
-                   demo=args.demo, drill=args.drill, drill_region=args.drill_region.upper())
+                   demo=args.demo, drill=args.drill, drill_region=args.drill_region.upper(),
+                   drill_seed=args.drill_seed)
 
     @property
     def people_path(self) -> Path:
@@ -103,12 +109,35 @@ def ensure_sandboxed(settings: Settings, emulator_url: str) -> None:
 
 
 def drill_labels() -> dict[str, frozenset[str]]:
-    """The buttons a drill volunteer may press, by what they mean, in every language."""
+    """The buttons a drill volunteer may press, by what they mean, in every language:
+    a task card's (bot/tasks) and a call-out card's (read off the cards the bot draws,
+    bot/callouts/cards.py, so the texts are the bot's own)."""
     i18n = make_i18n("en")
     texts = {"accept": ("✅ {}", ("I'll go", "Confirm my place")), "decline": ("🙅 {}", ("Can't",))}
-    return {action: frozenset(pattern.format(i18n.gettext(msgid, locale=locale))
-                              for msgid in msgids for locale in ("kk", "ru", "en"))
-            for action, (pattern, msgids) in texts.items()}
+    labels = {action: {pattern.format(i18n.gettext(msgid, locale=locale))
+                       for msgid in msgids for locale in LOCALES}
+              for action, (pattern, msgids) in texts.items()}
+    cards = CalloutCards(i18n, LocalTime(ZoneInfo("UTC")))
+    labels["arrive"] = set()
+    for locale in LOCALES:
+        coming, standby = cards.coming_markup(0, locale), cards.standby_markup(0, locale)
+        labels["arrive"].add(_text_of(coming, "here"))
+        labels["accept"].add(_text_of(standby, "standby"))  # a filled call-out: "Stay on standby"
+        labels["decline"].add(_text_of(standby, "no"))
+    return {action: frozenset(texts) for action, texts in labels.items()}
+
+
+def drill_etas() -> dict[str, int]:
+    """A call-out card's "Coming, ~N min" buttons in every language -> N."""
+    cards = CalloutCards(make_i18n("en"), LocalTime(ZoneInfo("UTC")))
+    return {button.text: CalloutCardCb.unpack(button.callback_data).eta
+            for locale in LOCALES for row in cards.ask_markup(0, locale).inline_keyboard for button in row
+            if button.callback_data and CalloutCardCb.unpack(button.callback_data).action == "go"}
+
+
+def _text_of(markup: InlineKeyboardMarkup, action: str) -> str:
+    return next(button.text for row in markup.inline_keyboard for button in row
+                if button.callback_data and CalloutCardCb.unpack(button.callback_data).action == action)
 
 
 class Sandbox:
@@ -148,7 +177,8 @@ class Sandbox:
         self.app = Application(settings, delivery_config=config)
         self.fake.busy_probes.append(lambda: self.app is not None and self.app.handling_updates)
         self.page = SandboxPage(self.fake, people_file, regions=[(r.code, r.name) for r in REGIONS],
-                                on_new_person=self._grant, drill=Drill(self.fake, drill_labels()))
+                                on_new_person=self._grant, drill=Drill(self.fake, drill_labels(), etas=drill_etas(),
+                                                             seed=options.drill_seed))
         await self.app.start()
         self.url = await self.page.start(options.host, options.port)
         return self.url

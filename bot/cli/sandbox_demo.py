@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.access.roles import AccessService
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, SKILLS
+from bot.domain.eligibility import EMERGENCY_DIRECTION
 from bot.domain.signups import SignupStatus
 from bot.domain.tasks import TaskStatus
 from bot.domain.volunteers import VolunteerSource, VolunteerStatus
@@ -172,8 +173,11 @@ async def _tasks(session, volunteers: list[Volunteer], tz: ZoneInfo, now: dateti
 
 async def add_drill_volunteers(db: Database, count: int, region: str, now: datetime,
                                existing: set[int]) -> list[Person]:
-    """`count` simulated volunteers in `region` for every direction (those already there
-    from an earlier run count); return the new ones."""
+    """`count` simulated volunteers in `region` (those already there from an earlier run
+    count); return the new ones. All are adults (20 to 60) available at any time, so
+    call-outs reach them day and night; two in three have every direction, emergencies
+    included (a call-out's first wave), the others every direction but emergencies (its
+    second wave)."""
     rng = random.Random(8)
     people: list[Person] = []
     volunteers: list[Volunteer] = []
@@ -183,7 +187,9 @@ async def add_drill_volunteers(db: Database, count: int, region: str, now: datet
         telegram_id = FIRST_DRILL_ID + number
         if telegram_id in existing:
             continue
-        volunteer = _volunteer(telegram_id, person, region, "", codes, rng, now, 8_000_000 + number)
+        directions = codes if number % 3 != 2 else [code for code in codes if code != EMERGENCY_DIRECTION]
+        volunteer = _volunteer(telegram_id, person, region, "", directions, rng, now, 8_000_000 + number)
+        volunteer.birth_year = now.year - rng.randint(20, 60)
         volunteer.city = None
         volunteer.availability = [c.code for c in AVAILABILITY]
         volunteers.append(volunteer)

@@ -15,6 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.cli import build_parser
 from bot.cli.sandbox import SandboxError, SandboxOptions, check_options
 from tests.support.sandbox import production_settings, running_sandbox
 
@@ -151,3 +152,10 @@ async def test_demo_fills_a_believable_sandbox_and_fresh_starts_over(tmp_path: P
         assert database.execute("SELECT count(*) FROM volunteers").fetchone()[0] == 0
     finally:
         database.close()
+
+
+def test_the_drill_options_are_read_from_the_command_line() -> None:
+    args = build_parser().parse_args(["sandbox", "--drill", "40", "--drill-region", "kz-71", "--drill-seed", "7"])
+    options = SandboxOptions.from_args(args)
+    assert (options.drill, options.drill_region, options.drill_seed) == (40, "KZ-71", 7)
+    assert SandboxOptions.from_args(build_parser().parse_args(["sandbox"])).drill_seed is None

@@ -20,6 +20,7 @@ import pytest
 from bot.cli.sandbox import Sandbox
 from bot.tasks.drafts import TaskDraft
 from bot.volunteers.service import Registration
+from tests.support.coordinator import answer_of
 from tests.support.sandbox import running_sandbox
 
 
@@ -201,6 +202,7 @@ async def test_contacts_locations_photos_and_documents(sandbox: Sandbox, http: a
     ("/api/people/abc/text", {"text": "hi"}, 400, "is not a person id"),
     ("/api/drill", {"odds": {"accept": 2}}, 400, "odds.accept must be a number from 0 to 1"),
     ("/api/drill", {"max_delay": -1}, 400, "max_delay"),
+    ("/api/drill", {"minute": 61}, 400, "minute must be a number of seconds from 0 to 60"),
 ])
 async def test_malformed_requests_get_a_clear_400(sandbox: Sandbox, http: aiohttp.ClientSession, path: str,
                                                  body: Any, status: int, says: str) -> None:
@@ -236,7 +238,7 @@ async def test_a_drill_volunteer_answers_the_card(tmp_path: Path, http: aiohttp.
         await services.access.grant(4_000_001, "coordinator", region="KZ-75")
         now = services.clock.now()
         task = await services.tasks.create(TaskDraft(
-            region="KZ-75", title="Drill: sandbags", description="", direction="emergency", place="Medeu",
+            region="KZ-75", title="Drill: sandbags", description="", direction="ecology", place="Medeu",
             starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2), slots=3), 4_000_001)
         sandbox.fake.user(4_000_001, language_code="en")
         await services.offers.broadcast_task(task.id, 4_000_001, "en")
@@ -252,6 +254,68 @@ async def test_a_drill_volunteer_answers_the_card(tmp_path: Path, http: aiohttp.
         async with http.get(sandbox.url + "/api/drill") as response:
             # The one who came too late may also join the waitlist (a fifth "accept").
             assert (await response.json())["counts"]["accept"] >= 4
+
+
+async def test_a_call_out_drill_ends_with_the_board_counting_what_the_drill_did(
+        tmp_path: Path, http: aiohttp.ClientSession) -> None:
+    """Nine simulated volunteers (six with emergencies among their directions: the first
+    wave; three without: the second) answer a call-out's card by the odds set on the
+    page, with a fixed seed: coming with an estimate, can't, or silence, and those coming
+    press "I've arrived" once their estimate has passed (a minute lasting 0.01 s here).
+    The coordinator's board ends with exactly the drill's numbers."""
+    async with running_sandbox(tmp_path, drill=9, drill_seed=11) as sandbox:
+        assert sandbox.page is not None and sandbox.app is not None and sandbox.app.services is not None
+        services, drill = sandbox.app.services, sandbox.page.drill
+        status, settings = await post(http, sandbox.url + "/api/drill", {
+            "odds": {"accept": 0.5, "decline": 0.3, "ignore": 0.2, "arrive": 0.6}, "max_delay": 0.3, "minute": 0.01})
+        assert status == 200 and settings["minute"] == 0.01 and settings["seed"] == 11
+        drilled = {p.id for p in sandbox.page.people.values() if p.simulated}
+        locales = {p.language for p in sandbox.page.people.values() if p.simulated}
+        assert len(drilled) == 9 and len(locales) > 1  # the cards come in several languages
+
+        def t(msgid: str, **values: Any) -> str:
+            return services.i18n.gettext(msgid, locale="en").format(**values)
+
+        boss = sandbox.fake.user(4_000_001, language_code="en")
+        await services.access.grant(boss.id, "coordinator", region="KZ-75")
+        await boss.send_text("/callout 50 Sandbags at Sairan dam")
+        await boss.wait_for_message(lambda m: t("Preview: this is what volunteers get") in (m.text or ""))
+        await boss.press("📣 " + t("Send"))
+        board = await boss.wait_for_message(lambda m: "Sairan" in (m.text or "") and "#" in (m.text or ""))
+
+        def cards_of(people: set[int]) -> set[int]:
+            """Who has the card (the only message a drill volunteer gets here; an edit may
+            have taken its buttons away since: "I've arrived")."""
+            return {person for person in people if sandbox.fake.chat_state(person).events}
+
+        assert await sandbox.fake.notifier.wait_until(lambda: True if len(cards_of(drilled)) == 6 else None, 20)
+        pressed = await boss.press("➡️ " + t("Next wave now"), message_id=board.message_id)
+        assert (await answer_of(sandbox.fake, pressed))["text"] == t("Wave {wave} sent: {count}.", wave=2, count=3)
+        assert await sandbox.fake.notifier.wait_until(lambda: True if len(cards_of(drilled)) == 9 else None, 20)
+
+        counts = drill.counts
+
+        def drill_done() -> bool | None:
+            # Every card decided once, every "coming" a second time (arrive or not), every press made.
+            decided = counts["accept"] + counts["decline"] + counts["ignore"] + counts["arrive"]
+            return True if decided == 9 + counts["accept"] and drill.pressing == 0 else None
+
+        assert await sandbox.fake.notifier.wait_until(drill_done, 30)
+        coming, arrived, declined = counts["accept"] - counts["arrive"], counts["arrive"], counts["decline"]
+        silent = 9 - counts["accept"] - counts["decline"]
+        # Each card's choice is drawn from the seed, the person and the card: the same
+        # numbers whatever order the cards arrived in (and every kind of answer in them).
+        assert counts == {"accept": 4, "decline": 4, "ignore": 2, "arrive": 3}
+        assert (coming, arrived, declined, silent) == (1, 3, 4, 1)
+        assert sum(drill.etas_chosen.values()) == counts["accept"] and set(drill.etas_chosen) <= {15, 30, 60}
+        shown = [t("Coming: {coming}", coming=coming) + " · 📍 " + t("arrived: {arrived}", arrived=arrived),
+                 t("Can't: {declined}", declined=declined) + " · ⏳ " + t("no answer: {waiting}", waiting=silent),
+                 t("Invited: {invited} · delivered: {delivered}", invited=9, delivered=9)]
+        await boss.wait_for_message(lambda m: m.message_id == board.message_id
+                                    and all(line in (m.text or "") for line in shown),
+                                    after=board.message_id - 1, timeout=20)
+        async with http.get(sandbox.url + "/api/drill") as response:
+            assert (await response.json())["counts"] == counts
 
 
 async def test_people_made_at_once_get_their_own_ids_and_are_kept(sandbox: Sandbox,

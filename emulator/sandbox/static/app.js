@@ -368,6 +368,7 @@ async function loadDrill() {
   const form = $("#drill-form");
   for (const [key, value] of Object.entries(drill.odds)) form.elements[key].value = value;
   form.elements.max_delay.value = drill.max_delay;
+  form.elements.minute.value = drill.minute;
   $("#drill-counts").textContent = t("drill_counts", drill.counts);
 }
 
@@ -419,7 +420,8 @@ function setUp() {
     for (const key of ["accept", "decline", "ignore", "arrive"]) odds[key] = Number(form.elements[key].value);
     try {
       showError(null);
-      await api("/api/drill", {odds, max_delay: Number(form.elements.max_delay.value)});
+      await api("/api/drill", {odds, max_delay: Number(form.elements.max_delay.value),
+                               minute: Number(form.elements.minute.value)});
       await loadDrill();
     } catch (error) { showError(error); }
   });
