@@ -8,6 +8,8 @@ country), so a forged or stale button is refused and written to the audit log.""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -158,16 +160,22 @@ async def _send_figures(target: AnyMessage, regions: frozenset[str] | None, peri
                         stats: StatsService, charts: ChartRenderer, i18n: I18n, locale: str, *,
                         in_place: bool) -> None:
     """The figures (the pressed picker becomes them), then the charts as one album (a
-    single photo when there is one chart): one screen on a phone, one request."""
+    single photo when there is one chart): one screen on a phone, one request. The
+    charts are drawn while the figures travel."""
     result = await stats.compute(regions, period)
     tr = translator(i18n, locale)
     text, markup = stats_text(result, locale, tr), figures_keyboard(period.code, region)
-    if in_place and isinstance(target, Message):
-        await replace(target, text, markup)
-    else:
-        await target.answer(text, reply_markup=markup)
     specs = chart_specs(result, locale, tr)
-    pngs = await charts.render(specs)
+    drawing = asyncio.ensure_future(charts.render(specs))
+    try:
+        if in_place and isinstance(target, Message):
+            await replace(target, text, markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+    except BaseException:
+        drawing.cancel()
+        raise
+    pngs = await drawing
     photos: list[MediaUnion] = [InputMediaPhoto(media=BufferedInputFile(png, f"{spec.key}.png"), caption=spec.title)
                                 for spec, png in zip(specs, pngs, strict=True)]
     for first in range(0, len(photos), ALBUM_MAX):
