@@ -9,11 +9,12 @@ A temporary SQLite database gets the real schema (migrations); a child process b
 inserts, with the plain sqlite3 module, volunteers spread over the regions and over
 2024-2026 (1-3 directions, birth years, languages, some paused, unreachable, erased with
 their anonymous record), tasks over the same years (a few drafts and cancelled ones),
-sign-ups of random volunteers on them, and 300,000 broadcast messages. Then, in this
-process, timed (median of the runs, after one warm-up):
+sign-ups of random volunteers on them, 300,000 broadcast messages, attendance rows with
+approved hours for the sign-ups marked attended, and 3,000 call-outs with their hours.
+Then, in this process, timed (median of the runs, after one warm-up):
 
 * "/stats, whole country": `StatsService.compute` for this quarter, the chat text, and
-  the two charts drawn (what the bot does before the answer is complete);
+  the three charts drawn (what the bot does before the answer is complete);
 * "/stats, whole country, this year": the same for this year;
 * "report, half year": computing the first half of 2026 and writing the XLSX workbook
   with its charts;
@@ -164,6 +165,7 @@ def seed(path: str, volunteers: int, tasks: int, signups: int, messages: int, se
     _many(conn, "INSERT INTO delivery_messages (broadcast_id, lane, chat_id, volunteer_id, text, status, attempts, "
           "next_attempt_at, created_at, paid) VALUES (?,?,?,?,?,?,?,?,?,0)", m_rows)
     conn.commit()
+    _seed_hours(conn, rng, volunteers, codes, weights)
     conn.execute("ANALYZE")
     conn.close()
 
@@ -177,6 +179,39 @@ def _flush_volunteers(conn: sqlite3.Connection, v_rows: list[tuple], d_rows: lis
     _many(conn, "INSERT INTO erased_volunteers (id, region, age_band, locale, source, registered_at, erased_at) "
           "VALUES (?,?,?,?,?,?,?)", e_rows)
     _many(conn, "INSERT INTO erased_volunteer_directions (record_id, code) VALUES (?,?)", ed_rows)
+
+
+def _seed_hours(conn: sqlite3.Connection, rng: random.Random, volunteers: int, codes: list[str],
+                weights: list[float]) -> None:
+    """Attendance rows for the sign-ups marked attended or no-show (as a task's end writes
+    them), four in five attended ones with approved hours (1-3.5), and 3,000 call-outs
+    over the same years with 1-10 people's hours each, four in five approved."""
+    conn.execute(
+        "INSERT INTO attendance (task_id, volunteer_id, outcome, hours, approved_hours, approved_at, approved_by, "
+        "created_at, updated_at) "
+        "SELECT s.task_id, s.volunteer_id, s.status, CASE WHEN s.status = :came THEN 1 + (s.id % 6) * 0.5 END, "
+        "CASE WHEN s.status = :came AND s.id % 5 <> 0 THEN 1 + (s.id % 6) * 0.5 END, "
+        "CASE WHEN s.status = :came AND s.id % 5 <> 0 THEN t.ends_at END, "
+        "CASE WHEN s.status = :came AND s.id % 5 <> 0 THEN 1 END, t.ends_at, t.ends_at "
+        "FROM signups s JOIN tasks t ON t.id = s.task_id WHERE s.status IN (:came, :missed)",
+        {"came": str(SignupStatus.ATTENDED), "missed": str(SignupStatus.NO_SHOW)})
+    h_rows: list[tuple] = []
+    for callout_id in range(1, 3_001):
+        created = _moment(rng)
+        conn.execute("INSERT INTO callouts (id, region, text, needed, starts_at, required_skills, status, wave, "
+                     "wave_wait_minutes, waves_stopped, wake_at_night, coordinator_telegram_id, coordinator_locale, "
+                     "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (callout_id, rng.choices(codes, weights)[0], "Call-out", 5, _ts(created), "[]", "closed", 1, 5,
+                      0, 0, 1, "ru", _ts(created)))
+        for volunteer_id in rng.sample(range(1, volunteers + 1), rng.randint(1, 10)):
+            hours = rng.randint(2, 12) / 2
+            approved = rng.random() < 0.8
+            h_rows.append((callout_id, volunteer_id, _ts(created + timedelta(hours=1)),
+                           _ts(created + timedelta(hours=1 + hours)), hours, 1 if approved else None,
+                           _ts(created + timedelta(hours=8)) if approved else None))
+    _many(conn, "INSERT INTO callout_hours (callout_id, volunteer_id, checked_in_at, checked_out_at, hours, "
+          "approved_by, approved_at) VALUES (?,?,?,?,?,?,?)", h_rows)
+    conn.commit()
 
 
 async def _timed(label: str, runs: int, action: Callable[[], Awaitable[object]]) -> float:
@@ -212,7 +247,7 @@ async def measure(path: Path, runs: int) -> None:
 
     def split(label: str) -> None:
         print(f"  of which the figures message (SQL and text): median {statistics.median(parts['figures'][1:]):.2f} s; "
-              f"the two charts: median {statistics.median(parts['charts'][1:]):.2f} s")
+              f"the charts: median {statistics.median(parts['charts'][1:]):.2f} s")
         for values in parts.values():
             values.clear()
 
@@ -225,7 +260,8 @@ async def measure(path: Path, runs: int) -> None:
     volunteers = result.section("volunteers")
     tasks = result.section("tasks")
     print("half year, whole country:", {f.key: f.value for f in volunteers.figures},
-          {f.key: f.value for f in tasks.figures})
+          {f.key: f.value for f in tasks.figures}, {f.key: f.value for f in result.section("attendance").figures})
+    print("hours approved by month:", {row.key: row.value for row in result.section("attendance").breakdowns[0].rows})
     await _timed("/stats, whole country, this quarter", runs, lambda: chat(preset(PeriodKind.THIS_QUARTER, today)))
     split("quarter")
     await _timed("/stats, whole country, this year", runs, lambda: chat(preset(PeriodKind.THIS_YEAR, today)))

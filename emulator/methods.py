@@ -167,6 +167,30 @@ class BotApi(ProfileMethods):
     async def send_photo(self, params: dict[str, Any]) -> Any:
         return await self._send_file(params, "photo")
 
+    @api("sendMediaGroup")
+    async def send_media_group(self, params: dict[str, Any]) -> Any:
+        """An album of photos or of documents (2-10 items of one type, checked with the
+        request): a message per item sharing one media_group_id, each with its own caption.
+        Only photos and documents are served (nothing in the bot sends video or audio)."""
+        chat = self._chat(params)
+        self._check_reply_to(chat, params)
+        media = list(params["media"])
+        kinds = {item.get("type") for item in media}
+        if not kinds <= {"photo", "document"}:
+            raise bad_request(f"the emulator serves albums of photos or documents, not {sorted(kinds)}")
+        prepared = []
+        for item in media:
+            kind = str(item["type"])
+            caption, entities = _formatted(item, "caption", limit=_SPEC.max_length(f"send{kind.title()}", "caption"))
+            prepared.append((kind, self._file(item.get("media"), kind), item.get("caption"), caption, entities))
+        group = f"{chat.id}-{chat.last_message_id + 1}"
+        messages = []
+        for kind, stored, source, caption, entities in prepared:
+            content = self._file_content(kind, stored, caption, entities)
+            content["media_group_id"] = group
+            messages.append(self._deliver(chat, params, source=source, content=content, file=stored).to_api())
+        return messages
+
     @api("copyMessage")
     async def copy_message(self, params: dict[str, Any]) -> Any:
         source = self._chat(params, key="from_chat_id", check_blocked=False)
@@ -272,6 +296,13 @@ class BotApi(ProfileMethods):
         caption, entities = _formatted(params, "caption", limit=_SPEC.max_length(f"send{kind.title()}", "caption"))
         markup = check_reply_markup(params.get("reply_markup"))
         stored = self._file(params.get(kind), kind)
+        content = self._file_content(kind, stored, caption, entities)
+        return self._deliver(chat, params, source=params.get("caption"), reply_markup=markup,
+                             content=content, file=stored).to_api()
+
+    @staticmethod
+    def _file_content(kind: str, stored: UploadedFile, caption: str | None,
+                      entities: list[dict[str, Any]]) -> dict[str, Any]:
         if kind == "photo":
             media: Any = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
                            "width": 800, "height": 600, "file_size": stored.size}]
@@ -285,8 +316,7 @@ class BotApi(ProfileMethods):
             content["caption"] = caption
             if entities:
                 content["caption_entities"] = entities
-        return self._deliver(chat, params, source=params.get("caption"), reply_markup=markup,
-                             content=content, file=stored).to_api()
+        return content
 
     def _file(self, value: Any, kind: str) -> UploadedFile:
         if isinstance(value, UploadedFile):

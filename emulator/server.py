@@ -164,14 +164,14 @@ class FakeTelegram(World):
         if not prefix.startswith("bot") or not rest:
             return self._reply(ApiError(404, "Not Found"))
         method_name = rest
-        raw = await _read_params(request)
+        raw, files = await _read_params(request)
         call = Call(method_name, raw, self.clock())
         self.calls.append(call)
         long_poll = method_name.lower() == "getupdates"
         self._in_flight += not long_poll
         try:
             try:
-                result = await self._dispatch(prefix.removeprefix("bot"), method_name, raw, call)
+                result = await self._dispatch(prefix.removeprefix("bot"), method_name, raw, files, call)
             except (TypeError, ValueError, KeyError) as bug:  # malformed params or a gap in the fake: loud
                 raise ApiError(500, f"Internal Server Error: the fake failed on {method_name}: {bug!r}") from bug
         except ApiError as error:
@@ -190,7 +190,8 @@ class FakeTelegram(World):
             self.notifier.notify()
         return web.json_response({"ok": True, "result": result})
 
-    async def _dispatch(self, token: str, method_name: str, raw: dict[str, Any], call: Call) -> Any:
+    async def _dispatch(self, token: str, method_name: str, raw: dict[str, Any], files: dict[str, UploadedFile],
+                        call: Call) -> Any:
         name = self.spec.method_name(method_name)
         call.method = name or method_name
         try:
@@ -202,7 +203,8 @@ class FakeTelegram(World):
         self.legacy_fields.update(checked.legacy)
         self.unknown_fields.update(checked.unknown)
         self._raise_injected(checked.method, checked.params)
-        return await self._api.handlers[checked.method.lower()][1](checked.params)
+        params = resolve_attachments(checked.params, files)
+        return await self._api.handlers[checked.method.lower()][1](params)
 
     def _check(self, token: str, name: str | None, raw: dict[str, Any]) -> Checked:
         """The request as Telegram's server vets it: the token, the method, the parameters."""
@@ -242,24 +244,32 @@ def _client_gone(request: web.Request) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def _read_params(request: web.Request) -> dict[str, Any]:
+async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
     """Parameters as they came over the wire: form fields (urlencoded or multipart, or a
     query string) as text, files as `UploadedFile` (`attach://<name>` resolved, as aiogram
     sends them). A JSON body is read as the Bot API server reads it: every value as text,
-    objects and arrays as their JSON."""
+    objects and arrays as their JSON. Second: the files named inside a JSON value (an
+    album's `"media": "attach://<name>"`), resolved once the request is checked."""
     if request.content_type == "application/json":
         body = await request.json()
         if not isinstance(body, dict):
-            return {}
+            return {}, {}
         return {key: value if isinstance(value, str) else json.dumps(value)
-                for key, value in body.items() if value is not None}  # null: not given
+                for key, value in body.items() if value is not None}, {}  # null: not given
     form: dict[str, Any] = dict(request.query)
     if request.method == "POST":
         form.update(await request.post())
     uploads = {key: value for key, value in form.items() if isinstance(value, web.FileField)}
     attached = {value[9:] for value in form.values() if isinstance(value, str) and value.startswith("attach://")}
+    # Files named inside a JSON value: never parameters themselves.
+    nested = {key for key in uploads if key not in attached
+              and any(isinstance(value, str) and f'"attach://{key}"' in value for value in form.values())}
     params: dict[str, Any] = {}
+    files: dict[str, UploadedFile] = {}
     for key, value in form.items():
+        if key in nested:
+            files[key] = _uploaded(value)
+            continue
         if key in attached and key in uploads:
             continue
         if isinstance(value, web.FileField):
@@ -268,7 +278,21 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             params[key] = _uploaded(uploads[value[9:]])
         else:
             params[key] = value
-    return params
+    return params, files
+
+
+def resolve_attachments(value: Any, files: dict[str, UploadedFile]) -> Any:
+    """`value` with every nested "attach://<name>" string replaced by that uploaded file
+    (a name not uploaded stays a string, refused by the method as a bad file id)."""
+    if not files:
+        return value
+    if isinstance(value, dict):
+        return {key: resolve_attachments(item, files) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_attachments(item, files) for item in value]
+    if isinstance(value, str) and value.startswith("attach://") and value[9:] in files:
+        return files[value[9:]]
+    return value
 
 
 def _uploaded(upload: web.FileField) -> UploadedFile:

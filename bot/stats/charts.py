@@ -20,8 +20,8 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.domain.statistics import SUPPRESSED  # noqa: E402
 from bot.domain.texts import N_
-from bot.stats.figures import Chart  # noqa: E402
-from bot.stats.format import Translate, row_label  # noqa: E402
+from bot.stats.figures import Chart, Kind, Row  # noqa: E402
+from bot.stats.format import Translate, number, row_label, row_text  # noqa: E402
 from bot.stats.service import StatsResult  # noqa: E402
 
 WIDTH_PX = 1080
@@ -35,10 +35,25 @@ class ChartSpec:
     key: str  # the breakdown's key
     title: str
     labels: tuple[str, ...]
-    values: tuple[int, ...]  # 0 where the count is hidden
+    values: tuple[float, ...]  # counts or hours; 0 where hidden
     hidden: tuple[bool, ...]  # drawn as "< 5" with no bar
     kind: Chart
     note: str = ""  # under the chart
+    texts: tuple[str, ...] = ()  # the values as written over the bars (default: the counts)
+
+    def value_texts(self) -> tuple[str, ...]:
+        if self.texts:
+            return self.texts
+        return tuple(SUPPRESSED if hidden else f"{value:,.0f}".replace(",", " ")
+                     for value, hidden in zip(self.values, self.hidden, strict=True))
+
+
+# What "< 5" means under a chart: fewer than 5 people (counts), or hours made of fewer
+# than 5 approved rows (a person's hours on one task or call-out each).
+NOTES = {
+    Kind.COUNT: N_("“{suppressed}”: fewer than 5"),
+    Kind.HOURS: N_("“{suppressed}”: hours of fewer than 5 approved entries"),
+}
 
 
 def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSpec]:
@@ -53,9 +68,18 @@ def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSp
             labels=tuple(row_label(breakdown, row, locale, tr) for row in rows),
             values=tuple(0 if row.hidden else row.value for row in rows),
             hidden=tuple(row.hidden for row in rows),
-            note=tr(N_("“{suppressed}”: fewer than 5")).format(suppressed=SUPPRESSED)
+            texts=tuple(_value_text(row, locale, breakdown.kind) for row in rows),
+            note=tr(NOTES[breakdown.kind]).format(suppressed=SUPPRESSED)
             if any(row.hidden for row in rows) else ""))
     return specs
+
+
+def _value_text(row: Row, locale: str, kind: Kind) -> str:
+    """As in the tables, but hours from 100 up in whole hours: a twelve-month chart has
+    about 80 px per column."""
+    if kind is Kind.HOURS and not row.hidden and row.value >= 100:
+        return number(row.value, locale)
+    return row_text(row, locale, kind)
 
 
 def render_png(spec: ChartSpec) -> bytes:
@@ -80,9 +104,8 @@ def render_png(spec: ChartSpec) -> bytes:
         axes.set_xlim(0, top * 1.18)
         axes.tick_params(axis="x", labelsize=16)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
-        for position, value, hidden in zip(positions, spec.values, spec.hidden, strict=True):
-            axes.text(value + top * 0.01, position, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
-                      va="center", fontsize=18)
+        for position, value, text in zip(positions, spec.values, spec.value_texts(), strict=True):
+            axes.text(value + top * 0.01, position, text, va="center", fontsize=18)
     else:
         step = max(1, len(positions) // 12)  # at most 12 month names under the axis
         slanted = len(positions) > 6  # long month names would run into each other
@@ -97,9 +120,9 @@ def render_png(spec: ChartSpec) -> bytes:
         axes.tick_params(axis="y", labelsize=16)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         if len(positions) <= 18:
-            for position, value, hidden in zip(positions, spec.values, spec.hidden, strict=True):
-                axes.text(position, value + top * 0.01, SUPPRESSED if hidden else f"{value:,}".replace(",", " "),
-                          ha="center", va="bottom", fontsize=16)
+            for position, value, text in zip(positions, spec.values, spec.value_texts(), strict=True):
+                axes.text(position, value + top * 0.01, text, ha="center", va="bottom",
+                          fontsize=16 if len(positions) <= 8 else 13)  # a year's "123 456" side by side
     axes.spines[["top", "right"]].set_visible(False)
     if spec.note:
         figure.text(0.98, 0.02, spec.note, ha="right", va="bottom", fontsize=15, color="#555555")

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.statistics import basis_too_small, is_suppressed
-from bot.stats.periods import Period
+from bot.stats.periods import Period, local_midnight
 
 
 class Kind(StrEnum):
@@ -66,12 +66,16 @@ class Figure:
 @dataclass(frozen=True, slots=True)
 class Row:
     key: str  # a code (region, direction, band, language), "YYYY-MM", or "" for "not given"
-    value: int
+    value: int | float  # a count, or a sum of hours (Breakdown.kind)
     label: str = ""  # msgid (Labels.MSGID)
+    basis: int | None = None  # rows a sum of hours is made of (None: the value is a count)
 
     @property
     def hidden(self) -> bool:
-        return is_suppressed(self.value)
+        """A count from 1 to 4, or a sum made of 1 to 4 rows: shown as "< 5"."""
+        if self.basis is not None:
+            return basis_too_small(self.basis) and bool(self.basis)
+        return is_suppressed(int(self.value))
 
     @property
     def month(self) -> date:
@@ -88,6 +92,7 @@ class Breakdown:
     rows: tuple[Row, ...]
     labels: Labels = Labels.MSGID
     chart: Chart | None = None
+    kind: Kind = Kind.COUNT  # COUNT or HOURS (rows with a basis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,12 @@ class StatsQuery:
     @property
     def end(self) -> datetime:
         return self.period.bounds(self.tz)[1]
+
+    def month_bounds(self) -> list[datetime]:
+        """The bounds of the period's local calendar months, cut to the period: month i is
+        [bounds[i], bounds[i+1]) (see `bucket` in storage/repositories/stats_sql.py)."""
+        months = self.period.months()
+        return [self.start, *(local_midnight(month, self.tz) for month in months[1:]), self.end]
 
     @property
     def as_of(self) -> datetime:

@@ -49,12 +49,18 @@ def figure_cell(figure: Figure) -> int | float | str:
     return int(figure.value)
 
 
-def row_cell(row: Row) -> int | str:
-    return SUPPRESSED if row.hidden else row.value
+def row_cell(row: Row, kind: Kind = Kind.COUNT) -> int | float | str:
+    """A breakdown's number as a spreadsheet cell: a count, hours with one decimal, or "< 5"."""
+    if row.hidden:
+        return SUPPRESSED
+    return round(float(row.value), 1) if kind is Kind.HOURS else int(row.value)
 
 
-def row_text(row: Row, locale: str) -> str:
-    return SUPPRESSED if row.hidden else number(row.value, locale)
+def row_text(row: Row, locale: str, kind: Kind = Kind.COUNT) -> str:
+    """"1 234", hours as "14,5", or "< 5"."""
+    if row.hidden:
+        return SUPPRESSED
+    return number(float(row.value), locale, "#,##0.0") if kind is Kind.HOURS else number(row.value, locale)
 
 
 def month_name(month: date, locale: str) -> str:

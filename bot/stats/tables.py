@@ -65,6 +65,10 @@ def report_tables(result: StatsResult, locale: str, tr: Translate, made_at: str)
     sheets = [summary]
     for breakdown in result.breakdowns():
         rows: list[list[Cell]] = [[tr(breakdown.column), tr(breakdown.value_column)]]
-        rows += [[row_label(breakdown, row, locale, tr), row_cell(row)] for row in breakdown.rows]
-        sheets.append(Sheet(breakdown.key, sheet_name(tr(breakdown.title), taken), rows, bold_rows={0}))
+        rows += [[row_label(breakdown, row, locale, tr), row_cell(row, breakdown.kind)] for row in breakdown.rows]
+        sheet = Sheet(breakdown.key, sheet_name(tr(breakdown.title), taken), rows, bold_rows={0})
+        if breakdown.kind is Kind.HOURS:
+            sheet.formats = {(index, 1): HOURS_FORMAT for index, row in enumerate(breakdown.rows, start=1)
+                             if not row.hidden}
+        sheets.append(sheet)
     return sheets

@@ -31,7 +31,7 @@ def stats_text(result: StatsResult, locale: str, tr: Translate) -> str:
             if not rows or (query.regions is not None and len(query.regions) == 1 and breakdown.key == "by_region"):
                 continue
             lines += ["", f"<i>{escape(tr(breakdown.title))}</i>"]
-            lines += [f"{escape(row_label(breakdown, row, locale, tr))}: {escape(row_text(row, locale))}"
+            lines += [f"{escape(row_label(breakdown, row, locale, tr))}: {escape(row_text(row, locale, breakdown.kind))}"
                       for row in rows]
     lines += ["", escape(tr(N_("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised."))
                          .format(suppressed=SUPPRESSED))]

@@ -13,7 +13,14 @@ import aiohttp
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+)
 
 from emulator import FakeTelegram
 from tests.e2e.test_emulator import close_quickly, make_bot
@@ -262,3 +269,26 @@ async def test_a_refused_request_is_recorded_with_the_reason(http, fake) -> None
     assert refused.description == "Bad Request: text buttons are unallowed in the inline keyboard"
     assert refused.params["chat_id"] == USER_ID and refused.params["reply_markup"] == inline({"text": "A"})
     assert fake.stats.rejected == 1
+
+
+async def test_an_album_is_a_message_per_item_sharing_a_group(tg: Bot, fake: FakeTelegram) -> None:
+    user = fake.user(USER_ID)
+    photos = [InputMediaPhoto(media=BufferedInputFile(f"png {n}".encode(), filename=f"chart{n}.png"),
+                              caption=f"<b>Chart</b> {n}") for n in range(3)]
+    sent = await tg.send_media_group(USER_ID, photos)
+    assert [message.caption for message in sent] == ["Chart 0", "Chart 1", "Chart 2"]
+    assert len({message.media_group_id for message in sent}) == 1 and sent[0].media_group_id is not None
+    shown = user.messages[-3:]
+    assert [message.file.data if message.file else None for message in shown] == [b"png 0", b"png 1", b"png 2"]
+    assert all("photo" in message.content for message in shown)
+    # The request's files are the album's, not parameters of their own.
+    assert set(fake.calls[-1].params) == {"chat_id", "media"}
+
+    with pytest.raises(TelegramBadRequest, match="media must hold 2-10 items, not 1"):
+        await tg.send_media_group(USER_ID, photos[:1])
+    document = InputMediaDocument(media=BufferedInputFile(b"id\n", filename="report.csv"))
+    with pytest.raises(TelegramBadRequest, match="can't parse InputMedia"):  # one type per album
+        await tg.send_media_group(USER_ID, [photos[0], document])
+    with pytest.raises(TelegramBadRequest, match="wrong file identifier/HTTP URL specified"):
+        await tg.send_media_group(USER_ID, [photos[0], InputMediaPhoto(media="attach://missing")])
+    assert len(user.messages) == 3  # nothing of the refused albums was shown

@@ -1,5 +1,5 @@
 """/stats end to end over the fake Bot API: a region's coordinator picks a typed period
-and gets the figures, two charts and the workbook in their language; bad input and
+and gets the figures, the three charts as an album and the workbook in their language; bad input and
 forged buttons; an admin switches between the country and a region."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
+from PIL import Image
 
 from emulator import FakeTelegram
 from emulator.state import FakeMessage
@@ -53,16 +54,21 @@ async def test_a_coordinator_sees_their_region_in_their_language(bot: RunningBot
     for label, value in [("Volunteers registered", "18"), ("New in the period", "13"), ("Paused now", "< 5"),
                          ("Tasks published", "7"), ("Fill rate", "71,4 %"), ("Median time to fill, hours", "5,0"),
                          ("Sign-ups", "12"), ("Messages sent", "5"), ("Attendance rate", "70,0 %"),
-                         ("Hours approved", "24,5"), ("Call-outs", "7"),
+                         ("Hours approved", "34,0"), ("Call-outs", "7"),
                          ("Median time to the people needed, minutes", "20,0"), ("People reached", "5"),
                          ("Median time to the first call, minutes", "37,5")]:
         assert f"{t(label)}: {value}" in [line.replace("\xa0", " ") for line in lines], label
     assert t("Astana") not in figures.text  # nothing of another region
     assert figures.button_texts() == ["📄 " + t("Report (Excel)"), "📅 " + t("Another period")]
-    first_chart = await user.wait_for_message(photo, timeout=CHART_WAIT)
-    second_chart = await user.wait_for_message(photo, timeout=CHART_WAIT)
-    assert [first_chart.caption, second_chart.caption] == [t("By direction"), t("New volunteers by month")]
-    assert first_chart.file is not None and first_chart.file.data.startswith(b"\x89PNG")
+    # The three charts as one album (one request), each with its title as the caption.
+    album = [await user.wait_for_message(photo, timeout=CHART_WAIT) for _ in range(3)]
+    assert [chart.caption for chart in album] == [t("By direction"), t("New volunteers by month"),
+                                                  t("Hours approved by month")]
+    assert len({chart.content["media_group_id"] for chart in album}) == 1
+    assert [call.method for call in fake.calls if call.method in ("sendPhoto", "sendMediaGroup")] == ["sendMediaGroup"]
+    for chart in album:
+        assert chart.file is not None and chart.file.data.startswith(b"\x89PNG")
+        assert Image.open(io.BytesIO(chart.file.data)).size == (1080, 810) and 10_000 < chart.file.size < 500_000
 
     await user.press("📄 " + t("Report (Excel)"), message_id=figures.message_id)
     sent = await user.wait_for_message(document, timeout=CHART_WAIT)
@@ -73,6 +79,11 @@ async def test_a_coordinator_sees_their_region_in_their_language(bot: RunningBot
     workbook = load_workbook(io.BytesIO(sent.file.data))
     assert workbook.sheetnames[0] == "Сводка"
     assert [workbook["Сводка"]["A8"].value, workbook["Сводка"]["B8"].value] == ["Зарегистрировано волонтёров", 18]
+    hours = workbook["Утверждённые часы по месяцам"]
+    assert [list(row) for row in hours.iter_rows(max_col=2, values_only=True)] == [
+        [t("Month"), t("Hours approved")], ["Январь 2026", 0], ["Февраль 2026", 0], ["Март 2026", 14.5],
+        ["Апрель 2026", "< 5"], ["Май 2026", 0], ["Июнь 2026", 11.5]]
+    assert len(hours._images) == 1  # its chart, next to the table
     await everything_accepted(fake)
 
 
@@ -117,8 +128,8 @@ async def test_an_admin_picks_the_country_or_one_region(bot: RunningBot, fake: F
     await admin.press("This year")
     figures = await wait_text(admin, "Volunteers registered")
     assert "Volunteers registered: 5" in figures.text and "Tasks published: < 5" in figures.text
-    await admin.wait_for_message(photo, timeout=CHART_WAIT)
-    await admin.wait_for_message(photo, timeout=CHART_WAIT)
+    charts = [await admin.wait_for_message(photo, timeout=CHART_WAIT) for _ in range(3)]
+    assert charts[2].caption == "Hours approved by month"
     await admin.press("📅 Another period", message_id=figures.message_id)
     await wait_text(admin, "Astana")
     # /cancel leaves the typed-range question; a range typed afterwards is no answer to it.

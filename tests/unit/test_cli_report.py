@@ -56,7 +56,7 @@ def test_the_semiannual_workbook_for_a_region(cli: Cli, tmp_path: Path) -> None:
     assert out.startswith("Wrote report.xlsx")
     workbook = load_workbook(tmp_path / "report.xlsx")
     assert workbook.sheetnames == ["Сводка", "По направлениям", "По регионам", "По возрасту", "По языку",
-                                   "Новые волонтёры по месяцам", "Сборы по числу волн"]
+                                   "Новые волонтёры по месяцам", "Утверждённые часы по месяцам", "Сборы по числу волн"]
     summary = workbook["Сводка"]
     assert [summary["A2"].value, summary["B2"].value] == ["Регион", "Алматы"]
     assert [summary["A3"].value, summary["B3"].value] == ["Период", "01.01.2026 – 30.06.2026"]
@@ -71,9 +71,14 @@ def test_the_whole_country_in_the_default_language_as_csv(cli: Cli, tmp_path: Pa
     with zipfile.ZipFile(tmp_path / "report.zip") as archive:
         names = archive.namelist()
         summary = archive.read(names[0]).decode("utf-8")
+        hours = archive.read(names[6]).decode("utf-8")
     assert names[0] == "01 Жиынтық.csv"  # DEFAULT_LOCALE is kk
     assert "Қазақстан (барлық өңір)" in summary and "Тіркелген еріктілер,23" in summary
-    assert "Бекітілген сағаттар,28.5" in summary and "Шұғыл шақырулар,8" in summary
+    assert "Бекітілген сағаттар,38.0" in summary and "Шұғыл шақырулар,8" in summary
+    # The country's hours by month: June has Astana's 4.0 (two rows) with Almaty's 11.5.
+    assert names[6] == "07 Ай бойынша бекітілген сағаттар.csv"
+    assert hours == ("\ufeffАй,Бекітілген сағаттар\r\nҚаңтар 2026,0.0\r\nАқпан 2026,0.0\r\nНаурыз 2026,14.5\r\n"
+                     "Сәуір 2026,< 5\r\nМамыр 2026,0.0\r\nМаусым 2026,15.5\r\n")
 
 
 @pytest.mark.parametrize(("argv", "message"), [

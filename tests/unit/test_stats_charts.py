@@ -58,3 +58,33 @@ async def test_charts_are_drawn_off_the_event_loop(renderer: ChartRenderer, monk
     assert threading.current_thread().name not in threads
     # The loop went on running other work while the three charts were drawn.
     assert ticks >= 5
+
+
+def test_hours_by_month_are_charted_with_hours_as_their_labels() -> None:
+    from datetime import date, datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.infra.i18n import make_i18n
+    from bot.stats.figures import Breakdown, Kind, Labels, Row, SectionFigures, StatsQuery
+    from bot.stats.periods import Period
+    from bot.stats.report import translator
+    from bot.stats.service import StatsResult
+
+    hours = Breakdown("hours_by_month", "Hours approved by month", "Month", "Hours approved",
+                      (Row("2026-03", 14.5, basis=5), Row("2026-04", 8.0, basis=2), Row("2026-05", 0.0, basis=0),
+                       Row("2026-06", 1234.25, basis=40)),
+                      labels=Labels.MONTH, chart=Chart.COLUMNS, kind=Kind.HOURS)
+    query = StatsQuery(None, Period(date(2026, 3, 1), date(2026, 6, 30)), ZoneInfo("Asia/Almaty"),
+                       datetime(2026, 7, 1, tzinfo=timezone.utc))
+    result = StatsResult(query, (SectionFigures("attendance", "Attendance and hours", (), (hours,)),))
+    [spec] = charts.chart_specs(result, "ru", translator(make_i18n("kk"), "ru"))
+    assert (spec.key, spec.title, spec.kind) == ("hours_by_month", "Утверждённые часы по месяцам", Chart.COLUMNS)
+    assert spec.labels == ("Март 2026", "Апрель 2026", "Май 2026", "Июнь 2026")
+    # April's hours are made of two approved rows: no bar, "< 5"; hours keep their decimal
+    # below 100 (whole hours above, so that twelve labels fit).
+    assert spec.values == (14.5, 0, 0.0, 1234.25) and spec.hidden == (False, True, False, False)
+    assert [text.replace("\xa0", " ") for text in spec.texts] == ["14,5", "< 5", "0,0", "1 234"]
+    assert spec.note == "«< 5»: часы менее чем 5 утверждённых записей"
+    png = charts.render_png(spec)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and Image.open(io.BytesIO(png)).size == (1080, 810)
+    assert 10_000 < len(png) < 500_000

@@ -68,10 +68,20 @@ async def test_almaty_first_half_of_2026(world: World, stats: StatsService) -> N
     assert values(result.section("broadcasts")) == {"broadcasts": 1, "sent": 5, "failed": 1, "unreachable": 1}
     # Tasks starting in the period: T1, T2, T5, T6 attended (7), T3, T4, T6 no-shows (3);
     # T4's late cancellation is neither; T8 started in December. Approved hours: 16.5 on
-    # six task places, 8.0 of two people in call-out C1 (F1's 3.5 not approved yet).
+    # six task places, 8.0 of two people in call-out C1 (F1's 3.5 not approved yet), 9.5
+    # of four people in C3, C4, C5.
     assert values(result.section("attendance")) == {"attended": 7, "no_shows": 3, "attendance_rate": 0.7,
-                                                    "no_show_rate": 0.3, "hours_approved": 24.5}
-    assert result.section("attendance").figure("hours_approved").basis == 8
+                                                    "no_show_rate": 0.3, "hours_approved": 34.0}
+    assert result.section("attendance").figure("hours_approved").basis == 12
+    # By the month the task starts in (T1, T2: 8 and 9 March; T5: 17 June) or the
+    # volunteer checked in at the call-out (C1: April; C3, C4, C5: June); hidden as the
+    # total is, below 5 approved rows (April's two).
+    hours = result.section("attendance").breakdown("hours_by_month")
+    assert [(row.key, row.value, row.basis, row.hidden) for row in hours.rows] == [
+        ("2026-01", 0.0, 0, False), ("2026-02", 0.0, 0, False), ("2026-03", 14.5, 5, False),
+        ("2026-04", 8.0, 2, True), ("2026-05", 0.0, 0, False), ("2026-06", 11.5, 5, False)]
+    assert [row_text(row, locale, hours.kind) for row in hours.rows for locale in ("ru", "en")] == [
+        "0,0", "0.0", "0,0", "0.0", "14,5", "14.5", SUPPRESSED, SUPPRESSED, "0,0", "0.0", "11,5", "11.5"]
     # C1 20 min (the 2nd "coming" or arrived), C2 45 (a cancellation does not count),
     # C4 12, C5 25, C6 8; C3 short of people; C8 no wave yet; C0 before the period.
     callouts = result.section("callouts")
@@ -100,7 +110,8 @@ async def test_the_whole_country(world: World, stats: StatsService) -> None:
                              "median_fill_hours": pytest.approx(4.0), "signups": 13, "signed_up": 11}
     assert values(result.section("broadcasts")) == {"broadcasts": 1, "sent": 10, "failed": 1, "unreachable": 1}
     assert values(result.section("attendance")) == {"attended": 8, "no_shows": 3, "attendance_rate": 8 / 11,
-                                                    "no_show_rate": 3 / 11, "hours_approved": 28.5}
+                                                    "no_show_rate": 3 / 11, "hours_approved": 38.0}
+    assert rows(result.section("attendance").breakdown("hours_by_month"))["2026-06"] == 15.5  # Astana's 4.0 too
     callouts = result.section("callouts")
     assert values(callouts) == {"callouts": 8, "filled": 6, "median_fill_minutes": pytest.approx(22.5),
                                 "waves": 11}
@@ -124,6 +135,8 @@ async def test_a_region_sees_nothing_of_the_others(world: World, stats: StatsSer
     assert values(result.section("broadcasts")) == {"broadcasts": 1, "sent": 5, "failed": 0, "unreachable": 0}
     assert values(result.section("attendance")) == {"attended": 1, "no_shows": 0, "attendance_rate": 1.0,
                                                     "no_show_rate": 0.0, "hours_approved": 4.0}
+    hours = result.section("attendance").breakdown("hours_by_month").rows
+    assert [(row.key, row.value, row.basis) for row in hours][-2:] == [("2026-05", 0.0, 0), ("2026-06", 4.0, 2)]
     assert values(result.section("callouts")) == {"callouts": 1, "filled": 1,
                                                   "median_fill_minutes": pytest.approx(30.0), "waves": 1}
     assert rows(result.section("callouts").breakdown("by_waves")) == {"0": 0, "1": 1, "2": 0, "3": 0}
@@ -158,7 +171,7 @@ async def test_small_numbers_are_shown_as_fewer_than_five(world: World, stats: S
                 for section in ("attendance", "callouts", "reconnection")}
     assert shown_ru == {
         "attendance": {"attended": "7", "no_shows": SUPPRESSED, "attendance_rate": "70,0 %",
-                       "no_show_rate": "30,0 %", "hours_approved": "24,5"},
+                       "no_show_rate": "30,0 %", "hours_approved": "34,0"},
         "callouts": {"callouts": "7", "filled": "5", "median_fill_minutes": "20,0", "waves": "10"},
         "reconnection": {"requests": "8", "reached": "5", "not_reached": SUPPRESSED,
                          "median_first_call_minutes": "37,5"},

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image as PILImage
 
 from bot.infra.i18n import make_i18n
 from bot.stats.charts import ChartRenderer
@@ -43,7 +44,7 @@ SUMMARY = [
     ["Median time to fill, hours", 5.0], ["Sign-ups", 12], ["Volunteers who signed up", 10],
     [],
     ["Attendance and hours"],
-    ["Attended", 7], ["No-shows", S], ["Attendance rate", 0.7], ["No-show rate", 0.3], ["Hours approved", 24.5],
+    ["Attended", 7], ["No-shows", S], ["Attendance rate", 0.7], ["No-show rate", 0.3], ["Hours approved", 34.0],
     [],
     ["Call-outs"],
     ["Call-outs", 7], ["Call-outs that got the people needed", 5], ["Median time to the people needed, minutes", 20.0],
@@ -69,6 +70,9 @@ BREAKDOWNS = {
                     ["Not given", S]],
     "New volunteers by month": [["Month", "New volunteers"], ["@1", S], ["@2", 7], ["@3", S], ["@4", S], ["@5", 0],
                                 ["@6", S]],
+    # Hours as numbers with one decimal (0.0 too); April's are made of two approved rows.
+    "Hours approved by month": [["Month", "Hours approved"], ["@1", 0.0], ["@2", 0.0], ["@3", 14.5], ["@4", S],
+                                ["@5", 0.0], ["@6", 11.5]],
     "Call-outs by waves used": [["Waves used", "Call-outs"], ["No wave yet", S], ["One wave", S], ["Two waves", S],
                                 ["Three waves", S]],
 }
@@ -105,6 +109,10 @@ def expected(locale: str) -> dict[str, list[list[object]]]:
     for title, rows in BREAKDOWNS.items():
         sheets[tr(title)] = [[cell(value) for value in row] for row in rows]
     return sheets
+
+
+def tr_title(locale: str, msgid: str) -> str:
+    return translator(make_i18n("kk"), locale)(msgid)
 
 
 def cells(rows: list[tuple[object, ...]]) -> list[list[object]]:
@@ -152,9 +160,17 @@ async def test_every_cell_of_the_workbook(locale: str, db: Database, world: Worl
     for cell, number_format in (("B26", "0.0%"), ("B27", "0.0%"), ("B28", "0.0"), ("B33", "0.0"), ("B40", "0.0")):
         assert workbook[summary_name][cell].number_format == number_format, cell  # rates, hours, minutes
     assert workbook[summary_name]["B25"].number_format == "General"  # "< 5" stays text
-    # The two charts, on their breakdowns' sheets; no other pictures.
+    hours = workbook[tr_title(locale, "Hours approved by month")]
+    assert [hours[f"B{row}"].number_format for row in range(2, 8)] == ["0.0", "0.0", "0.0", "General", "0.0", "0.0"]
+    # The three charts, on their breakdowns' sheets (by direction, new volunteers and
+    # hours by month), to the right of the table; no other pictures.
     pictures = {name: len(workbook[name]._images) for name in workbook.sheetnames}
-    assert pictures == {name: int(index in (1, 5)) for index, name in enumerate(workbook.sheetnames)}
+    assert pictures == {name: int(index in (1, 5, 6)) for index, name in enumerate(workbook.sheetnames)}
+    image = hours._images[0]
+    assert image.anchor._from.col == 3 and image.anchor._from.row == 1  # D2
+    assert (image.anchor.ext.width, image.anchor.ext.height) == (720 * 9525, 540 * 9525)  # shown 720 px wide (EMU)
+    png = image._data()
+    assert png.startswith(b"\x89PNG") and PILImage.open(io.BytesIO(png)).size == (1080, 810)
 
 
 async def test_the_csv_zip_has_the_same_cells(db: Database, world: World, renderer: ChartRenderer) -> None:

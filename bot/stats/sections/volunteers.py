@@ -11,7 +11,6 @@ from bot.domain.catalog import DIRECTIONS, REGIONS, SPOKEN_LANGUAGES
 from bot.domain.statistics import AgeBand
 from bot.domain.texts import N_
 from bot.stats.figures import Breakdown, Chart, Figure, Labels, Row, SectionFigures, StatsQuery, register
-from bot.stats.periods import local_midnight
 from storage.repositories.stats_volunteers import VolunteerGroup, VolunteerStatsRepository
 
 ACTIVE_DAYS = 30
@@ -65,8 +64,7 @@ class VolunteersSection:
         region_names = [(choice.code, choice.name) for choice in REGIONS
                         if regions is None or choice.code in regions]
         months = query.period.months()
-        bounds = [query.start, *(local_midnight(month, query.tz) for month in months[1:]), query.end]
-        per_month = await repo.new_by_bucket(regions, bounds)
+        per_month = await repo.new_by_bucket(regions, query.month_bounds())
         breakdowns = (
             Breakdown("by_direction", N_("By direction"), N_("Direction"), VOLUNTEERS,
                       _rows(await repo.by_direction(regions, at), [(c.code, c.name) for c in DIRECTIONS]),

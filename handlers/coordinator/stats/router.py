@@ -8,11 +8,14 @@ country), so a forged or stale button is refused and written to the audit log.""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
+from aiogram.types.media_union import MediaUnion
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -47,6 +50,8 @@ from handlers.ui import (
     show,
     text_expected_hint,
 )
+
+ALBUM_MAX = 10  # photos in one album (sendMediaGroup)
 
 
 class StatsDialog(StatesGroup):
@@ -154,17 +159,31 @@ async def report_button(query: CallbackQuery, callback_data: StatsCb, roles: Use
 async def _send_figures(target: AnyMessage, regions: frozenset[str] | None, period: Period, region: str,
                         stats: StatsService, charts: ChartRenderer, i18n: I18n, locale: str, *,
                         in_place: bool) -> None:
-    """The figures (the pressed picker becomes them), then a photo per chart."""
+    """The figures (the pressed picker becomes them), then the charts as one album (a
+    single photo when there is one chart): one screen on a phone, one request. The
+    charts are drawn while the figures travel."""
     result = await stats.compute(regions, period)
     tr = translator(i18n, locale)
     text, markup = stats_text(result, locale, tr), figures_keyboard(period.code, region)
-    if in_place and isinstance(target, Message):
-        await replace(target, text, markup)
-    else:
-        await target.answer(text, reply_markup=markup)
     specs = chart_specs(result, locale, tr)
-    for spec, png in zip(specs, await charts.render(specs), strict=True):
-        await target.answer_photo(BufferedInputFile(png, f"{spec.key}.png"), caption=spec.title)
+    drawing = asyncio.ensure_future(charts.render(specs))
+    try:
+        if in_place and isinstance(target, Message):
+            await replace(target, text, markup)
+        else:
+            await target.answer(text, reply_markup=markup)
+    except BaseException:
+        drawing.cancel()
+        raise
+    pngs = await drawing
+    photos: list[MediaUnion] = [InputMediaPhoto(media=BufferedInputFile(png, f"{spec.key}.png"), caption=spec.title)
+                                for spec, png in zip(specs, pngs, strict=True)]
+    for first in range(0, len(photos), ALBUM_MAX):
+        album = photos[first:first + ALBUM_MAX]
+        if len(album) == 1:
+            await target.answer_photo(album[0].media, caption=album[0].caption)
+        else:
+            await target.answer_media_group(album)
 
 
 def build_stats_router() -> Router:
