@@ -184,11 +184,13 @@ class BotApi(ProfileMethods):
             caption, entities = _formatted(item, "caption", limit=_SPEC.max_length(f"send{kind.title()}", "caption"))
             prepared.append((kind, self._file(item.get("media"), kind), item.get("caption"), caption, entities))
         group = f"{chat.id}-{chat.last_message_id + 1}"
+        self._admit(chat, count=len(prepared))  # the album is admitted or refused whole
         messages = []
         for kind, stored, source, caption, entities in prepared:
             content = self._file_content(kind, stored, caption, entities)
             content["media_group_id"] = group
-            messages.append(self._deliver(chat, params, source=source, content=content, file=stored).to_api())
+            messages.append(self._deliver(chat, params, source=source, content=content, file=stored,
+                                          admitted=True).to_api())
         return messages
 
     @api("copyMessage")
@@ -329,17 +331,20 @@ class BotApi(ProfileMethods):
             return self.fake.store_file(b"", file_name=value.rsplit("/", 1)[-1] or None)
         raise bad_request("wrong file identifier/HTTP URL specified")
 
-    def _admit(self, chat: ChatState) -> None:
+    def _admit(self, chat: ChatState, count: int = 1) -> None:
         """The flood limits: a send or an edit in `chat` counts, or is refused with 429."""
         self.fake.limiter.admit(
             chat.id, is_group=chat.is_group, global_per_second=self.fake.global_rate_limit,
             per_chat_per_second=self.fake.per_chat_rate_limit, group_per_minute=self.fake.group_rate_limit_per_minute,
-            per_chat_burst=self.fake.per_chat_burst,
+            per_chat_burst=self.fake.per_chat_burst, count=count,
         )
 
-    def _deliver(self, chat: ChatState, params: dict[str, Any], **fields: Any) -> FakeMessage:
-        """Create a bot message in `chat` once the flood limits admit it."""
-        self._admit(chat)
+    def _deliver(self, chat: ChatState, params: dict[str, Any], *, admitted: bool = False,
+                 **fields: Any) -> FakeMessage:
+        """Create a bot message in `chat` once the flood limits admit it (`admitted`: they did,
+        for the whole album it belongs to)."""
+        if not admitted:
+            self._admit(chat)
         message = FakeMessage(chat=chat.chat, message_id=chat.new_message_id(), sender=self.fake.bot_user,
                               from_bot=True, date=int(time.time()), parse_mode=params.get("parse_mode"), **fields)
         chat.messages[message.message_id] = message

@@ -8,7 +8,8 @@ in one chat (short bursts tolerated), 20 per minute in one group. Here:
   (so a quiet chat takes a short burst, then about one a second);
 - one group: at most `group_per_minute` messages in any 60 s.
 
-Sends and edits count alike. A refused message does not count; the refusal is a 429
+Sends and edits count alike; an album (sendMediaGroup) is admitted or refused whole and
+counts as its number of messages. A refused message does not count; the refusal is a 429
 whose retry_after says (rounded up, at least 1 s) when it would have been admitted.
 Every limit is off unless set."""
 
@@ -31,7 +32,8 @@ class RateLimiter:
 
     def admit(self, chat_id: int, *, is_group: bool, global_per_second: float | None,
               per_chat_per_second: float | None, group_per_minute: int | None,
-              per_chat_burst: int = 1) -> None:
+              per_chat_burst: int = 1, count: int = 1) -> None:
+        """Admit `count` messages sent by one request (an album), or refuse them all."""
         now = self._clock()
         windows: list[tuple[Hashable, int, float]] = []
         if global_per_second:
@@ -39,25 +41,26 @@ class RateLimiter:
         if is_group and group_per_minute:
             windows.append((("group", chat_id), group_per_minute, 60.0))
         waits = []
-        for key, count, seconds in windows:
+        for key, allowed, seconds in windows:
             sent = self._sent.setdefault(key, deque())
             while sent and sent[0] <= now - seconds:
                 sent.popleft()
-            if len(sent) >= count:
-                waits.append(sent[0] + seconds - now)
+            excess = len(sent) + min(count, allowed) - allowed  # an album larger than a window fits an empty one
+            if excess > 0:
+                waits.append(sent[excess - 1] + seconds - now)
         tokens = None
         if per_chat_per_second:
             capacity = max(1, per_chat_burst)
             held, at = self._tokens.get(chat_id, (float(capacity), now))
             tokens = min(float(capacity), held + (now - at) * per_chat_per_second)
-            if tokens < 1.0:
+            if tokens < 1.0:  # an album needs one token to start; the rest are owed (tokens go negative)
                 waits.append((1.0 - tokens) / per_chat_per_second)
         if waits:
             raise too_many_requests(max(1, math.ceil(max(waits))))
         for key, _, _ in windows:
-            self._sent[key].append(now)
+            self._sent[key].extend([now] * count)
         if tokens is not None:
-            self._tokens[chat_id] = (tokens - 1.0, now)
+            self._tokens[chat_id] = (tokens - count, now)
 
 
 def _window(rate: float, seconds: float) -> tuple[int, float]:

@@ -29,6 +29,7 @@ from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -293,6 +294,30 @@ async def test_telegram_limits_take_a_short_burst_per_chat_then_one_a_second_and
             await bot.send_message(1, "d")
         assert fake.stats.rate_limited == 2
         assert fake.chat_state(1).messages[first.message_id].text == "a, edited"
+        await close_quickly(bot)
+
+
+async def test_an_album_is_admitted_whole_and_counts_as_its_photos() -> None:
+    now = [100.0]
+    async with FakeTelegram(clock=lambda: now[0], global_rate_limit=4) as fake:
+        bot = make_bot(fake)
+        fake.user(1), fake.user(2)
+        fake.per_chat_rate_limit, fake.per_chat_burst = 1, 2
+
+        def album() -> list[InputMediaPhoto]:
+            return [InputMediaPhoto(media=BufferedInputFile(f"png {n}".encode(), filename=f"c{n}.png")) for n in range(3)]
+
+        await bot.send_message(2, "one of the four this second")
+        await bot.send_media_group(1, album())  # three more: the global window is full
+        with pytest.raises(TelegramRetryAfter):
+            await bot.send_message(2, "the fifth")
+        now[0] += 1.0
+        with pytest.raises(TelegramRetryAfter):  # chat 1 owes its burst: three sent on a burst of two
+            await bot.send_media_group(1, album())
+        assert len(fake.chat_state(1).messages) == 3  # nothing of the refused album was delivered
+        now[0] += 1.0
+        await bot.send_media_group(1, album())
+        assert len(fake.chat_state(1).messages) == 6
         await close_quickly(bot)
 
 

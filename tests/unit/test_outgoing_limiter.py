@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from aiogram import Dispatcher, F, Router
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
-from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMediaGroup, SendMessage, TelegramMethod
+from aiogram.types import BufferedInputFile, CallbackQuery, Chat, InputMediaPhoto, Message, Update, User
 
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryConfig, DeliveryService, OutgoingLimiter
@@ -105,6 +105,18 @@ async def test_edits_wait_for_the_chat_like_sends_and_other_chats_do_not_wait() 
     kinds = [type(method).__name__ for method, _ in recorder.calls]
     assert kinds == ["SendMessage", "SendMessage", "SendMessage", "EditMessageText"]
     assert recorder.calls[3][1] - recorder.calls[0][1] >= 1.0
+
+
+async def test_an_album_takes_a_slot_per_photo() -> None:
+    bot, limiter, recorder = limited_bot()
+    before = limiter.gate.granted
+    album = [InputMediaPhoto(media=BufferedInputFile(b"png", filename=f"c{n}.png")) for n in range(3)]
+    bot.add_result_for(SendMediaGroup, ok=True, result=[])
+    await bot.send_media_group(7, album)
+    assert limiter.gate.granted - before == 3
+    assert [type(method).__name__ for method, _ in recorder.calls] == ["SendMediaGroup"]
+    # Three on a private chat's burst of two: the next message waits about a second.
+    assert limiter.gate.limits.wait(7, burst=True) > 0.5
 
 
 async def test_callback_answers_never_wait_and_are_remembered() -> None:

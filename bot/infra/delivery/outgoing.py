@@ -132,7 +132,8 @@ class OutgoingLimiter(BaseRequestMiddleware):
         waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
             if counted:
-                await self.gate.acquire(chat, priority=DIRECT, burst=True)
+                for _ in range(_messages_in(method)):
+                    await self.gate.acquire(chat, priority=DIRECT, burst=True)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
@@ -171,6 +172,13 @@ class OutgoingLimiter(BaseRequestMiddleware):
         self._answered.move_to_end(query_id)
         while len(self._answered) > REMEMBERED_ANSWERS:
             self._answered.popitem(last=False)
+
+
+def _messages_in(method: Any) -> int:
+    """How many messages a request sends: an album is one message per item (Telegram
+    counts them so against its limits)."""
+    media = getattr(method, "media", None) if method.__api_method__ == "sendMediaGroup" else None
+    return max(1, len(media)) if isinstance(media, list) else 1
 
 
 def _chat_of(method: Any) -> ChatKey | None:
