@@ -218,3 +218,26 @@ async def test_at_most_ten_open_requests_and_five_new_an_hour(bot: RunningBot, f
     assert not await bot.services.requests.withdraw(mine[1].ask.id, 646_002)  # not theirs
     clock.advance(timedelta(hours=1, minutes=1))
     assert await ask(12) == Created.CREATED
+
+
+async def test_the_card_shows_a_similar_name_in_the_region_as_possibly_the_same_person(
+    bot: RunningBot, fake: FakeTelegram
+) -> None:
+    requester = fake.user(647_001, language_code="ru")
+    for n, (name, region) in enumerate((("Нұрсұлтан Бекқайыров", "KZ-75"), ("Nursultan Bekkairov", "KZ-75"),
+                                         ("Нурсултан Беккаиров", "KZ-71"), ("Айгерім Бекқайырова", "KZ-75"))):
+        result = await bot.services.requests.create(requester.id, "ru", NewRequest(
+            full_name=name, phone=f"+7701777000{n}", region=region, language="ru"))
+        assert result.outcome == Created.CREATED
+    volunteer = await caller(bot, fake, 647_100)
+    await volunteer.send_text("/calls")
+    card = await wait_text(volunteer, "Нұрсұлтан Бекқайыров")
+    text = card.text or ""
+    assert "Nursultan Bekkairov" in text  # same region, the name in another script
+    assert "Беккаиров" not in text and "Айгерім" not in text  # another region; another given name
+    assert "7770001" not in digits_of(text)  # the other request's phone is not shown
+    await everything_accepted(fake)
+
+
+def digits_of(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
