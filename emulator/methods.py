@@ -126,7 +126,10 @@ class BotApi(ProfileMethods):
         user = self.fake.users.get(user_id) if hasattr(self.fake, "users") else None
         if user is None:
             raise bad_request("user not found")
-        return {"status": "member", "user": user.user_json}
+        status = chat.member_status.get(user_id, "member")
+        if status == "kicked":
+            return {"status": "kicked", "user": user.user_json, "until_date": 0}
+        return {"status": status, "user": user.user_json}
 
     @api("sendChatAction")
     async def send_chat_action(self, params: dict[str, Any]) -> Any:

@@ -140,6 +140,8 @@ class ChatState:
     events: list[tuple[int, FakeMessage]] = field(default_factory=list)
     last_message_id: int = 0
     bot_admin: bool = False  # in a group: the bot is an administrator that may delete messages
+    # In a group: getChatMember's status for these users ("left", "kicked"); others are members.
+    member_status: dict[int, str] = field(default_factory=dict)
 
     @property
     def id(self) -> int:

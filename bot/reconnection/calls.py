@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.catalog import REGION_BY_CODE
 from bot.domain.delivery import DeliveryLane
@@ -125,9 +127,18 @@ class CallService:
 
     async def release(self, request_id: int, telegram_id: int) -> bool:
         async with self.db.session() as session:
-            return await ReconnectionRepository(session).change(
-                request_id, (RequestStatus.CLAIMED,), self.clock.now(), claimed_by=telegram_id,
-                status=RequestStatus.OPEN, claimed_until=None)
+            return await self._back_in_queue(session, request_id, telegram_id, self.clock.now())
+
+    async def _back_in_queue(self, session: AsyncSession, request_id: int, caller: int, now: datetime) -> bool:
+        """The caller's claim ends without an outcome: the request is open again and its
+        requesters are told, in this transaction (nothing if the claim was not theirs)."""
+        repo = ReconnectionRepository(session)
+        claimed = await repo.request(request_id)
+        if claimed is None or not await repo.change(request_id, (RequestStatus.CLAIMED,), now, claimed_by=caller,
+                                                    status=RequestStatus.OPEN, claimed_until=None):
+            return False
+        await self.notifier.back_in_queue(session, claimed, await repo.active_asks(request_id))
+        return True
 
     async def report(self, request_id: int, telegram_id: int, outcome: Outcome,
                      note: str | None = None) -> ReconnectionRequest | None:
@@ -187,8 +198,7 @@ class CallService:
             repo = ReconnectionRepository(session)
             users = TelegramUserRepository(session)
             for request_id, caller in await repo.expired_claims(now):
-                if await repo.change(request_id, (RequestStatus.CLAIMED,), now, claimed_by=caller,
-                                     status=RequestStatus.OPEN, claimed_until=None):
+                if await self._back_in_queue(session, request_id, caller, now):
                     returned += 1
                     locale = await users.get_locale(caller) or self.i18n.default_locale
                     await self.notifier.delivery.add_one(session, caller, self.notifier.t(CLAIM_OVER, locale),

@@ -39,6 +39,8 @@ _UPDATES = {
 NO_ANSWER = N_("📞 {ref}: a volunteer called {name} but nobody answered. We will call again in 30 minutes "
                "(attempt {attempts} of {max}).")
 CALLING = N_("📞 {ref}: a volunteer is calling {name} now.")
+BACK_IN_QUEUE = N_("🔁 {ref}: the volunteer could not finish the call to {name}. Your request is back in the queue: "
+                   "another volunteer will call.")
 SELF_SAFE = N_("✅ {ref}: {name} reported themselves safe through the bot.")
 MERGED_NEW = N_("Someone else is already looking for this person. Your requests are joined: one volunteer call "
                 "answers both of you.")
@@ -100,12 +102,22 @@ class Notifier:
 
     async def calling(self, session: AsyncSession, request: ReconnectionRequest,
                       asks: Sequence[ReconnectionAsk]) -> None:
-        """A caller took the request (each claim; its return to the queue is not announced)."""
-        stamp = request.claimed_until.isoformat() if request.claimed_until else ""
+        """A caller took the request (each claim; see back_in_queue for its end without an
+        outcome)."""
         texts = [self.t(CALLING, ask.locale, ref=reference(ask.id), name=html.escape(request.full_name))
                  for ask in asks]
         await self.tell(session, request, asks, texts, "reconnection_calling",
-                        f"reconnection:{request.id}:calling:{request.attempts}:{stamp}")
+                        f"reconnection:{request.id}:calling:{request.attempts}:{_stamp(request)}")
+
+    async def back_in_queue(self, session: AsyncSession, request: ReconnectionRequest,
+                            asks: Sequence[ReconnectionAsk]) -> None:
+        """A claim ended without an outcome (ran out or released): the requesters, told
+        "a volunteer is calling", hear it went back to the queue, once per claim
+        (`request` as it was while claimed)."""
+        texts = [self.t(BACK_IN_QUEUE, ask.locale, ref=reference(ask.id), name=html.escape(request.full_name))
+                 for ask in asks]
+        await self.tell(session, request, asks, texts, "reconnection_requeued",
+                        f"reconnection:{request.id}:requeued:{request.attempts}:{_stamp(request)}")
 
     async def merged(self, session: AsyncSession, request: ReconnectionRequest,
                      earlier: Sequence[ReconnectionAsk], new_ask_id: int) -> None:
@@ -113,3 +125,8 @@ class Notifier:
                  for ask in earlier]
         await self.tell(session, request, earlier, texts, "reconnection_merged",
                         f"reconnection:{request.id}:merged:{new_ask_id}")
+
+
+def _stamp(request: ReconnectionRequest) -> str:
+    """Which claim: its end, unique per claim of a request."""
+    return request.claimed_until.isoformat() if request.claimed_until else ""

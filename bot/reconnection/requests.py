@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.domain.names import compare_names, fold_name, search_keys
+from bot.domain.names import FoldedName, compare_names, fold_name
+from bot.domain.names.stored import name_query, query_keys, stored_words, vocabulary
 from bot.domain.reconnection import ASKS_PER_HOUR, MAX_OPEN_ASKS, OPEN_STATUSES, RequestStatus, reference
 from bot.infra.clock import Clock
 from bot.reconnection.notify import Notifier
@@ -87,7 +88,7 @@ class RequestService:
                     language=new.language, elderly=new.elderly, medical=new.medical, status=RequestStatus.OPEN,
                     attempts=0, next_call_at=now, created_at=now, updated_at=now,
                 ))
-                await repo.add_name_keys(REQUEST, request.id, search_keys(new.full_name))
+                await add_name(repo, REQUEST, request.id, fold_name(new.full_name))
             else:
                 request.elderly = request.elderly or new.elderly
                 request.medical = request.medical or new.medical
@@ -120,14 +121,30 @@ class RequestService:
 
     async def similar(self, request: ReconnectionRequest, limit: int = 3) -> list[ReconnectionRequest]:
         """Other open requests in the same region whose name matches: "possibly the same
-        person" for the caller (found through the name keys, not a scan)."""
-        folded = fold_name(request.full_name)
+        person" for the caller."""
         async with self.db.read() as session:
-            repo = ReconnectionRepository(session)
-            ids = await repo.records_with_keys(REQUEST, search_keys(folded))
-            ids.discard(request.id)
-            found = [other for other in await repo.requests(ids)
-                     if other.region == request.region and other.status in OPEN_STATUSES
-                     and compare_names(folded, other.full_name).matched]
+            found = [other for other in await open_requests_named(ReconnectionRepository(session),
+                                                                  fold_name(request.full_name), request.region)
+                     if other.id != request.id]
         found.sort(key=lambda other: other.created_at)
         return found[:limit]
+
+
+async def add_name(repo: ReconnectionRepository, kind: str, record_id: int, name: FoldedName) -> None:
+    """Store a request's or report's name for searching (bot/domain/names/stored.py)."""
+    await repo.add_name(kind, record_id, stored_words(name), vocabulary(name))
+
+
+async def open_requests_named(repo: ReconnectionRepository, name: FoldedName,
+                              region: str | None = None) -> list[ReconnectionRequest]:
+    """Open requests (in `region`, if given) whose name matches `name` (the one name
+    search of /safe and of the callers' "possibly the same person"): the vocabulary
+    gives the stored words like the name's, the words table the records having them,
+    and only those with enough of them are loaded and compared in full."""
+    query = name_query(name, await repo.vocabulary(query_keys(name)))
+    if query is None:
+        return []
+    ids = query.candidates(await repo.records_with_words(REQUEST, query.words))
+    return [request for request in await repo.requests(ids)
+            if request.status in OPEN_STATUSES and (region is None or request.region == region)
+            and compare_names(name, request.full_name).matched]

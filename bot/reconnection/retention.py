@@ -44,6 +44,6 @@ class RetentionService:
                 erased += len(ids)
             while reports := await repo.reports_before(moment, holds):
                 await repo.erase_reports(reports, now)
-                await repo.drop_name_keys(SAFE, reports)
+                await repo.drop_names(SAFE, reports)
                 erased += len(reports)
         return erased

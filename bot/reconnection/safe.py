@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.names import compare_names, fold_name, search_keys
+from bot.domain.names import fold_name
 from bot.domain.reconnection import OPEN_STATUSES, MatchStatus, RequestStatus, SafeSource, reference
 from bot.domain.texts import N_
 from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from bot.reconnection.buttons import SafeMatchCb
 from bot.reconnection.notify import Notifier
-from bot.reconnection.requests import REQUEST, SAFE
+from bot.reconnection.requests import SAFE, add_name, open_requests_named
 from storage.db import Database
 from storage.models import ReconnectionRequest, SafeMatch, SafeReport
 from storage.repositories.reconnection import ReconnectionRepository
@@ -59,19 +59,13 @@ class SafeService:
             session.add(report)
             await session.flush()
             folded = fold_name(full_name)
-            await repo.add_name_keys(SAFE, report.id, search_keys(folded))
+            await add_name(repo, SAFE, report.id, folded)
             by_phone = await repo.open_by_phone(phone) if phone else None
             if by_phone is not None and await self._close_safe(session, by_phone.id, message):
                 answered = 1
-            ids = await repo.records_with_keys(REQUEST, search_keys(folded))
-            for request in await repo.requests(ids):
-                if by_phone is not None and request.id == by_phone.id:
-                    continue
-                if request.status not in OPEN_STATUSES or (region and request.region != region):
-                    continue
-                if not compare_names(folded, request.full_name).matched:
-                    continue
-                offered += await self._offer(session, request, report)
+            for request in await open_requests_named(repo, folded, region or None):
+                if by_phone is None or request.id != by_phone.id:
+                    offered += await self._offer(session, request, report)
             return SafeResult(report.id, answered, offered)
 
     async def _close_safe(self, session: AsyncSession, request_id: int, message: str | None) -> bool:

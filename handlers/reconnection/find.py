@@ -15,6 +15,8 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.catalog import REGIONS, SPOKEN_LANGUAGES
+from bot.domain.group_links import PATTERN as GROUP_LINK_PATTERN
+from bot.domain.group_links import group_of, link_key
 from bot.domain.names import fold_name
 from bot.domain.people import clean_text, normalize_phone, parse_city, parse_full_name
 from bot.domain.reconnection import MAX_MESSAGE_LENGTH, MAX_RELATION_LENGTH, mask_phone
@@ -23,7 +25,8 @@ from bot.reconnection.requests import Created, NewRequest, RequestService
 from handlers.callbacks import NavCb, PickCb
 from handlers.keyboards import CHECK, choices_keyboard
 from handlers.reconnection.common import FindStates, RcCb, back_cancel_row, nav_keyboard, region_name, skip_keyboard, speak_name
-from handlers.ui import NOT_A_COMMAND, answer_stale, buttons_expected_hint, text_expected_hint
+from handlers.reconnection.group import is_member
+from handlers.ui import NOT_A_COMMAND, answer_stale, bot_of, buttons_expected_hint, text_expected_hint
 
 ORDER = ("name", "phone", "region", "city", "language", "flags", "message", "relation", "confirm")
 FLAGS = (("elderly", "👵 "), ("medical", "💊 "))
@@ -100,10 +103,17 @@ async def find_command(message: Message, state: FSMContext) -> None:
 
 
 async def find_deep_link(message: Message, state: FSMContext, command: CommandObject) -> None:
+    """/start find (a plain request) or /start find_g<group>_<signature> from a group's
+    button: only a genuine signature makes the group hear of the request."""
     await state.clear()
-    group = (command.args or "").removeprefix("find").removeprefix("_g")
-    if group.isdigit():
-        await state.update_data(group=-int(group))
+    payload = command.args or ""
+    if payload != "find":
+        group = group_of(link_key(bot_of(message).token), payload)
+        if group is None:
+            await message.answer(_("I could not recognise the group this link came from, so your request will be "
+                                   "private: I will write to you here only."))
+        else:
+            await state.update_data(group=group)
     await ask(message, state, "name")
 
 
@@ -211,10 +221,17 @@ async def rc_button(query: CallbackQuery, callback_data: RcCb, state: FSMContext
 
 async def send(message: Message, requester_id: int, data: dict, requests: RequestService, locale: str) -> None:
     flags = data.get("flags", [])
+    group = data.get("group")
+    if group is not None and not await is_member(bot_of(message), group, requester_id):
+        # A genuine link passed on to someone outside the group: the request is theirs
+        # alone, and the group hears nothing of it.
+        group = None
+        await message.answer(_("You are not a member of the group the link came from, so no status lines will be "
+                               "posted there: I will write to you here only."))
     result = await requests.create(requester_id, locale, NewRequest(
         full_name=data["name"], phone=data["phone"], region=data["region"], language=data["language"],
         city=data.get("city"), elderly="elderly" in flags, medical="medical" in flags, message=data.get("message"),
-        relation=data.get("relation"), group_chat_id=data.get("group"),
+        relation=data.get("relation"), group_chat_id=group,
     ))
     if result.outcome == Created.TOO_MANY:
         await message.answer(_("You already have 10 open requests. Please wait until some are answered, or withdraw "
@@ -245,7 +262,7 @@ def build_find_router() -> Router:
     router = Router(name="reconnection-find")
     router.message.filter(F.chat.type == "private")
     router.message.register(find_command, Command("find"))
-    router.message.register(find_deep_link, CommandStart(deep_link=True, magic=F.args.regexp(r"^find(_g\d+)?$")))
+    router.message.register(find_deep_link, CommandStart(deep_link=True, magic=F.args.regexp(GROUP_LINK_PATTERN)))
     router.message.register(typed, StateFilter(FindStates), F.text, NOT_A_COMMAND)
     router.message.register(not_text, StateFilter(FindStates), ~F.text)
     router.callback_query.register(picked, StateFilter(FindStates), PickCb.filter())

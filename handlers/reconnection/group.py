@@ -15,9 +15,19 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, ChatMemberAdministrator, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    ChatMemberAdministrator,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberRestricted,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.group_links import group_payload, link_key
 from bot.domain.reconnection import looks_like_phone
 from handlers.ui import show
 
@@ -38,8 +48,26 @@ async def _link(bot: Bot, payload: str) -> str:
     return f"https://t.me/{me.username}?start={payload}"
 
 
+def find_link_payload(bot: Bot, chat_id: int) -> str:
+    """The signed start parameter naming this group (bot/domain/group_links.py)."""
+    return group_payload(link_key(bot.token), chat_id)
+
+
+async def is_member(bot: Bot, chat_id: int, user_id: int) -> bool:
+    """Is the user in the group now? Any failure (the bot was removed, the group is gone)
+    counts as no."""
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except TelegramAPIError as error:
+        log.info("could not check %s in %s: %s", user_id, chat_id, error)
+        return False
+    if isinstance(member, ChatMemberLeft | ChatMemberBanned):
+        return False
+    return not isinstance(member, ChatMemberRestricted) or member.is_member
+
+
 async def find_in_group(message: Message, bot: Bot) -> None:
-    url = await _link(bot, f"find_g{abs(message.chat.id)}")
+    url = await _link(bot, find_link_payload(bot, message.chat.id))
     await message.reply(_("To protect personal data, requests are made in a private chat with me."),
                         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
                             InlineKeyboardButton(text="🔎 " + _("Ask to check on someone"), url=url)]]))
@@ -63,7 +91,7 @@ async def _can_delete(bot: Bot, chat_id: int) -> bool:
 
 
 async def phone_in_group(message: Message, bot: Bot) -> None:
-    url = await _link(bot, f"find_g{abs(message.chat.id)}")
+    url = await _link(bot, find_link_payload(bot, message.chat.id))
     rows = [[InlineKeyboardButton(text="🔎 " + _("Ask to check on someone"), url=url)]]
     if message.from_user is not None and await _can_delete(bot, message.chat.id):
         rows.append([InlineKeyboardButton(text="🗑 " + _("Delete my message"), callback_data=GroupCb(

@@ -10,7 +10,8 @@ from storage.models.fsm import FsmRecord
 from storage.models.lifecycle import CoordinatorDigest, Reminder, TaskNotice
 from storage.models.people import TelegramUser, Volunteer, VolunteerDirection, VolunteerLanguage, VolunteerSkill
 from storage.models.reconnection import (
-                                         NameKey,
+                                         NameVocabulary,
+                                         NameWord,
                                          ReconnectionAsk,
                                          ReconnectionRequest,
                                          RelayCaller,
@@ -41,7 +42,8 @@ __all__ = [
     "ErasedVolunteerDirection",
     "FsmRecord",
     "Invite",
-    "NameKey",
+    "NameVocabulary",
+    "NameWord",
     "ReconnectionAsk",
     "ReconnectionRequest",
     "RelayCaller",

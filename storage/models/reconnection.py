@@ -91,17 +91,28 @@ class SafeMatch(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class NameKey(Base):
-    """Blocking keys of folded names (bot.domain.names.search_keys): records sharing no
-    key with a name cannot match it, so a search reads one index range per key."""
+class NameWord(Base):
+    """A record's folded name for searching (bot.domain.names.stored): its typed words
+    ("w:aigul", "p:serik"; "1w:bekqaiyrov" when it is the name's only word). A search
+    reads one index range per word it looks for."""
 
-    __tablename__ = "reconnection_name_keys"
+    __tablename__ = "reconnection_name_words"
 
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "request" | "safe"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
     record_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
-    __table_args__ = (Index("ix_reconnection_name_keys_record", "kind", "record_id"),)
+    __table_args__ = (Index("ix_reconnection_name_words_record", "kind", "record_id"),)
+
+
+class NameVocabulary(Base):
+    """Every typed word ever stored, under each of its blocking keys (word_keys): which
+    stored words may match a word searched for. Grows with distinct words, not records."""
+
+    __tablename__ = "reconnection_name_vocabulary"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class RelayCaller(Base):

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, insert, not_, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reconnection import OPEN_STATUSES, RequestStatus
@@ -16,7 +17,8 @@ from bot.domain.subjects import SubjectType
 from storage.models import (
     DeliveryBroadcast,
     DeliveryMessage,
-    NameKey,
+    NameVocabulary,
+    NameWord,
     ReconnectionAsk,
     ReconnectionRequest,
     RelayCaller,
@@ -161,20 +163,41 @@ class ReconnectionRepository:
         )
         return [(request_id, int(caller or 0)) for request_id, caller in rows.all()]
 
-    # -- name keys ----------------------------------------------------------------------------
+    # -- names (bot.domain.names.stored) ------------------------------------------------------
 
-    async def add_name_keys(self, kind: str, record_id: int, keys: Iterable[str]) -> None:
-        rows = [{"kind": kind, "key": key[:64], "record_id": record_id} for key in set(keys)]
+    async def add_name(self, kind: str, record_id: int, words: Iterable[str],
+                       vocabulary: Iterable[tuple[str, str]]) -> None:
+        rows = [{"kind": kind, "word": word, "record_id": record_id} for word in set(words)]
         if rows:
-            await self.session.execute(insert(NameKey).prefix_with("OR IGNORE", dialect="sqlite"), rows)
+            await self.session.execute(insert(NameWord), rows)
+        # In one order everywhere: two requests adding the same new words wait for each
+        # other on PostgreSQL instead of deadlocking.
+        entries = [{"key": key, "word": word} for key, word in sorted(set(vocabulary))]
+        if entries:
+            dialect = self.session.get_bind().dialect.name
+            statement = (postgresql.insert(NameVocabulary) if dialect == "postgresql"
+                         else sqlite.insert(NameVocabulary)).on_conflict_do_nothing()
+            await self.session.execute(statement, entries)
 
-    async def records_with_keys(self, kind: str, keys: Iterable[str]) -> set[int]:
-        wanted = list(keys)
-        found: set[int] = set()
+    async def vocabulary(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """(key, typed word) of the stored words having these keys."""
+        wanted = sorted(set(keys))
+        found: list[tuple[str, str]] = []
         for start in range(0, len(wanted), 500):
-            found.update(await self.session.scalars(
-                select(NameKey.record_id).where(NameKey.kind == kind, NameKey.key.in_(wanted[start:start + 500]))
-            ))
+            rows = await self.session.execute(select(NameVocabulary.key, NameVocabulary.word)
+                                              .where(NameVocabulary.key.in_(wanted[start:start + 500])))
+            found.extend((key, word) for key, word in rows.all())
+        return found
+
+    async def records_with_words(self, kind: str, words: Iterable[str]) -> list[tuple[int, str]]:
+        """(record, word) of the records having any of these stored words (one index
+        range each, nothing else read)."""
+        wanted = sorted(set(words))
+        found: list[tuple[int, str]] = []
+        for start in range(0, len(wanted), 500):
+            rows = await self.session.execute(select(NameWord.record_id, NameWord.word).where(
+                NameWord.kind == kind, NameWord.word.in_(wanted[start:start + 500])))
+            found.extend((int(record_id), word) for record_id, word in rows.all())
         return found
 
     # -- callers --------------------------------------------------------------------------------
@@ -258,6 +281,6 @@ class ReconnectionRepository:
                 .values(phone=None, message=None, erased_at=now).execution_options(synchronize_session=False)
             )
 
-    async def drop_name_keys(self, kind: str, ids: Sequence[int]) -> None:
+    async def drop_names(self, kind: str, ids: Sequence[int]) -> None:
         if ids:
-            await self.session.execute(delete(NameKey).where(NameKey.kind == kind, NameKey.record_id.in_(list(ids))))
+            await self.session.execute(delete(NameWord).where(NameWord.kind == kind, NameWord.record_id.in_(list(ids))))

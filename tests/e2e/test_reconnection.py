@@ -103,6 +103,11 @@ async def test_claim_expires_after_20_minutes_and_no_answer_retries_five_times(
     assert await bot.services.calls.expire_due() == 1
     await wait_text(first, t("⏱ Your 20 minutes for this call are over and the request went back to the queue. "
                              "Send /calls for the next one."))
+    back_in_queue = t("🔁 {ref}: the volunteer could not finish the call to {name}. Your request is back in the "
+                      "queue: another volunteer will call.", ref=ref, name="Шынар Хасанова")
+    await wait_text(relative, back_in_queue)
+    clock.advance(timedelta(minutes=1))
+    assert await bot.services.calls.expire_due() == 0
     await first.press("📵 " + t("No answer"))  # too late: the claim is gone
     await first.wait_for_message(lambda m: "20" in (m.text or "") and not m.buttons() or
                                  t("Next call") in "".join(m.button_texts()))
@@ -125,7 +130,28 @@ async def test_claim_expires_after_20_minutes_and_no_answer_retries_five_times(
                                 ref=ref, name="Шынар Хасанова", attempts=5))
     [request] = await requests_in_db(bot)
     assert request.status == RequestStatus.NOT_REACHED and request.attempts == 5
+    await bot.services.delivery.sender.wait_drained(timeout=30)
+    assert [m.text for m in relative.messages].count(back_in_queue) == 1  # once, for the one claim that ran out
     assert chats_showing(fake, "+77015551111") == {first.id, second.id}
+    await everything_accepted(fake)
+
+
+async def test_a_released_claim_is_announced_to_the_requester(bot: RunningBot, fake: FakeTelegram) -> None:
+    requester = fake.user(640_800, language_code="kk")
+    result = await bot.services.requests.create(requester.id, "kk", NewRequest(
+        full_name="Ғалымжан Өмірзақов", phone="+77015558888", region="KZ-75", language="ru"))
+    volunteer = await caller(bot, fake, 640_801)
+    await volunteer.send_text("/calls")
+    await wait_text(volunteer, "Ғалымжан Өмірзақов")
+    await volunteer.press("↩️ " + Texts(bot, "ru")("Release"))
+    await wait_text(volunteer, Texts(bot, "ru")("Released: the request is back in the queue."))
+    k = Texts(bot, "kk")
+    await wait_text(requester, k("🔁 {ref}: the volunteer could not finish the call to {name}. Your request is back "
+                                 "in the queue: another volunteer will call.", ref=result.reference,
+                                 name="Ғалымжан Өмірзақов"))
+    [request] = await requests_in_db(bot)
+    assert request.status == RequestStatus.OPEN and request.claimed_until is None
+    assert chats_showing(fake, "+77015558888") == {volunteer.id}
     await everything_accepted(fake)
 
 
@@ -192,3 +218,26 @@ async def test_at_most_ten_open_requests_and_five_new_an_hour(bot: RunningBot, f
     assert not await bot.services.requests.withdraw(mine[1].ask.id, 646_002)  # not theirs
     clock.advance(timedelta(hours=1, minutes=1))
     assert await ask(12) == Created.CREATED
+
+
+async def test_the_card_shows_a_similar_name_in_the_region_as_possibly_the_same_person(
+    bot: RunningBot, fake: FakeTelegram
+) -> None:
+    requester = fake.user(647_001, language_code="ru")
+    for n, (name, region) in enumerate((("Нұрсұлтан Бекқайыров", "KZ-75"), ("Nursultan Bekkairov", "KZ-75"),
+                                         ("Нурсултан Беккаиров", "KZ-71"), ("Айгерім Бекқайырова", "KZ-75"))):
+        result = await bot.services.requests.create(requester.id, "ru", NewRequest(
+            full_name=name, phone=f"+7701777000{n}", region=region, language="ru"))
+        assert result.outcome == Created.CREATED
+    volunteer = await caller(bot, fake, 647_100)
+    await volunteer.send_text("/calls")
+    card = await wait_text(volunteer, "Нұрсұлтан Бекқайыров")
+    text = card.text or ""
+    assert "Nursultan Bekkairov" in text  # same region, the name in another script
+    assert "Беккаиров" not in text and "Айгерім" not in text  # another region; another given name
+    assert "7770001" not in digits_of(text)  # the other request's phone is not shown
+    await everything_accepted(fake)
+
+
+def digits_of(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())

@@ -3,6 +3,7 @@ and retention, end to end over the fake Bot API."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -109,7 +110,9 @@ async def test_group_find_answers_with_a_deep_link_and_phones_get_a_suggestion(
     await fake.wait_idle()
     [reply] = fake.messages_in(group_id)
     [[button]] = reply.reply_markup["inline_keyboard"]
-    assert button["url"] == f"https://t.me/{fake.bot_user['username']}?start=find_g1001234567"
+    link, start = button["url"].split("?start=")
+    assert link == f"https://t.me/{fake.bot_user['username']}"
+    assert re.fullmatch(r"find_g1001234567_[A-Za-z0-9_-]{16}", start)
     post("Срочно! Позвоните маме +7 701 555 66 77, она в Алматы")
     await fake.notifier.wait_until(lambda: True if len(fake.messages_in(group_id)) == 2 else None, 10)
     post("Спасибо всем")  # nothing to answer
@@ -120,7 +123,7 @@ async def test_group_find_answers_with_a_deep_link_and_phones_get_a_suggestion(
     assert len(suggestion.reply_markup["inline_keyboard"]) == 1  # not an administrator: nothing to delete with
 
     # The deep link opens /find in private; the group then gets only a short status line.
-    ref = await find(bot, member, "ru", name="Нурсултан Беккаиров", phone="+77015556677", deep_link=True)
+    ref = await find(bot, member, "ru", name="Нурсултан Беккаиров", phone="+77015556677", start=start)
     async with bot.services.db.sessionmaker() as session:
         ask = await session.scalar(select(ReconnectionAsk))
     assert ask is not None and ask.group_chat_id == group_id

@@ -13,10 +13,11 @@ from tests.support.e2e import RunningBot
 
 async def find(bot: RunningBot, user: FakeUser, locale: str, *, name: str, phone: str, region: str = "Алматы",
                language: str = "ru", message: str | None = "Мама, позвони мне", relation: str = "сын",
-               flags: tuple[str, ...] = (), deep_link: bool = False) -> str:
-    """/find through every step; returns the reference number the bot gave."""
+               flags: tuple[str, ...] = (), start: str | None = None) -> str:
+    """/find through every step (`start`: opened by a deep link with this start
+    parameter); returns the reference number the bot gave."""
     t = Texts(bot, locale)
-    await user.send_text(f"/start find_g{1001234567}" if deep_link else "/find")
+    await user.send_text(f"/start {start}" if start else "/find")
     await wait_text(user, t("🔎 <b>Check on someone</b>\nWho should a volunteer call? Type their full name.").split("\n")[-1])
     await user.send_text(name)
     await wait_text(user, "+7 701 234 56 78")

@@ -3,7 +3,8 @@
     fold_name(text) -> FoldedName          phonetic word keys, patronymics, initials
     compare_names(a, b) -> NameMatch       matched (the decision) and score (for ranking)
     names_match(a, b) -> bool
-    search_keys(name) -> frozenset[str]    blocking keys for a database index table
+    search_keys(name) -> frozenset[str]    every blocking key of a name
+    stored.py                              the same search in a database (words, vocabulary)
     NameIndex                              add / remove / search among many records
     transliterate(text, system)            Kazakh Cyrillic in the Latin systems people use
 

@@ -10,8 +10,9 @@ long words differing in vowels only share it). Only the records with words match
 two of the query's words (or one, when either name has a single word or the query has
 initials) are compared in full.
 
-`search_keys(name)` gives the same keys for a whole name, for a storage layer that
-keeps them in an index table: records sharing no key with the query cannot match it.
+`search_keys(name)` gives the same keys for a whole name: records sharing no key with
+the query cannot match it. A database keeps names as in stored.py (words, a vocabulary
+of keys, the same candidates as here).
 """
 
 from __future__ import annotations
