@@ -21,6 +21,7 @@ from storage.models.reconnection import (
 from storage.models.roles import AuditEntry, Invite, Role
 from storage.models.stats import ErasedVolunteer, ErasedVolunteerDirection
 from storage.models.tasks import Signup, Task, TaskOffer
+from storage.models.updates import HandledUpdate
 
 __all__ = [
     "Attendance",
@@ -40,6 +41,7 @@ __all__ = [
     "ErasedVolunteer",
     "ErasedVolunteerDirection",
     "FsmRecord",
+    "HandledUpdate",
     "Invite",
     "NameKey",
     "ReconnectionAsk",
