@@ -67,6 +67,7 @@ async def copied_to_postgres(sqlite_path: Path, raw_url: str) -> AsyncIterator[s
         source = Database(f"sqlite+aiosqlite:///{sqlite_path}")
         try:
             await upgrade(target)
+            await upgrade(source)  # as `birge copy-database` does (a kept file may be older)
             started = time.perf_counter()
             copied = await copy_database(source, target)
             seconds = time.perf_counter() - started
