@@ -3,6 +3,8 @@ volunteers (the issue asks for under 200 ms).
 
     python -m benchmarks.matching_bench                  # 200,000 volunteers, 7 runs
     python -m benchmarks.matching_bench --volunteers 50000 --runs 5 --keep /tmp/bench
+    python -m benchmarks.matching_bench --volunteers 300000 \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/birge_bench
 
 A temporary SQLite database gets the real schema (migrations), then bulk inserts:
 volunteers spread over the regions (Almaty and Astana the biggest), 1-3 directions and
@@ -11,6 +13,10 @@ user row each (last seen); 2,000 past tasks with 100,000 attended/no-show sign-u
 300,000 task offers over the last week (fairness). Then `MatchingService.candidates` is
 timed for a Saturday "health" task in Almaty requiring first aid and for one requiring
 nothing (the biggest answer): the median of several runs, after one warm-up run.
+
+With `--database-url` the seeded SQLite file is copied into a PostgreSQL database
+created for the run (benchmarks/postgres.py: `birge copy-database`'s code, then VACUUM
+ANALYZE), the same measurement runs there, and the database is dropped.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.postgres import measure_on
 from bot.domain.catalog import AVAILABILITY, DIRECTIONS, REGIONS, SKILLS
 from bot.domain.eligibility import TaskFacts
 from bot.domain.signups import SignupStatus
@@ -137,15 +144,15 @@ def seed(path: Path, count: int, rng: random.Random) -> None:
     conn.close()
 
 
-async def run(volunteers: int, runs: int, keep: Path | None) -> dict[str, float]:
+async def run(volunteers: int, runs: int, keep: Path | None, database_url: str | None = None) -> dict[str, float]:
     if keep is None:
         with tempfile.TemporaryDirectory(prefix="birge-matching-") as directory:
-            return await _run(Path(directory), volunteers, runs)
+            return await _run(Path(directory), volunteers, runs, database_url)
     keep.mkdir(parents=True, exist_ok=True)
-    return await _run(keep, volunteers, runs)
+    return await _run(keep, volunteers, runs, database_url)
 
 
-async def _run(directory: Path, volunteers: int, runs: int) -> dict[str, float]:
+async def _run(directory: Path, volunteers: int, runs: int, database_url: str | None) -> dict[str, float]:
     path = directory / "matching.db"
     for stale in directory.glob("matching.db*"):
         stale.unlink()
@@ -155,7 +162,12 @@ async def _run(directory: Path, volunteers: int, runs: int) -> dict[str, float]:
     started = time.perf_counter()
     seed(path, volunteers, random.Random(42))
     print(f"seeded {volunteers:,} volunteers in {time.perf_counter() - started:.1f} s ({path})")
-    db = Database(f"sqlite+aiosqlite:///{path}")
+    return await measure_on(path, database_url, lambda url: measure(url, runs))
+
+
+async def measure(url: str, runs: int) -> dict[str, float]:
+    print(f"measuring on {url.partition(':')[0]}")
+    db = Database(url)
     service = MatchingService(db, _StoppedClock(), ZoneInfo("Asia/Almaty"))
     saturday = datetime(2026, 3, 7, 5, 0, tzinfo=timezone.utc)  # 10:00 local
     cases = {
@@ -186,8 +198,10 @@ def main() -> None:
     parser.add_argument("--volunteers", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, default=None, help="directory for the database (kept)")
+    parser.add_argument("--database-url", help="measure on this PostgreSQL database, created and dropped by the run "
+                        "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/birge_bench)")
     args = parser.parse_args()
-    results = asyncio.run(run(args.volunteers, args.runs, args.keep))
+    results = asyncio.run(run(args.volunteers, args.runs, args.keep, args.database_url))
     raise SystemExit(0 if all(value < LIMIT_MS for value in results.values()) else 1)
 
 

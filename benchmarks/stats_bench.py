@@ -19,6 +19,9 @@ Then, in this process, timed (median of the runs, after one warm-up):
 * "report, half year": computing the first half of 2026 and writing the XLSX workbook
   with its charts;
 * the peak resident memory of this process (seeding ran in the child, so it is not in it).
+
+With `--database-url` the seeded file is first copied into a PostgreSQL database created
+for the run (benchmarks/postgres.py) and measured there; the database is dropped after.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.postgres import measure_on
 from bot.domain.catalog import DIRECTIONS, REGIONS
 from bot.domain.delivery import DeliveryStatus
 from bot.domain.signups import SignupStatus
@@ -226,8 +230,8 @@ async def _timed(label: str, runs: int, action: Callable[[], Awaitable[object]])
     return median
 
 
-async def measure(path: Path, runs: int) -> None:
-    db = Database(f"sqlite+aiosqlite:///{path}")
+async def measure(url: str, runs: int) -> None:
+    db = Database(url)
     stats = StatsService(db, _StoppedClock(), ALMATY)
     i18n = make_i18n("kk")
     tr = translator(i18n, "ru")
@@ -284,9 +288,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep the database in this directory (and reuse it next time)")
+    parser.add_argument("--database-url", help="measure on a copy in this PostgreSQL database, created and dropped by "
+                        "the run (benchmarks/postgres.py), e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/birge_bench")
     args = parser.parse_args()
     if args.keep is not None and (args.keep / "stats.db").exists():
-        asyncio.run(measure(args.keep / "stats.db", args.runs))
+        asyncio.run(measure_on(args.keep / "stats.db", args.database_url, lambda url: measure(url, args.runs)))
         return
     with tempfile.TemporaryDirectory() as directory:
         path = (args.keep or Path(directory)) / "stats.db"
@@ -303,7 +309,7 @@ def main() -> None:
             raise SystemExit("seeding failed")
         print(f"seeded {args.volunteers:,} volunteers, {args.tasks:,} tasks, {args.signups:,} sign-ups, "
               f"{args.messages:,} broadcast messages in {time.perf_counter() - started:.1f} s")
-        asyncio.run(measure(path, args.runs))
+        asyncio.run(measure_on(path, args.database_url, lambda url: measure(url, args.runs)))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from aiogram import Bot
 from aiohttp import web
 
 from bot.app import SHUTDOWN_GRACE_SECONDS, Application
-from bot.infra.shared import Lease, MemoryUpdateLedger, RedisUpdateLedger, UpdateLedger, WakeChannel, prefix_for
+from bot.infra.handled_updates import FORGET_EVERY_SECONDS, DatabaseUpdateLedger, RedisUpdateLedger, UpdateLedger
+from bot.infra.shared import Lease, WakeChannel, prefix_for
 from bot.infra.webhook import WebhookHandler, health
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,12 @@ class WebApplication(Application):
         url, secret = self.settings.require_webhook()
         await self.prepare()
         assert self.dispatcher is not None and self.bot is not None and self.services is not None
-        ledger: UpdateLedger = MemoryUpdateLedger()
+        ledger: UpdateLedger
         if self.redis is not None:
             ledger = RedisUpdateLedger(self.redis, prefix_for(self.settings.require_token()))
+        else:  # one process, which runs the scheduler itself (_on_startup)
+            ledger = DatabaseUpdateLedger(self.services.db, self.services.clock)
+            self.services.scheduler.add_interval_job("forget-handled-updates", ledger.forget_old, FORGET_EVERY_SECONDS)
         self.handler = WebhookHandler(self.dispatcher, self.bot, secret, ledger, **self.dispatcher.workflow_data)
         app = web.Application()
         self.handler.register(app, path=_path_of(url))

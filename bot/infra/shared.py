@@ -1,6 +1,6 @@
 """What several Birge processes behind one token share in Redis (README "Scaling out"):
-the connection (checked at start), the ids of updates already handled, and the lease that
-elects the one active `birge worker`.
+the connection (checked at start), the wake-up channel, and the lease that elects the one
+active `birge worker` (the ids of updates already handled: bot/infra/handled_updates.py).
 
 Every key starts with `birge:` and the bot's id, so two bots may share one Redis."""
 
@@ -10,9 +10,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -21,7 +19,6 @@ from bot.config import ConfigError
 
 log = logging.getLogger(__name__)
 
-UPDATE_MEMORY_SECONDS = 24 * 3600  # an update id is remembered this long (Telegram retries for less)
 LEASE_SECONDS = 6.0  # a worker that stops renewing loses the lease after this
 RENEW_EVERY = 2.0  # s between renewals of a held lease
 TRY_EVERY = 1.0  # s between attempts of a standby worker: takeover within LEASE + TRY < 10 s
@@ -46,40 +43,6 @@ def _safe(url: str) -> str:
 
 def prefix_for(bot_token: str) -> str:
     return f"birge:{bot_token.partition(':')[0]}"
-
-
-class UpdateLedger(Protocol):
-    async def first_time(self, update_id: int) -> bool:
-        """True the first time an update id is seen (then it is remembered for a day)."""
-        ...
-
-
-class RedisUpdateLedger:
-    """Shared by every web process: SET NX with a day's expiry."""
-
-    def __init__(self, redis: Redis, prefix: str) -> None:
-        self.redis = redis
-        self.prefix = prefix
-
-    async def first_time(self, update_id: int) -> bool:
-        return bool(await self.redis.set(f"{self.prefix}:update:{update_id}", 1, nx=True, ex=UPDATE_MEMORY_SECONDS))
-
-
-class MemoryUpdateLedger:
-    """One web process without Redis: the last day's ids, in memory (a restart forgets them)."""
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self.seen: OrderedDict[int, float] = OrderedDict()
-        self.limit = limit
-
-    async def first_time(self, update_id: int) -> bool:
-        now = time.monotonic()
-        while self.seen and (len(self.seen) > self.limit or next(iter(self.seen.values())) < now - UPDATE_MEMORY_SECONDS):
-            self.seen.popitem(last=False)
-        if update_id in self.seen:
-            return False
-        self.seen[update_id] = now
-        return True
 
 
 class WakeChannel:

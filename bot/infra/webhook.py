@@ -17,7 +17,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import BaseRequestHandler
 from aiohttp import web
 
-from bot.infra.shared import UpdateLedger
+from bot.infra.handled_updates import UpdateLedger
 
 log = logging.getLogger(__name__)
 

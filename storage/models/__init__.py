@@ -22,6 +22,7 @@ from storage.models.reconnection import (
 from storage.models.roles import AuditEntry, Invite, Role
 from storage.models.stats import ErasedVolunteer, ErasedVolunteerDirection
 from storage.models.tasks import Signup, Task, TaskOffer
+from storage.models.updates import HandledUpdate
 
 __all__ = [
     "Attendance",
@@ -41,6 +42,7 @@ __all__ = [
     "ErasedVolunteer",
     "ErasedVolunteerDirection",
     "FsmRecord",
+    "HandledUpdate",
     "Invite",
     "NameVocabulary",
     "NameWord",

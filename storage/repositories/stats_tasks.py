@@ -63,7 +63,9 @@ class TaskStatsRepository:
                    func.row_number().over(partition_by=Signup.task_id,
                                           order_by=(Signup.created_at, Signup.id)).label("n"))
             .join(Task, Task.id == Signup.task_id)
-            .where(where, Signup.status.in_(PLACED))
+            # No sign-up is older than its task: the bound lets the database skip the
+            # sign-ups made before the period instead of joining them all.
+            .where(where, Signup.status.in_(PLACED), Signup.created_at >= start)
             .subquery()
         )
         delays = select(seconds_between(placed.c.published_at, placed.c.created_at)).where(

@@ -74,6 +74,37 @@ async def test_a_redelivered_update_is_handled_once(web: WebApplication, fake: F
     assert web.handler is not None and web.handler.duplicates == 1
 
 
+async def test_an_update_redelivered_after_a_restart_is_handled_once(fake: FakeTelegram, database_url: str,
+                                                                     clock: ManualClock) -> None:
+    """Without Redis the ids are in the database: a new process on it knows them."""
+    port = free_port()
+    settings = make_settings(fake, database_url, webhook_url=f"http://127.0.0.1:{port}/tg/webhook",
+                             webhook_secret=SECRET, webhook_host="127.0.0.1", webhook_port=port)
+    user = fake.user(7006, language_code="en")
+    first = WebApplication(settings, clock=clock)
+    await first.serve()
+    try:
+        await user.send_text("/help")
+        await user.wait_for_message()
+        await fake.wait_idle()
+    finally:
+        await first.shutdown()
+    [delivered] = fake.webhook.log
+    sends = len(fake.calls_of("sendMessage"))
+    again = WebApplication(settings, clock=clock)  # the restarted process: nothing kept in memory
+    await again.serve()
+    try:
+        assert again.services is not None and "forget-handled-updates" in again.services.scheduler.job_names
+        assert await fake.webhook.redeliver(delivered.update_id) == 200
+        await user.send_text("/help")  # a new update: handled as usual
+        await user.wait_for_message(lambda m: len(fake.calls_of("sendMessage")) > sends)
+        await fake.wait_idle()
+        assert len(fake.calls_of("sendMessage")) == sends + 1
+        assert again.handler is not None and again.handler.duplicates == 1
+    finally:
+        await again.shutdown()
+
+
 @pytest.mark.parametrize("secret", ["wrong-secret-of-the-right-size", ""])
 async def test_a_wrong_or_missing_secret_is_refused_and_logged(web: WebApplication, fake: FakeTelegram, secret: str,
                                                                caplog: pytest.LogCaptureFixture) -> None:

@@ -13,7 +13,8 @@ from redis.asyncio import Redis
 from bot.infra.delivery.gate import DIRECT, queue_priority
 from bot.infra.delivery.limits import RateLimits
 from bot.infra.delivery.shared_gate import SharedSendGate
-from bot.infra.shared import Lease, RedisUpdateLedger, WakeChannel
+from bot.infra.handled_updates import RedisUpdateLedger
+from bot.infra.shared import Lease, WakeChannel
 from tests.support.shared import redis_or_skip
 
 
