@@ -161,7 +161,8 @@ async def test_help_lists_what_each_person_can_use(bot: RunningBot, fake: FakeTe
     assert "/newtask — New task" in text and "/mytasks — My tasks" in text
     assert "/tasks" not in text and "/profile" not in text and "/delete_me" not in text
     assert names(fake.menu_seen_by(7302)) == ["start", "find", "myrequests", "safe", "newtask", "mytasks", "callout",
-                                              "emergency", "stats", "reconnection", "language", "help", "cancel"]
+                                              "emergency", "stats", "reconnection", "verify", "language", "help",
+                                              "cancel"]
     assert keyboard(coordinator) == []  # the reply keyboard is for registered people
 
 
