@@ -62,7 +62,9 @@ async def test_certificate_pdf_same_figures_same_certificate_and_verification(bo
     # Anyone checks it: a stranger by the deep link (English app), a volunteer by /verify (kk).
     stranger = fake.user(870_001, language_code="en")
     en = Texts(bot, "en")
-    reply = await stranger.ask(f"/start cert_{this_year.code}")
+    link = bot.services.certificates.sheet(this_year, "birge_test_bot", "ru").link  # the QR code's content
+    assert link == f"https://t.me/birge_test_bot?start=cert_{this_year.code}"
+    reply = await stranger.ask("/start " + link.split("?start=", 1)[1])
     assert en("The certificate {code} is valid.", code=this_year.code) in reply.text
     assert en("Issued to: {name}", name=NAME) in reply.text and f"{en('Hours')}: 9" in reply.text
     assert f"{en('Tasks done')}: 2" in reply.text and f"{en('Period')}: 2026" in reply.text

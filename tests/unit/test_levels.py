@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config import ConfigError, load_settings
 from bot.domain.certificates import (
     ALPHABET,
     PeriodChoice,
@@ -77,3 +78,15 @@ def test_periods_are_local_years() -> None:
     last = period_for(PeriodChoice.LAST_YEAR, now)
     assert last.key == "2025" and last.since is not None and last.since.year == 2025 and last.until == this.since
     assert period_for(PeriodChoice.ALL_TIME, now).key == "all"
+
+
+def test_org_name_setting(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001 - pytest's Path
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.delenv("ORG_NAME", raising=False)
+    assert load_settings().org_name == "Birge"
+    monkeypatch.setenv("ORG_NAME", "  «Қамқор»   қоғамдық қоры ")
+    assert load_settings().org_name == "«Қамқор» қоғамдық қоры"
+    for bad in ("   ", "x" * 101, "Birge\x07"):
+        monkeypatch.setenv("ORG_NAME", bad)
+        with pytest.raises(ConfigError, match="ORG_NAME"):
+            load_settings()
