@@ -21,11 +21,7 @@ from handlers.ui import NOT_A_COMMAND, answer_stale, bot_of, buttons_expected_hi
 from handlers.volunteer.profile.card import not_registered_text
 from storage.models import Certificate
 
-PERIOD_LABELS = (
-    (PeriodChoice.THIS_YEAR, "📅 ", "This year"),
-    (PeriodChoice.LAST_YEAR, "🗓 ", "Last year"),
-    (PeriodChoice.ALL_TIME, "♾ ", "All time"),
-)
+PERIOD_ICONS = ((PeriodChoice.THIS_YEAR, "📅 "), (PeriodChoice.LAST_YEAR, "🗓 "), (PeriodChoice.ALL_TIME, "♾ "))
 
 
 class CertCb(CallbackData, prefix="cert"):
@@ -41,7 +37,7 @@ def period_keyboard() -> InlineKeyboardMarkup:
               PeriodChoice.ALL_TIME: _("All time")}
     return InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=icon + labels[choice], callback_data=CertCb(period=choice.value).pack())
-         for choice, icon, _label in PERIOD_LABELS],
+         for choice, icon in PERIOD_ICONS],
         nav_buttons(back=False),
     ])
 
