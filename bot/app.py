@@ -32,6 +32,7 @@ from bot.callouts.cards import CalloutCards
 from bot.callouts.lifecycle import CalloutLifecycle
 from bot.callouts.service import CalloutService
 from bot.callouts.waves import WaveFinder
+from bot.certificates import CertificateService
 from bot.config import Settings
 from bot.domain.subjects import SubjectType
 from bot.domain.vocabulary import Vocabulary
@@ -120,6 +121,7 @@ class Services:
     checkins: CheckinService
     hours: HoursService
     walk_ins: WalkInService
+    certificates: CertificateService
     # Family reconnection (bot/reconnection)
     notifier: Notifier
     requests: RequestService
@@ -207,6 +209,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     delivery.events.subscribe((MessageSent, MessageFailed, RecipientUnreachable), boards.on_event,
                               subject_type=SubjectType.CALLOUT, name="callout-board")
     scheduler.add_interval_job("callout-waves", callouts.advance_due, CALLOUT_WAVES_EVERY_SECONDS)
+    charts = ChartRenderer()  # one matplotlib thread: the charts and the certificates' PDF
     return Services(
         settings=settings,
         clock=clock,
@@ -226,10 +229,11 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         menus=menus,
         scheduler=scheduler,
         stats=StatsService(db, clock, settings.tz),
-        charts=ChartRenderer(),
+        charts=charts,
         checkins=CheckinService(db, clock),
         hours=hours,
         walk_ins=WalkInService(db, clock, i18n, local_time, delivery),
+        certificates=CertificateService(db, clock, i18n, local_time, settings.org_name, run_in_thread=charts.run),
         notifier=notifier,
         requests=RequestService(db, clock, notifier),
         calls=calls,

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     signup_confirm_minutes: int = Field(default=120, ge=5, le=7 * 24 * 60)
     # Family reconnection: days after a request closes before its phone and messages are erased.
     reconnection_retention_days: int = Field(default=30, ge=1, le=365)
+    # Certificates of hours: the issuing organisation printed on them and named on verification.
+    org_name: str = "Birge"
     # Several processes behind one token (README "Scaling out"): `birge web` serves the
     # webhook, `birge worker` sends and runs the scheduler; Redis holds what they share.
     webhook_url: str | None = None
@@ -154,6 +156,18 @@ class Settings(BaseSettings):
                 "must be at most 30 messages a second (Telegram's limit for a bot); "
                 "a higher rate needs ALLOW_PAID_BROADCAST=true"
             )
+        return value
+
+    @field_validator("org_name")
+    @classmethod
+    def _check_org_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be empty, e.g. ORG_NAME=Birge")
+        if len(value) > 100:
+            raise ValueError("at most 100 characters")
+        if any(not ch.isprintable() for ch in value):
+            raise ValueError("must be printable text")
         return value
 
     @field_validator("timezone")

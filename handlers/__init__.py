@@ -18,6 +18,7 @@ from handlers.common.errors import build_errors_router
 from handlers.common.fallback import build_fallback_router
 from handlers.common.help import build_help_router
 from handlers.common.start import build_start_router
+from handlers.common.verify import build_verify_router
 from handlers.coordinator.attendance import build_attendance_router
 from handlers.coordinator.callout.router import build_callout_router
 from handlers.coordinator.emergency import build_emergency_router
@@ -28,6 +29,7 @@ from handlers.coordinator.stats.router import build_stats_router
 from handlers.coordinator.walkins import build_walkins_router
 from handlers.reconnection.router import build_group_routers, build_reconnection_routers
 from handlers.volunteer.callout_card import build_callout_card_router
+from handlers.volunteer.certificate import build_certificate_router
 from handlers.volunteer.checkin import build_checkin_router
 from handlers.volunteer.profile.router import build_profile_router
 from handlers.volunteer.registration.router import build_registration_router
@@ -57,6 +59,8 @@ def build_routers() -> list[Router]:
         build_reminders_router(),
         build_volunteer_tasks_router(),
         build_checkin_router(),  # /start ci_<code> before a plain /start
+        build_verify_router(),  # /start cert_<code> too; /verify
+        build_certificate_router(),
         build_start_router(),
         build_registration_router(),
         build_profile_router(),

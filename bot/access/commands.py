@@ -3,8 +3,8 @@
 The one place for these rules: the command menu Telegram shows (bot/access/menus.py sets it
 per person), /help, and the reply keyboard all read them, so they cannot disagree.
 
-* Everyone: /start, /find, /myrequests, /safe, /language, /help, /cancel.
-* Volunteers: /tasks, /my, /profile, /calls, /delete_me — shown to registered people and to
+* Everyone: /start, /find, /myrequests, /safe, /verify, /language, /help, /cancel.
+* Volunteers: /tasks, /my, /profile, /certificate, /calls, /delete_me — shown to registered people and to
   anyone without a role (they are on their way to becoming volunteers: the default menu).
   A coordinator or admin who has not registered as a volunteer does not see them.
 * Coordinators (and admins): /newtask, /mytasks, /callout, /emergency, /stats, /reconnection. Admins: /admin.
@@ -53,6 +53,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("tasks", N_("Tasks for me"), VOLUNTEERS),
     CommandSpec("my", N_("My sign-ups"), VOLUNTEERS),
     CommandSpec("profile", N_("My profile"), VOLUNTEERS),
+    CommandSpec("certificate", N_("Certificate of my hours"), VOLUNTEERS),
     CommandSpec("find", N_("Ask a volunteer to check on someone"), EVERYONE),
     CommandSpec("myrequests", N_("My requests to check on someone"), EVERYONE),
     CommandSpec("safe", N_("Tell families I am safe"), EVERYONE),
@@ -64,6 +65,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("stats", N_("Statistics and reports"), COORDINATORS),
     CommandSpec("reconnection", N_("Family reconnection: counts"), COORDINATORS),
     CommandSpec("admin", N_("Administration"), ADMINS),
+    CommandSpec("verify", N_("Check a certificate of hours"), EVERYONE),
     CommandSpec("language", N_("Change language"), EVERYONE),
     CommandSpec("help", N_("What Birge can do"), EVERYONE),
     CommandSpec("cancel", N_("Cancel the current step"), EVERYONE),

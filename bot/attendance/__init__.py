@@ -9,8 +9,9 @@ The rules (window, outcome, hours, "has the task ended") are in bot/domain/atten
 reliability for matching in bot/domain/eligibility.py."""
 
 from bot.attendance.checkin import CheckinService, CheckResult
-from bot.attendance.hours import CLOSE_DUE_EVERY_SECONDS, HoursService, HoursSheet, format_hours
+from bot.attendance.format import format_hours
+from bot.attendance.hours import CLOSE_DUE_EVERY_SECONDS, HoursService, HoursSheet, Totals
 from bot.attendance.walkins import WalkInService
 
 __all__ = ["CLOSE_DUE_EVERY_SECONDS", "CheckResult", "CheckinService", "HoursService", "HoursSheet", "WalkInService",
-           "format_hours"]
+           "Totals", "format_hours"]

@@ -13,14 +13,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from aiogram import html
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
-from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.callbacks import AttendanceCb, CheckinCb
+from bot.attendance.format import format_hours
+from bot.attendance.levels import LevelNotices
 from bot.attendance.walkins import attend_present
 from bot.domain.attendance import (
     RATINGS,
@@ -49,6 +51,14 @@ log = logging.getLogger(__name__)
 CLOSE_DUE_EVERY_SECONDS = 60
 
 
+class Totals(NamedTuple):
+    """A volunteer's figures for /profile."""
+
+    year_hours: float  # approved, tasks starting this local year
+    tasks: int  # attended with approved hours, ever
+    all_hours: float  # approved, ever
+
+
 @dataclass(frozen=True, slots=True)
 class HoursSheet:
     task: Task
@@ -56,10 +66,6 @@ class HoursSheet:
     rows: list[tuple[Attendance, Volunteer]]
     rating: float | None
     ratings: int
-
-
-def format_hours(hours: float, locale: str) -> str:
-    return format_decimal(hours, format="0.##", locale=locale)
 
 
 class HoursService:
@@ -70,6 +76,7 @@ class HoursService:
         self.i18n = i18n
         self.local_time = local_time
         self.delivery = delivery
+        self.levels = LevelNotices(i18n, delivery)
 
     # -- the scheduler -----------------------------------------------------------------
 
@@ -170,9 +177,11 @@ class HoursService:
             if before is None:
                 await self._approve(session, repo, task, row, volunteer, hours, actor_id, now)
             else:
+                level_before = await self.levels.level_now(repo, volunteer_id)
                 row.approved_hours = hours
                 row.approved_at, row.approved_by, row.updated_at = now, actor_id, now
                 await repo.add_hours(volunteer_id, round(hours - before, 2), now)
+                await self.levels.after_change(session, repo, volunteer, level_before)
             AuditRepository(session).record(at=now, actor=actor_id, action="attendance.correct", allowed=True,
                                             target=str(task.id),
                                             details={"volunteer": volunteer_id, "hours": hours, "before": before})
@@ -194,8 +203,9 @@ class HoursService:
             row.rating, row.rated_at, row.updated_at = stars, now, now
             return MarkOutcome.DONE
 
-    async def totals(self, telegram_id: int) -> tuple[float, int] | None:
-        """(approved hours this year - by the tasks' local start -, tasks done) or None."""
+    async def totals(self, telegram_id: int) -> Totals | None:
+        """Approved hours this year (by the tasks' local start), tasks done and hours of
+        all time (what the level counts), or None for someone not registered."""
         local_now = self.local_time.local(self.clock.now())
         since = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
         until = since.replace(year=since.year + 1)
@@ -203,21 +213,25 @@ class HoursService:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None:
                 return None
-            return await AttendanceRepository(session).totals(volunteer.id, since, until)
+            repo = AttendanceRepository(session)
+            year_hours, done = await repo.totals(volunteer.id, since, until)
+            all_hours, _tasks = await repo.approved_figures(volunteer.id)
+            return Totals(year_hours, done, all_hours)
 
     # -- internals ---------------------------------------------------------------------
 
     async def _approve(self, session: AsyncSession, repo: AttendanceRepository, task: Task, row: Attendance,
                        volunteer: Volunteer, hours: float, actor_id: int, now: datetime) -> None:
+        level_before = await self.levels.level_now(repo, volunteer.id)
         row.approved_hours = hours
         row.approved_at, row.approved_by, row.updated_at = now, actor_id, now
         await repo.add_hours(volunteer.id, hours, now)
-        if volunteer.telegram_id is None or not volunteer.is_registered:
-            return
-        locale = self._locale(volunteer.locale)
-        await self.delivery.add_one(session, volunteer.telegram_id, self._thanks_text(task, hours, locale),
-                                    lane=DeliveryLane.PERSONAL, reply_markup=self._rating_markup(task, locale),
-                                    volunteer_id=volunteer.id, key=f"attendance:{row.id}:thanks")
+        if volunteer.telegram_id is not None and volunteer.is_registered:
+            locale = self._locale(volunteer.locale)
+            await self.delivery.add_one(session, volunteer.telegram_id, self._thanks_text(task, hours, locale),
+                                        lane=DeliveryLane.PERSONAL, reply_markup=self._rating_markup(task, locale),
+                                        volunteer_id=volunteer.id, key=f"attendance:{row.id}:thanks")
+        await self.levels.after_change(session, repo, volunteer, level_before)  # after the thanks
 
     async def _tell_coordinator(self, session: AsyncSession, repo: AttendanceRepository, task: Task,
                                 counts: dict[AttendanceOutcome, int]) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import io
 import textwrap
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import matplotlib
 
@@ -23,6 +25,9 @@ from bot.domain.texts import N_
 from bot.stats.figures import Chart, Kind, Row  # noqa: E402
 from bot.stats.format import Translate, number, row_label, row_text  # noqa: E402
 from bot.stats.service import StatsResult  # noqa: E402
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 WIDTH_PX = 1080
 HEIGHT_PX = 810
@@ -140,6 +145,11 @@ class ChartRenderer:
     async def render(self, specs: list[ChartSpec]) -> list[bytes]:
         loop = asyncio.get_running_loop()
         return [await loop.run_in_executor(self._pool, render_png, spec) for spec in specs]
+
+    async def run(self, function: Callable[[_In], _Out], argument: _In) -> _Out:
+        """Another matplotlib drawing (a certificate's PDF) in the same worker thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, function, argument)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

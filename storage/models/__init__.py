@@ -4,6 +4,7 @@ as ever, so no migration was needed for them."""
 
 from storage.models.attendance import Attendance, CheckinCode, TaskClosing, WalkIn
 from storage.models.base import Base, EnumNumber, EnumText, UtcDateTime
+from storage.models.certificates import Certificate
 from storage.models.delivery import DeliveryBroadcast, DeliveryMessage
 from storage.models.emergencies import Callout, CalloutAnswer, CalloutHours, Emergency
 from storage.models.fsm import FsmRecord
@@ -26,6 +27,7 @@ from storage.models.updates import HandledUpdate
 
 __all__ = [
     "Attendance",
+    "Certificate",
     "CheckinCode",
     "TaskClosing",
     "AuditEntry",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.statistics import age_band
 from bot.domain.volunteers import VolunteerStatus
-from storage.models import ErasedVolunteer, Volunteer
+from storage.models import Certificate, ErasedVolunteer, Volunteer
 from storage.repositories.results import affected_rows
 
 
@@ -44,6 +44,11 @@ class VolunteerRepository:
                 region=volunteer.region, age_band=age_band(volunteer.birth_year, now.year),
                 locale=volunteer.locale, source=volunteer.source, registered_at=volunteer.created_at,
                 erased_at=now, directions=volunteer.directions))
+        # Certificates of hours keep no name and are void from now on (verification says so).
+        await self.session.execute(
+            update(Certificate).where(Certificate.volunteer_id == volunteer.id)
+            .values(full_name=None, voided_at=func.coalesce(Certificate.voided_at, now))
+            .execution_options(synchronize_session=False))
         volunteer.full_name = None
         volunteer.phone = None
         volunteer.telegram_id = None

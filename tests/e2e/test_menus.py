@@ -126,10 +126,12 @@ async def test_an_admin_sees_every_command_and_help_by_role(bot: RunningBot, fak
         "/tasks — Tasks for me",
         "/my — My sign-ups",
         "/profile — My profile",
+        "/certificate — Certificate of my hours",
         "/find — Ask a volunteer to check on someone",
         "/myrequests — My requests to check on someone",
         "/safe — Tell families I am safe",
         "/calls — Relay calls: the next person to call",
+        "/verify — Check a certificate of hours",
         "/language — Change language",
         "/help — What Birge can do",
         "/cancel — Cancel the current step",
@@ -161,7 +163,8 @@ async def test_help_lists_what_each_person_can_use(bot: RunningBot, fake: FakeTe
     assert "/newtask — New task" in text and "/mytasks — My tasks" in text
     assert "/tasks" not in text and "/profile" not in text and "/delete_me" not in text
     assert names(fake.menu_seen_by(7302)) == ["start", "find", "myrequests", "safe", "newtask", "mytasks", "callout",
-                                              "emergency", "stats", "reconnection", "language", "help", "cancel"]
+                                              "emergency", "stats", "reconnection", "verify", "language", "help",
+                                              "cancel"]
     assert keyboard(coordinator) == []  # the reply keyboard is for registered people
 
 

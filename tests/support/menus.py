@@ -17,12 +17,14 @@ from tests.support.registration import ASK_PHONE, ASK_REGION, ASK_YEAR, Dialog
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 RECONNECTION = ["find", "myrequests", "safe"]  # everyone, registered or not
-VOLUNTEER_COMMANDS = ["start", "tasks", "my", "profile", *RECONNECTION, "calls", "language", "help", "cancel",
-                      "delete_me"]
-COORDINATOR_COMMANDS = ["start", "tasks", "my", "profile", *RECONNECTION, "calls", "newtask", "mytasks", "callout",
-                        "emergency", "stats", "reconnection", "language", "help", "cancel", "delete_me"]
-ADMIN_COMMANDS = ["start", "tasks", "my", "profile", *RECONNECTION, "calls", "newtask", "mytasks", "callout",
-                  "emergency", "stats", "reconnection", "admin", "language", "help", "cancel", "delete_me"]
+VOLUNTEER_COMMANDS = ["start", "tasks", "my", "profile", "certificate", *RECONNECTION, "calls", "verify", "language",
+                      "help", "cancel", "delete_me"]
+COORDINATOR_COMMANDS = ["start", "tasks", "my", "profile", "certificate", *RECONNECTION, "calls", "newtask", "mytasks",
+                        "callout", "emergency", "stats", "reconnection", "verify", "language", "help", "cancel",
+                        "delete_me"]
+ADMIN_COMMANDS = ["start", "tasks", "my", "profile", "certificate", *RECONNECTION, "calls", "newtask", "mytasks",
+                  "callout", "emergency", "stats", "reconnection", "admin", "verify", "language", "help", "cancel",
+                  "delete_me"]
 
 
 def t(bot: RunningBot, msgid: str, locale: str) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.attendance import format_hours
+from bot.attendance import Totals, format_hours
+from bot.attendance.levels import LevelTexts
 from bot.domain.catalog import INTERFACE_LANGUAGES
 from bot.domain.texts import N_
 from bot.domain.volunteers import VolunteerStatus
@@ -55,7 +57,7 @@ def has_guardian(volunteer: Volunteer) -> bool:
 
 
 def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime,
-                 totals: tuple[float, int] | None = None) -> str:
+                 totals: Totals | None = None) -> str:
     interface = dict(INTERFACE_LANGUAGES).get(volunteer.locale or locale, EMPTY)
     since = volunteer.consent_at or volunteer.created_at
     lines = ["👤 <b>" + _("My profile") + "</b>", ""]
@@ -71,8 +73,13 @@ def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime,
     lines.append(f"<b>{since_label}:</b> {local_time.date(since, locale)}")
     if totals is not None:  # approved hours (bot/attendance)
         hours_label, done_label = _("Hours this year"), _("Tasks done")
-        lines.append(f"<b>{hours_label}:</b> {format_hours(totals[0], locale)}")
-        lines.append(f"<b>{done_label}:</b> {totals[1]}")
+        lines.append(f"<b>{hours_label}:</b> {format_hours(totals.year_hours, locale)}")
+        lines.append(f"<b>{done_label}:</b> {totals.tasks}")
+        # The level counts all-time approved hours and tasks (bot/domain/levels.py).
+        level_label = _("Level")
+        level, ahead = LevelTexts(get_i18n()).standing(totals.all_hours, totals.tasks, locale)
+        lines.append(f"<b>{level_label}:</b> {level}")
+        lines.append(ahead)
     return "\n".join(lines)
 
 
@@ -105,7 +112,7 @@ async def send_profile(
     *,
     note: str | None = None,
     edit: bool = False,
-    totals: tuple[float, int] | None = None,
+    totals: Totals | None = None,
 ) -> None:
     """The card, with `note` ("✅ Saved.") on top; `edit`: it replaces `target` (the bot's
     message a button was just pressed on) instead of coming as a new message."""

@@ -25,7 +25,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.access.menus import MenuService
-from bot.attendance import HoursService
+from bot.attendance import HoursService, Totals
 from bot.config import Settings
 from bot.domain.people import needs_guardian
 from bot.domain.vocabulary import Vocabulary
@@ -83,7 +83,7 @@ class EditContext:
     menus: MenuService
     hours: HoursService | None = None  # for the card's hours and tasks done
 
-    async def totals(self, user_id: int) -> tuple[float, int] | None:
+    async def totals(self, user_id: int) -> Totals | None:
         return await self.hours.totals(user_id) if self.hours is not None else None
 
     async def main_keyboard(self, message: AnyMessage, user_id: int) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
