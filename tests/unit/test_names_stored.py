@@ -14,7 +14,7 @@ from sqlalchemy import inspect, text
 from benchmarks.names_data import random_person
 from bot.domain.names import NameIndex, fold_name, search_keys
 from bot.domain.reconnection import RequestStatus
-from bot.reconnection.requests import REQUEST, SAFE, add_name, open_requests_named
+from bot.reconnection.matching import REQUEST, SAFE, add_name, open_requests_named
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade
 from storage.models import ReconnectionRequest, SafeReport
