@@ -247,7 +247,7 @@ async def send(message: Message, requester_id: int, data: dict, requests: Reques
     else:
         text = _("✅ Your request is registered. Reference number: <b>{ref}</b>.\nA volunteer will call and I will "
                  "write to you here at every change. /myrequests shows your requests.").format(ref=result.reference)
-    if result.outcome == Created.MERGED:
+    if result.outcome == Created.MERGED and not result.answered:
         text += "\n\n" + _("Someone else is already looking for this person. Your requests are joined: one volunteer "
                            "call answers both of you.")
     await message.answer(text)
