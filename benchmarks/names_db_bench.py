@@ -1,7 +1,7 @@
 """Benchmark of the database search by name: 100,000 open reconnection requests (and
 20,000 safe reports, whose keys share the index table) searched for one name, through
 the path /safe and the callers' "possibly the same person" use
-(`bot.reconnection.requests.open_requests_named`: the folded words in
+(`bot.reconnection.matching.open_requests_named`: the folded words in
 `reconnection_name_words` found through `reconnection_name_vocabulary`, then a full
 comparison of the few candidates). The issue asks for
 under 50 ms.
@@ -45,7 +45,7 @@ from benchmarks.names_data import Person, random_person
 from bot.domain.names import fold_name
 from bot.domain.names.stored import stored_words, vocabulary
 from bot.domain.reconnection import RequestStatus
-from bot.reconnection.requests import REQUEST, SAFE, open_requests_named
+from bot.reconnection.matching import REQUEST, SAFE, open_requests_named
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import NameVocabulary, NameWord, ReconnectionRequest, SafeReport

@@ -33,14 +33,16 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.domain.reconnection import Outcome, RequestStatus
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService
-from bot.infra.i18n import make_i18n
+from bot.infra.i18n import LocalTime, make_i18n
 from bot.reconnection.calls import CallService, Next
+from bot.reconnection.matching import SafeMatcher
 from bot.reconnection.notify import Notifier
 from bot.reconnection.requests import Created, NewRequest, RequestService
 from storage.db import Database
@@ -76,7 +78,7 @@ async def run(requests_count: int, callers_count: int, call_ms: int, seed: int) 
         clock = Clock()
         i18n = make_i18n("ru")
         notifier = Notifier(i18n, DeliveryService(db, clock, i18n))
-        requests = RequestService(db, clock, notifier)
+        requests = RequestService(db, clock, notifier, SafeMatcher(clock, notifier, LocalTime(ZoneInfo("Asia/Almaty"))))
         calls = CallService(db, clock, i18n, notifier)
         callers = await seed_callers(db, callers_count, clock.now())
 

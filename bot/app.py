@@ -70,6 +70,7 @@ from bot.lifecycle.states import TaskStates
 from bot.lifecycle.texts import LifeTexts
 from bot.reconnection.calls import CallService
 from bot.reconnection.checkins import SafetyCheckinService
+from bot.reconnection.matching import SafeMatcher
 from bot.reconnection.notify import Notifier
 from bot.reconnection.overview import Overview
 from bot.reconnection.requests import RequestService
@@ -180,6 +181,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     hours = HoursService(db, clock, i18n, local_time, delivery)
     scheduler.add_interval_job("close-attendance", hours.close_due, CLOSE_DUE_EVERY_SECONDS)
     notifier = Notifier(i18n, delivery)
+    safe_matcher = SafeMatcher(clock, notifier, local_time)
     calls = CallService(db, clock, i18n, notifier)
     retention = RetentionService(db, clock, settings.reconnection_retention_days)
     scheduler.add_interval_job("expire-relay-claims", calls.expire_due, EXPIRE_CLAIMS_EVERY_SECONDS)
@@ -235,9 +237,9 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         walk_ins=WalkInService(db, clock, i18n, local_time, delivery),
         certificates=CertificateService(db, clock, i18n, local_time, settings.org_name, run_in_thread=charts.run),
         notifier=notifier,
-        requests=RequestService(db, clock, notifier),
+        requests=RequestService(db, clock, notifier, safe_matcher),
         calls=calls,
-        safe=SafeService(db, clock, notifier, local_time),
+        safe=SafeService(db, clock, safe_matcher),
         safety_checkins=SafetyCheckinService(db, clock, i18n, delivery),
         overview=Overview(db),
         retention=retention,

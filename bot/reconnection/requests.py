@@ -1,5 +1,6 @@
 """Requests to check on someone: /find creates one (or joins the open request for the
-same phone), /myrequests lists them, a requester withdraws theirs.
+same phone), /myrequests lists them, a requester withdraws theirs. A new or joined
+request meets the "I'm safe" reports already made (bot/reconnection/matching.py).
 
 The normalised phone is the strong key: an open request with the same phone takes the
 new ask (merged; every requester is told). A similar name is only ever shown to callers
@@ -11,17 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.domain.names import FoldedName, compare_names, fold_name
-from bot.domain.names.stored import name_query, query_keys, stored_words, vocabulary
+from bot.domain.names import fold_name
 from bot.domain.reconnection import ASKS_PER_HOUR, MAX_OPEN_ASKS, OPEN_STATUSES, RequestStatus, reference
 from bot.infra.clock import Clock
+from bot.reconnection.matching import REQUEST, SafeMatcher, add_name, open_requests_named
 from bot.reconnection.notify import Notifier
 from storage.db import Database
 from storage.models import ReconnectionAsk, ReconnectionRequest
 from storage.repositories.reconnection import ReconnectionRepository
-
-REQUEST = "request"
-SAFE = "safe"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +48,7 @@ class CreateResult:
     outcome: Created
     reference: str | None = None
     request_id: int | None = None
+    answered: bool = False  # by a safe report with the phone, made earlier (the requester is told)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +66,11 @@ class MyRequest:
 
 
 class RequestService:
-    def __init__(self, db: Database, clock: Clock, notifier: Notifier) -> None:
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier, matcher: SafeMatcher) -> None:
         self.db = db
         self.clock = clock
         self.notifier = notifier
+        self.matcher = matcher
 
     async def create(self, requester_id: int, locale: str, new: NewRequest) -> CreateResult:
         now = self.clock.now()
@@ -100,7 +100,9 @@ class RequestService:
             ))
             if merged:
                 await self.notifier.merged(session, request, earlier, ask.id)
-            return CreateResult(Created.MERGED if merged else Created.CREATED, reference(ask.id), request.id)
+            answered = await self.matcher.request_made(session, request)
+            return CreateResult(Created.MERGED if merged else Created.CREATED, reference(ask.id), request.id,
+                                answered)
 
     async def mine(self, requester_id: int) -> list[MyRequest]:
         async with self.db.read() as session:
@@ -129,22 +131,3 @@ class RequestService:
         found.sort(key=lambda other: other.created_at)
         return found[:limit]
 
-
-async def add_name(repo: ReconnectionRepository, kind: str, record_id: int, name: FoldedName) -> None:
-    """Store a request's or report's name for searching (bot/domain/names/stored.py)."""
-    await repo.add_name(kind, record_id, stored_words(name), vocabulary(name))
-
-
-async def open_requests_named(repo: ReconnectionRepository, name: FoldedName,
-                              region: str | None = None) -> list[ReconnectionRequest]:
-    """Open requests (in `region`, if given) whose name matches `name` (the one name
-    search of /safe and of the callers' "possibly the same person"): the vocabulary
-    gives the stored words like the name's, the words table the records having them,
-    and only those with enough of them are loaded and compared in full."""
-    query = name_query(name, await repo.vocabulary(query_keys(name)))
-    if query is None:
-        return []
-    ids = query.candidates(await repo.records_with_words(REQUEST, query.words))
-    return [request for request in await repo.requests(ids)
-            if request.status in OPEN_STATUSES and (region is None or request.region == region)
-            and compare_names(name, request.full_name).matched]

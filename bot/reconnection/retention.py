@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.infra.clock import Clock
-from bot.reconnection.requests import SAFE
+from bot.reconnection.matching import SAFE
 from storage.db import Database
 from storage.repositories.emergencies import EmergencyRepository
 from storage.repositories.reconnection import Hold, ReconnectionRepository

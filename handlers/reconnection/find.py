@@ -240,9 +240,14 @@ async def send(message: Message, requester_id: int, data: dict, requests: Reques
     if result.outcome == Created.TOO_FAST:
         await message.answer(_("You have sent many requests in the last hour. Please try again a little later."))
         return
-    text = _("✅ Your request is registered. Reference number: <b>{ref}</b>.\nA volunteer will call and I will "
-             "write to you here at every change. /myrequests shows your requests.").format(ref=result.reference)
-    if result.outcome == Created.MERGED:
+    if result.answered:
+        text = _("✅ Your request is registered. Reference number: <b>{ref}</b>.\nThis person has already reported "
+                 "themselves safe through the bot: see my next message. /myrequests shows your requests.").format(
+            ref=result.reference)
+    else:
+        text = _("✅ Your request is registered. Reference number: <b>{ref}</b>.\nA volunteer will call and I will "
+                 "write to you here at every change. /myrequests shows your requests.").format(ref=result.reference)
+    if result.outcome == Created.MERGED and not result.answered:
         text += "\n\n" + _("Someone else is already looking for this person. Your requests are joined: one volunteer "
                            "call answers both of you.")
     await message.answer(text)

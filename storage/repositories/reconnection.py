@@ -22,6 +22,7 @@ from storage.models import (
     ReconnectionAsk,
     ReconnectionRequest,
     RelayCaller,
+    SafeMatch,
     SafeReport,
 )
 from storage.repositories.results import affected_rows
@@ -162,6 +163,25 @@ class ReconnectionRepository:
             .order_by(ReconnectionRequest.claimed_until).limit(limit)
         )
         return [(request_id, int(caller or 0)) for request_id, caller in rows.all()]
+
+    # -- safe reports -------------------------------------------------------------------------
+
+    async def reports(self, ids: Iterable[int]) -> list[SafeReport]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        return list(await self.session.scalars(select(SafeReport).where(SafeReport.id.in_(wanted))))
+
+    async def report_by_phone(self, phone: str) -> SafeReport | None:
+        """The latest report not erased with this phone."""
+        return await self.session.scalar(
+            select(SafeReport).where(SafeReport.phone == phone, SafeReport.erased_at.is_(None))
+            .order_by(SafeReport.id.desc()).limit(1)
+        )
+
+    async def asks_offered(self, report_id: int) -> set[int]:
+        """The asks this report was already offered to."""
+        return set(await self.session.scalars(select(SafeMatch.ask_id).where(SafeMatch.report_id == report_id)))
 
     # -- names (bot.domain.names.stored) ------------------------------------------------------
 

@@ -14,7 +14,7 @@ from sqlalchemy import inspect, text
 from benchmarks.names_data import random_person
 from bot.domain.names import NameIndex, fold_name, search_keys
 from bot.domain.reconnection import RequestStatus
-from bot.reconnection.requests import REQUEST, SAFE, add_name, open_requests_named
+from bot.reconnection.matching import REQUEST, SAFE, add_name, open_requests_named, safe_reports_named
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade
 from storage.models import ReconnectionRequest, SafeReport
@@ -74,6 +74,28 @@ async def test_closed_requests_and_other_regions_are_left_out(databases: TestDat
         assert [r.status for r in await open_requests_named(repo, fold_name("Zhanar Bekova"))] == [
             RequestStatus.OPEN, RequestStatus.CLAIMED]
         assert await open_requests_named(repo, fold_name("Zhanar Bekova"), "KZ-71") == []
+
+
+async def test_safe_reports_named_are_not_erased_and_fit_the_region(databases: TestDatabases) -> None:
+    """The search of a new request among the safe reports: a report in its region or in
+    none fits, one in another region or erased does not, and requests never come up."""
+    db = await databases.open()
+    async with db.session() as session:
+        repo = ReconnectionRepository(session)
+        for n, (region, erased) in enumerate((("KZ-75", False), (None, False), ("KZ-23", False), ("KZ-75", True))):
+            report = SafeReport(reporter_id=n, full_name="Жанар Бекова", region=region, created_at=NOW,
+                                erased_at=NOW if erased else None)
+            session.add(report)
+            await session.flush()
+            await add_name(repo, SAFE, report.id, fold_name("Жанар Бекова"))
+        request = await repo.add_request(_request("Жанар Бекова", 9))
+        await add_name(repo, REQUEST, request.id, fold_name("Жанар Бекова"))
+    async with db.read() as session:
+        repo = ReconnectionRepository(session)
+        found = await safe_reports_named(repo, fold_name("Zhanar Bekova"), "KZ-75")
+        assert sorted((r.region or "", r.erased_at is None) for r in found) == [("", True), ("KZ-75", True)]
+        assert [r.region for r in await safe_reports_named(repo, fold_name("Zhanar Bekova"), "KZ-71")] == [None]
+        assert await safe_reports_named(repo, fold_name("Aigerim Bekova"), "KZ-75") == []
 
 
 async def test_migration_0013_turns_the_keys_into_words_and_back(tmp_path: Path) -> None:
