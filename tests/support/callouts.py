@@ -49,11 +49,14 @@ async def declare(bot: RunningBot, telegram_id: int, name: str = "Flood in Almat
 
 
 async def send_callout(bot: RunningBot, telegram_id: int, *, text: str = "Sandbags at Sairan dam", needed: int = 2,
-                       region: str = "KZ-75", locale: str = "en", wake_at_night: bool = False) -> int:
+                       region: str = "KZ-75", locale: str = "en", wake_at_night: bool = False,
+                       place: str | None = None, pin: tuple[float, float] | None = None) -> int:
     """A call-out as Send writes it (no board message); returns its id."""
     roles: UserRoles = await bot.services.access.roles_of(telegram_id)
+    latitude, longitude = pin if pin else (None, None)
     sent = await bot.services.callouts.create(
-        CalloutDraft(text=text, region=region, needed=needed, wake_at_night=wake_at_night), telegram_id, locale, roles)
+        CalloutDraft(text=text, region=region, needed=needed, wake_at_night=wake_at_night, place=place,
+                     latitude=latitude, longitude=longitude), telegram_id, locale, roles)
     assert sent is not None
     return sent.callout_id
 
@@ -63,6 +66,15 @@ async def callout_row(bot: RunningBot, callout_id: int) -> Callout:
         callout = await session.get(Callout, callout_id)
         assert callout is not None
         return callout
+
+
+async def invited_in_order(bot: RunningBot, callout_id: int) -> list[int]:
+    """Telegram ids of the invited, in the order their invitations were written (and
+    queued for sending)."""
+    async with bot.services.db.sessionmaker() as session:
+        return list(await session.scalars(
+            select(Volunteer.telegram_id).join(CalloutAnswer, CalloutAnswer.volunteer_id == Volunteer.id)
+            .where(CalloutAnswer.callout_id == callout_id).order_by(CalloutAnswer.id)))
 
 
 async def answers(bot: RunningBot, callout_id: int) -> dict[int, str]:
