@@ -3,6 +3,7 @@ declared, the board and cards as a test user sees them."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from bot.callouts.drafts import CalloutDraft
 from emulator import WAIT, FakeTelegram, FakeUser
 from emulator.state import FakeMessage
 from storage.models import Callout, CalloutAnswer, CalloutHours, Emergency, Volunteer
+from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, register
 from tests.support.e2e import RunningBot
 
@@ -106,8 +108,19 @@ def coming(t: Texts, minutes: int) -> str:
     return "🏃 " + t("Coming, ~{minutes} min", minutes=minutes)
 
 
-async def board_shows(user: FakeUser, board_id: int, *needles: str, timeout: float = WAIT) -> FakeMessage:
-    """Wait until the board message (edited in place) shows every needle."""
-    return await user.wait_for_message(
+async def board_shows(clock: ManualClock, user: FakeUser, board_id: int, *needles: str,
+                      timeout: float = WAIT) -> FakeMessage:
+    """Wait until the board message (edited in place) shows every needle. The board
+    edits at most once every 3 s of the app's clock: whenever its redraw waits for that
+    moment, the clock is moved there (no real seconds pass)."""
+    shown = asyncio.ensure_future(user.wait_for_message(
         lambda m: m.message_id == board_id and all(needle in (m.text or "") for needle in needles),
-        after=board_id - 1, timeout=timeout)
+        after=board_id - 1, timeout=timeout))
+    try:
+        while not shown.done():
+            sleeper = asyncio.ensure_future(clock.run_sleepers())
+            await asyncio.wait({shown, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            sleeper.cancel()
+        return shown.result()
+    finally:
+        shown.cancel()
