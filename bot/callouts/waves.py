@@ -6,9 +6,10 @@
 
 always 18 or older, registered, active, with every required skill, not invited to the
 call-out yet; best match first (relevant skills, then how near they are, then
-reliability: bot/domain/nearness.py; the call-out's place is `site_of`). At night (23:00-07:00
-local) only those who chose "any time for emergencies" are included unless the call-out
-wakes everyone; the others are counted, so the coordinator sees what widening adds."""
+reliability: bot/domain/nearness.py; where the call-out is: `site_of`). At night
+(23:00-07:00 local) only those who chose "any time for emergencies" are included unless
+the call-out wakes everyone; the others are counted, so the coordinator sees what
+widening adds."""
 
 from __future__ import annotations
 
