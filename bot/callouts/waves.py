@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.callouts import CALLOUT_MIN_AGE, LAST_WAVE
 from bot.domain.eligibility import EMERGENCY_DIRECTION, USEFUL_SKILLS, Candidate, reliability
 from bot.domain.emergencies import is_night, neighbours_of
-from bot.domain.gazetteer import Gazetteer, gazetteer
+from bot.domain.gazetteer import City, Gazetteer, gazetteer
 from bot.domain.nearness import Site, home_of, locate, rank_by_nearness
 from storage.db import Database
 from storage.repositories.callout_recipients import CalloutRecipientRepository, RecipientQuery
@@ -66,7 +66,13 @@ class WaveFinder:
                       offers_last_week=0, last_active=_EPOCH)
             for row in awake
         ]
-        homes = {row.id: home_of(row.city, row.region, self.places) for row in awake}
+        places: dict[tuple[str | None, str | None], City | None] = {}  # (city, region) typed alike by many
+        homes = {}
+        for row in awake:
+            typed = (row.city, row.region)
+            if typed not in places:
+                places[typed] = home_of(row.city, row.region, self.places)
+            homes[row.id] = places[typed]
         return WavePlan(wave=wave, recipients=rank_by_nearness(candidates, homes, site), asleep=len(rows) - len(awake))
 
     async def preview(self, *, region: str, required_skills: list[str], now: datetime,

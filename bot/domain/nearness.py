@@ -98,13 +98,13 @@ def rank_by_nearness(candidates: Iterable[Candidate], homes: Mapping[int, City |
                      site: Site | None) -> list[Candidate]:
     """The order of a call-out's wave (see the module docstring). `homes`: volunteer id
     -> their city (missing: unknown)."""
-    keyed = []
     known: dict[City | None, tuple[Band, float]] = {}  # a few cities for thousands of people
-    for candidate in candidates:
+
+    def key(candidate: Candidate) -> tuple[int, Band, float, float, int]:
         home = homes.get(candidate.volunteer_id)
-        if home not in known:
-            known[home] = nearness(site, home)
-        band, km = known[home]
-        keyed.append(((-candidate.skill_score, band, -candidate.reliability, km, candidate.volunteer_id), candidate))
-    keyed.sort(key=lambda pair: pair[0])
-    return [candidate for _key, candidate in keyed]
+        near = known.get(home)
+        if near is None:
+            near = known[home] = nearness(site, home)
+        return -candidate.skill_score, near[0], -candidate.reliability, near[1], candidate.volunteer_id
+
+    return sorted(candidates, key=key)
