@@ -28,8 +28,9 @@ from bot.callouts.cards import CalloutCards, what_of
 from bot.domain.callouts import LAST_WAVE, AnswerStatus, BoardCounts, CalloutStatus
 from bot.infra.clock import Clock
 from bot.infra.delivery import MessageEvent, MessageSent
+from bot.infra.delivery.outbox import after_commit
 from bot.infra.i18n import LocalTime
-from storage.db import Database
+from storage.db import Database, current_unit_of_work
 from storage.models import Callout
 from storage.repositories.callouts import CalloutRepository
 
@@ -235,9 +236,19 @@ class BoardService:
         self._pending.clear()
 
     def touch(self, callout_id: int) -> None:
-        """Something on this board changed: redraw it soon (coalesced)."""
+        """Something on this board changed: redraw it soon (coalesced). Inside an update
+        that has written and not committed yet (the unit of work commits at its end),
+        only once it commits: a redraw started earlier would read the board as it was
+        (on PostgreSQL nothing makes that read wait for the commit) and miss the change."""
         if self.bot is None:
             return
+        uow = current_unit_of_work()
+        if uow is not None and uow.writing:
+            after_commit(uow.session, lambda: self._touch(callout_id))
+            return
+        self._touch(callout_id)
+
+    def _touch(self, callout_id: int) -> None:
         self._dirty.add(callout_id)
         if callout_id not in self._pending:
             self._pending[callout_id] = asyncio.get_running_loop().create_task(self._redraw(callout_id))
