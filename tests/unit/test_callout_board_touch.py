@@ -24,7 +24,7 @@ def recording_board(db: Database, clock: ManualClock) -> tuple[BoardService, lis
     boards = BoardService(db, cast(BoardRenderer, None), clock)  # nothing is rendered here
     boards.bot = cast(Bot, object())
     touched: list[int] = []
-    boards._touch = touched.append  # type: ignore[method-assign]  # record the redraws instead of starting them
+    boards._touch = touched.append  # type: ignore[method-assign,assignment]  # record the redraws instead of starting them
     return boards, touched
 
 
