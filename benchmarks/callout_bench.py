@@ -7,7 +7,7 @@ The fake Bot API runs in its own process with Telegram's limits (at most L messa
 any sliding second, about one a second per chat). The bot is the application as
 `birge run` builds it (Application: the one limiter for all outgoing traffic, the
 delivery engine, the board), on a fresh SQLite database with N matching volunteers
-(emergencies among their directions, in one region). Then:
+(emergencies among their directions, in one region, with cities typed in several ways). Then:
 
 1. a routine broadcast of N messages (to other chats) is enqueued and starts sending;
 2. the call-out is sent as Send does (`CalloutService.create`) and its board message shown;
@@ -37,6 +37,15 @@ COORDINATOR = 900_000_001
 FIRST_VOLUNTEER = 1_000_000
 FIRST_ROUTINE = 3_000_000
 REGION = "KZ-75"
+# Cities as volunteers type them (the ranking resolves them through the gazetteer):
+# known names in three scripts, a typo, a district, nothing at all, and every eleventh
+# an address of its own (no two alike, so the lookup's cache does not help).
+CITIES = ("Алматы", "Almaty", "г. Алматы", "Алма-Ата", "Каскелен", "Talgar", "Алматы, Медеуский район", "Алмты",
+          "Qonaev", None)
+
+
+def _city(n: int) -> str | None:
+    return f"Алматы, мкр. Самал-{n}" if n % 11 == 10 else CITIES[n % len(CITIES)]
 
 
 def _fake_process(conn: Connection, limit: float, volunteers: int) -> None:
@@ -89,7 +98,7 @@ async def _seed(db: Any, volunteers: int) -> None:
 
     now = datetime.now(timezone.utc)
     rows = [{"id": n + 1, "telegram_id": FIRST_VOLUNTEER + n, "full_name": f"Volunteer {n}",
-             "phone": f"+7701{n:07d}", "birth_year": 1990, "region": REGION,
+             "phone": f"+7701{n:07d}", "birth_year": 1990, "region": REGION, "city": _city(n),
              "availability": ["weekdays", "evenings", "weekends", "emergency"], "locale": ("kk", "ru", "en")[n % 3],
              "consent_at": now, "status": "active", "source": "bot", "hours": 0.0, "created_at": now,
              "updated_at": now} for n in range(volunteers)]

@@ -206,7 +206,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     callouts = CalloutService(db, clock, i18n, delivery, WaveFinder(db, settings.tz), callout_cards, settings.tz)
     callout_life = CalloutLifecycle(db, clock, i18n, delivery)
     callout_answers = AnswerService(db, clock)
-    boards = BoardService(db, BoardRenderer(i18n, local_time, callout_cards))
+    boards = BoardService(db, BoardRenderer(i18n, local_time, callout_cards), clock)
     callouts.on_change = callout_life.on_change = callout_answers.on_change = boards.touch
     delivery.events.subscribe((MessageSent, MessageFailed, RecipientUnreachable), boards.on_event,
                               subject_type=SubjectType.CALLOUT, name="callout-board")

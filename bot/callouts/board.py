@@ -4,7 +4,8 @@ Driven by events, never by polling: the delivery engine's events about the call-
 broadcasts (subscribed in bot/app.py: a sent message marks the answer row delivered)
 and every change an answer or a coordinator's action makes (`touch`). Changes are
 coalesced: a board is edited at most once every `interval` seconds (3 s, within what
-Telegram allows for one message), with the numbers as they are when the edit is made,
+Telegram allows for one message; measured on the injected clock, so tests move it rather
+than wait), with the numbers as they are when the edit is made,
 so a burst of 500 answers costs a handful of edits and the last one is exact. Edits go
 through the bot's one limiter for all outgoing traffic (the bot's session middleware).
 After a restart the next touch redraws the board from the database."""
@@ -25,9 +26,11 @@ from aiogram.utils.i18n import I18n
 
 from bot.callouts.cards import CalloutCards, what_of
 from bot.domain.callouts import LAST_WAVE, AnswerStatus, BoardCounts, CalloutStatus
+from bot.infra.clock import Clock
 from bot.infra.delivery import MessageEvent, MessageSent
+from bot.infra.delivery.outbox import after_commit
 from bot.infra.i18n import LocalTime
-from storage.db import Database
+from storage.db import Database, current_unit_of_work
 from storage.models import Callout
 from storage.repositories.callouts import CalloutRepository
 
@@ -172,14 +175,16 @@ class BoardRenderer:
 class BoardService:
     """Reads a board's state and keeps every board up to date (coalesced edits)."""
 
-    def __init__(self, db: Database, renderer: BoardRenderer, *, interval: float = BOARD_INTERVAL) -> None:
+    def __init__(self, db: Database, renderer: BoardRenderer, clock: Clock, *,
+                 interval: float = BOARD_INTERVAL) -> None:
         self.db = db
         self.renderer = renderer
-        self.interval = interval
+        self.clock = clock
+        self.interval = timedelta(seconds=interval)
         self.bot: Bot | None = None
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._dirty: set[int] = set()
-        self._last_edit: dict[int, float] = {}
+        self._last_edit: dict[int, datetime] = {}
         self._shown: dict[int, str] = {}
 
     async def state(self, callout_id: int) -> BoardState | None:
@@ -212,7 +217,7 @@ class BoardService:
         async with self.db.session() as session:
             await CalloutRepository(session).set_board(callout_id, message_id)
         self._shown[callout_id] = text + repr(markup)
-        self._last_edit[callout_id] = asyncio.get_running_loop().time()
+        self._last_edit[callout_id] = self.clock.now()
 
     # --- keeping boards up to date -------------------------------------------------------
 
@@ -231,9 +236,19 @@ class BoardService:
         self._pending.clear()
 
     def touch(self, callout_id: int) -> None:
-        """Something on this board changed: redraw it soon (coalesced)."""
+        """Something on this board changed: redraw it soon (coalesced). Inside an update
+        that has written and not committed yet (the unit of work commits at its end),
+        only once it commits: a redraw started earlier would read the board as it was
+        (on PostgreSQL nothing makes that read wait for the commit) and miss the change."""
         if self.bot is None:
             return
+        uow = current_unit_of_work()
+        if uow is not None and uow.writing:
+            after_commit(uow.session, lambda: self._touch(callout_id))
+            return
+        self._touch(callout_id)
+
+    def _touch(self, callout_id: int) -> None:
         self._dirty.add(callout_id)
         if callout_id not in self._pending:
             self._pending[callout_id] = asyncio.get_running_loop().create_task(self._redraw(callout_id))
@@ -248,15 +263,14 @@ class BoardService:
         self.touch(event.subject.id)
 
     async def _redraw(self, callout_id: int) -> None:
-        loop = asyncio.get_running_loop()
         try:
             while callout_id in self._dirty:
-                wait = self._last_edit.get(callout_id, 0.0) + self.interval - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+                last = self._last_edit.get(callout_id)
+                if last is not None:
+                    await self.clock.sleep_until(last + self.interval)
                 self._dirty.discard(callout_id)
                 await self._edit(callout_id)
-                self._last_edit[callout_id] = loop.time()
+                self._last_edit[callout_id] = self.clock.now()
         except Exception:  # noqa: BLE001 - a board must never break what touched it
             log.exception("could not redraw the board of call-out %s", callout_id)
         finally:

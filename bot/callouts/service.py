@@ -31,6 +31,7 @@ from bot.callouts.waves import WaveFinder, WavePlan
 from bot.domain.callouts import LAST_WAVE, CalloutStatus, wave_is_due
 from bot.domain.delivery import DeliveryLane
 from bot.domain.eligibility import Candidate
+from bot.domain.nearness import Site
 from bot.domain.subjects import Subject, SubjectType
 from bot.infra.clock import Clock
 from bot.infra.delivery import DeliveryService, OutgoingMessage
@@ -89,8 +90,9 @@ class CalloutService:
 
     async def preview(self, draft: CalloutDraft) -> list[WavePlan]:
         assert draft.region is not None
+        site = self.finder.site_of(draft.region, draft.place, draft.latitude, draft.longitude)
         return await self.finder.preview(region=draft.region, required_skills=list(draft.required_skills),
-                                         now=self.clock.now(), wake_at_night=draft.wake_at_night)
+                                         now=self.clock.now(), wake_at_night=draft.wake_at_night, site=site)
 
     # --- sending --------------------------------------------------------------------------
 
@@ -106,7 +108,8 @@ class CalloutService:
             return None
         emergency = await self.emergency_for(draft.region)
         start = draft.start()
-        plans = await self._plans(None, draft.region, 0, list(draft.required_skills), now, draft.wake_at_night)
+        site = self.finder.site_of(draft.region, draft.place, draft.latitude, draft.longitude)
+        plans = await self._plans(None, draft.region, 0, list(draft.required_skills), now, draft.wake_at_night, site)
         async with self.db.session() as session:
             repo = CalloutRepository(session)
             callout = await repo.add(Callout(
@@ -134,8 +137,9 @@ class CalloutService:
         if callout is None or not wave_is_due(callout.status, False, callout.wave, counted, callout.needed):
             return WaveSent(callout_id, 0, 0)
         emergency = await self.emergency_for(callout.region)
+        site = self.finder.site_of(callout.region, callout.place, callout.latitude, callout.longitude)
         plans = await self._plans(callout_id, callout.region, callout.wave, list(callout.required_skills or ()), now,
-                                  callout.wake_at_night)
+                                  callout.wake_at_night, site)
         async with self.db.session() as session:
             fresh = await CalloutRepository(session).get(callout_id)
             assert fresh is not None
@@ -157,12 +161,12 @@ class CalloutService:
         return sent
 
     async def _plans(self, callout_id: int | None, region: str, after_wave: int, skills: list[str], now: datetime,
-                     wake_at_night: bool) -> list[WavePlan]:
+                     wake_at_night: bool, site: Site | None) -> list[WavePlan]:
         """The next wave that finds someone (and the empty ones skipped before it)."""
         plans = []
         for wave in range(after_wave + 1, LAST_WAVE + 1):
             plan = await self.finder.plan(callout_id=callout_id, region=region, wave=wave, required_skills=skills,
-                                          now=now, wake_at_night=wake_at_night)
+                                          now=now, wake_at_night=wake_at_night, site=site)
             plans.append(plan)
             if plan.recipients:
                 break

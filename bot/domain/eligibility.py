@@ -35,6 +35,9 @@ Order of sending (best first):
    (telegram_users.last_seen_at) and their profile's updated_at, newest first;
 5. the volunteer id, so the order is total and stable.
 
+(A call-out's waves are ordered by skills, then nearness, then reliability:
+bot/domain/nearness.py.)
+
 Every rule but "free" also runs in SQL (storage/repositories/matching.py, through
 bot/tasks/matching.py); availability becomes the codes that qualify for the task's start
 (`availability_codes_for`). Overlaps and the ordering are done in Python.

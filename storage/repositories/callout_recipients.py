@@ -3,7 +3,7 @@ reachable, 18 or older, in the given regions, with every required skill, not inv
 this call-out yet; optionally only those whose directions include emergencies (wave 1)
 or only those whose do not (wave 2). Each row says whether the person chose "any time
 for emergencies" (the night rule is applied by the service) and carries the ordering
-keys (relevant skills, attended, no-shows)."""
+keys (relevant skills, attended, no-shows, region and city as typed)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class CalloutRecipientRepository:
         of 10,000 is read in a fraction of a second."""
         v = Volunteer
         any_time = cast(v.availability, Text).like(f'%"{query.any_time_code}"%').label("any_time")
-        statement = select(v.id, v.telegram_id, v.locale, any_time).where(
+        statement = select(v.id, v.telegram_id, v.locale, any_time, v.region, v.city).where(
             v.region.in_(list(query.regions)),
             or_(v.status == VolunteerStatus.ACTIVE,
                 and_(v.status == VolunteerStatus.PAUSED, v.paused_until.is_not(None), v.paused_until <= now)),
@@ -79,8 +79,8 @@ class CalloutRecipientRepository:
                 .group_by(Attendance.volunteer_id, Attendance.outcome))).all()}
         attended, no_show = AttendanceOutcome.ATTENDED.value, AttendanceOutcome.NO_SHOW.value
         return [Recipient(vid, telegram_id, locale, bool(any_time_), skills.get(vid, 0),
-                          history.get((vid, attended), 0), history.get((vid, no_show), 0))
-                for vid, telegram_id, locale, any_time_ in rows
+                          history.get((vid, attended), 0), history.get((vid, no_show), 0), region, city)
+                for vid, telegram_id, locale, any_time_, region, city in rows
                 if telegram_id is not None]  # always: the query asks for a Telegram id
 
 
@@ -93,3 +93,5 @@ class Recipient:
     skill_score: int
     attended: int
     no_show: int
+    region: str | None = None
+    city: str | None = None  # as typed; the ranking finds it in bot/domain/gazetteer.py

@@ -8,6 +8,7 @@ import asyncio
 
 from emulator import FakeTelegram
 from tests.support.callouts import answers, board_shows, card, coming, coordinator, volunteer
+from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer_of, everything_accepted, wait_text
 from tests.support.e2e import RunningBot
 
@@ -16,7 +17,8 @@ PEOPLE = 30
 NEEDED = 10
 
 
-async def test_thirty_answers_at_once_fill_exactly_ten(bot: RunningBot, fake: FakeTelegram) -> None:
+async def test_thirty_answers_at_once_fill_exactly_ten(bot: RunningBot, fake: FakeTelegram,
+                                                      clock: ManualClock) -> None:
     t = Texts(bot, "en")
     boss = await coordinator(bot, fake, COORD)
     people = [await volunteer(bot, fake, 930_100 + n) for n in range(PEOPLE)]
@@ -32,7 +34,7 @@ async def test_thirty_answers_at_once_fill_exactly_ten(bot: RunningBot, fake: Fa
     assert replies.count(t("Already filled — thank you. Stay on standby?")) == PEOPLE - NEEDED
     statuses = await answers(bot, int(board.text.split("#")[1].split(":")[0]))
     assert sorted(statuses.values()).count("coming") == NEEDED and len(statuses) == PEOPLE
-    await board_shows(boss, board.message_id, t("Filled"), t("Coming: {coming}", coming=NEEDED),
+    await board_shows(clock, boss, board.message_id, t("Filled"), t("Coming: {coming}", coming=NEEDED),
                       t("no answer: {waiting}", waiting=PEOPLE - NEEDED),
                       t("Invited: {invited} · delivered: {delivered}", invited=PEOPLE, delivered=PEOPLE))
     edits = [call for call in fake.calls_of("editMessageText") if call.params.get("message_id") == board.message_id]

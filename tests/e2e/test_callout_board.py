@@ -55,10 +55,10 @@ async def test_board_buttons_next_wave_stop_message_filled_hours(bot: RunningBot
     # Next wave now: the rest of the region gets it at once.
     await boss.press("➡️ " + t("Next wave now"), message_id=board.message_id)
     second_card = await card(second, tk)
-    await board_shows(boss, board.message_id, t("Wave {wave} of {last}", wave=2, last=3))
+    await board_shows(clock, boss, board.message_id, t("Wave {wave} of {last}", wave=2, last=3))
     # Stop waves: nothing more goes out by itself.
     await boss.press("⏹ " + t("Stop waves"), message_id=board.message_id)
-    await board_shows(boss, board.message_id, t("waves stopped"))
+    await board_shows(clock, boss, board.message_id, t("waves stopped"))
     clock.advance(minutes=30)
     assert await bot.services.callouts.advance_due() == 0
     assert (await callout_row(bot, callout_id)).wave == 2
@@ -66,7 +66,7 @@ async def test_board_buttons_next_wave_stop_message_filled_hours(bot: RunningBot
     # Message everyone coming: only those coming get it.
     await answer_of(fake, await first.press(coming(t, 15), message_id=first_card.message_id))
     await answer_of(fake, await second.press("🙅 " + tk("Can't"), message_id=second_card.message_id))
-    await board_shows(boss, board.message_id, t("Coming: {coming}", coming=1))
+    await board_shows(clock, boss, board.message_id, t("Coming: {coming}", coming=1))
     await boss.press("✉️ " + t("Message everyone coming"), message_id=board.message_id)
     await wait_text(boss, t("Type the message for everyone coming (up to {max} characters).", max=1000))
     await boss.send_text("Meet at gate 2 <now>")
@@ -78,7 +78,7 @@ async def test_board_buttons_next_wave_stop_message_filled_hours(bot: RunningBot
 
     # Mark filled: a later "coming" is told so.
     await boss.press("✅ " + t("Mark filled"), message_id=board.message_id)
-    await board_shows(boss, board.message_id, t("Filled"))
+    await board_shows(clock, boss, board.message_id, t("Filled"))
     late = await answer_of(fake, await second.press(coming(tk, 30), message_id=second_card.message_id))
     assert late["text"] == tk("Already filled — thank you. Stay on standby?")
 
@@ -90,7 +90,7 @@ async def test_board_buttons_next_wave_stop_message_filled_hours(bot: RunningBot
     await boss.press("🏁 " + t("Close"), message_id=board.message_id)
     await boss.wait_for_message(lambda m: "🏁 " + t("Yes, close it") in m.button_texts())
     await boss.press("🏁 " + t("Yes, close it"))
-    await board_shows(boss, board.message_id, t("Closed"), "Volunteer 940101: 0.75 ")
+    await board_shows(clock, boss, board.message_id, t("Closed"), "Volunteer 940101: 0.75 ")
     await boss.press("✏️ " + t("Edit hours"), message_id=board.message_id)
     await boss.wait_for_message(lambda m: any(text.startswith("✏️ Volunteer 940101") for text in m.button_texts()))
     await boss.press("✏️ Volunteer 940101: 0.75")
@@ -99,7 +99,7 @@ async def test_board_buttons_next_wave_stop_message_filled_hours(bot: RunningBot
     await wait_text(boss, t("Please type a number of hours from 0 to {max}, for example 2.5.", max=24))
     await boss.send_text("1,5")
     await wait_text(boss, t("Hours changed to {hours}.", hours="1.5"))
-    await board_shows(boss, board.message_id, "Volunteer 940101: 1.5 ")
+    await board_shows(clock, boss, board.message_id, "Volunteer 940101: 1.5 ")
     approved = await answer_of(fake, await boss.press("✅ " + t("Approve hours"), message_id=board.message_id))
     assert approved["text"] == t.n("Hours approved for {count} person.", "Hours approved for {count} people.", 1)
     [row] = await hours_rows(bot, callout_id)

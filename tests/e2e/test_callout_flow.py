@@ -89,7 +89,7 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
     assert [tk("Filling and carrying sandbags") in (cards[0].text or ""),
             tr("Filling and carrying sandbags") in (cards[1].text or ""),
             t("Filling and carrying sandbags") in (cards[2].text or "")] == [True] * 3
-    await board_shows(boss, board_id, t("Invited: {invited} · delivered: {delivered}", invited=3, delivered=3))
+    await board_shows(clock, boss, board_id, t("Invited: {invited} · delivered: {delivered}", invited=3, delivered=3))
     # Nobody else got the call-out (the region's minor and the others had only the
     # declaration's "are you safe?" question, with its callback data ck:...).
     def callout_cards(user: FakeUser) -> list[FakeMessage]:
@@ -101,18 +101,18 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
     went = await answer_of(fake, await first.press(coming(tk, 15), message_id=cards[0].message_id))
     assert went["text"] == tk("✅ Thank you! The coordinator sees that you are coming.")
     await answer_of(fake, await second.press("🙅 " + tr("Can't"), message_id=cards[1].message_id))
-    await board_shows(boss, board_id, t("Coming: {coming}", coming=1), t("Can't: {declined}", declined=1),
+    await board_shows(clock, boss, board_id, t("Coming: {coming}", coming=1), t("Can't: {declined}", declined=1),
                       "Volunteer 910101")
 
     # Five minutes later too few are coming: wave 2 (the rest of the region) goes out.
     clock.advance(minutes=5)
     assert await bot.services.callouts.advance_due() == 1
     other_card = await card(other, t)
-    await board_shows(boss, board_id, t("Wave {wave} of {last}", wave=2, last=3))
+    await board_shows(clock, boss, board_id, t("Wave {wave} of {last}", wave=2, last=3))
     await answer_of(fake, await other.press(coming(t, 30), message_id=other_card.message_id))
     filled = await answer_of(fake, await third.press(coming(t, 60), message_id=cards[2].message_id))
     assert filled["text"] == t("✅ Thank you! The coordinator sees that you are coming.")
-    await board_shows(boss, board_id, t("Filled"), t("Coming: {coming}", coming=3))
+    await board_shows(clock, boss, board_id, t("Filled"), t("Coming: {coming}", coming=3))
     assert str((await callout_row(bot, board_callout := (await _only_callout(bot)))).status) == "filled"
 
     # Filled: a later "coming" is told so and may stand by; no wave goes out.
@@ -120,7 +120,7 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
     assert late == {**late, "text": tr("Already filled — thank you. Stay on standby?"), "show_alert": True}
     await second.wait_for_message(lambda m: "🕒 " + tr("Stay on standby") in m.button_texts())
     await answer_of(fake, await second.press("🕒 " + tr("Stay on standby"), message_id=cards[1].message_id))
-    await board_shows(boss, board_id, t("On standby: {standby}", standby=1))
+    await board_shows(clock, boss, board_id, t("On standby: {standby}", standby=1))
     clock.advance(minutes=30)
     assert await bot.services.callouts.advance_due() == 0
     assert callout_cards(neighbour) == []
@@ -129,21 +129,21 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
     await other.wait_for_message(lambda m: "🙅 " + t("Can't come after all") in m.button_texts())
     await answer_of(fake, await other.press("🙅 " + t("Can't come after all"), message_id=other_card.message_id))
     gap = t("Someone coming cancelled: {counted} of {needed} now. Reopen to find more.", counted=2, needed=3)
-    await board_shows(boss, board_id, gap)
+    await board_shows(clock, boss, board_id, gap)
     await boss.press("🔄 " + t("Reopen"), message_id=board_id)
-    await board_shows(boss, board_id, t("next wave at {time} if too few are coming", time="")[:10])
+    await board_shows(clock, boss, board_id, t("next wave at {time} if too few are coming", time="")[:10])
     clock.advance(minutes=5)
     assert await bot.services.callouts.advance_due() == 1
     neighbour_card = await card(neighbour, tr)
     await answer_of(fake, await neighbour.press(coming(tr, 60), message_id=neighbour_card.message_id))
-    await board_shows(boss, board_id, t("Filled"), "Volunteer 910106")
+    await board_shows(clock, boss, board_id, t("Filled"), "Volunteer 910106")
     assert (await callout_row(bot, board_callout)).wave == 3
 
     # Arrival, then the close two hours later: stand-down and hours.
     await first.wait_for_message(lambda m: "📍 " + tk("I've arrived") in m.button_texts())
     arrived = await answer_of(fake, await first.press("📍 " + tk("I've arrived"), message_id=cards[0].message_id))
     assert arrived["text"] == tk("📍 Thank you! The coordinator sees that you are on site.")
-    await board_shows(boss, board_id, t("arrived: {arrived}", arrived=1))
+    await board_shows(clock, boss, board_id, t("arrived: {arrived}", arrived=1))
     clock.advance(hours=2)
     await boss.press("🏁 " + t("Close"), message_id=board_id)
     await boss.wait_for_message(lambda m: "🏁 " + t("Yes, close it") in m.button_texts())
@@ -156,7 +156,7 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
                                what=tr("Filling and carrying sandbags")))
     [hours] = await hours_rows(bot, board_callout)
     assert hours.hours == 2.0
-    await board_shows(boss, board_id, t("Closed"), "Volunteer 910101: 2 ")
+    await board_shows(clock, boss, board_id, t("Closed"), "Volunteer 910101: 2 ")
     assert (await answers(bot, board_callout))[910_101] == "arrived"
 
     # A press after the close changes nothing.
@@ -165,7 +165,7 @@ async def test_declare_callout_waves_fill_standby_reopen_arrive_close(bot: Runni
 
     # Approving adds the hours to the volunteer's total.
     await boss.press("✅ " + t("Approve hours"), message_id=board_id)
-    await board_shows(boss, board_id, "2 " + t("h") + " ✅")
+    await board_shows(clock, boss, board_id, "2 " + t("h") + " ✅")
     async with bot.services.db.sessionmaker() as session:
         total = await session.scalar(select(Volunteer.hours).where(Volunteer.telegram_id == 910_101))
     assert total == 2.0

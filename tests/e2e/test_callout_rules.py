@@ -2,7 +2,8 @@
 hints for bad input, and the region asked of someone with several), the night rule
 (only "any time for emergencies" people are woken unless the coordinator widens it, and
 sees how many that adds), priority over a routine broadcast already being sent, and the
-refusals: a volunteer, a minor, a coordinator of another region, stale buttons."""
+refusals: a volunteer, a minor, a coordinator of another region, stale buttons; the
+nearest volunteers first in the neighbouring-region wave."""
 
 from __future__ import annotations
 
@@ -14,7 +15,17 @@ from bot.domain.delivery import DeliveryLane
 from bot.infra.delivery import OutgoingMessage
 from emulator import FakeTelegram
 from storage.models import Callout
-from tests.support.callouts import answers, callout_row, card, coming, coordinator, declare, send_callout, volunteer
+from tests.support.callouts import (
+    answers,
+    callout_row,
+    card,
+    coming,
+    coordinator,
+    declare,
+    invited_in_order,
+    send_callout,
+    volunteer,
+)
 from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, answer_of, audit, everything_accepted, wait_text
 from tests.support.e2e import RunningBot
@@ -150,4 +161,27 @@ async def test_refusals_volunteer_minor_other_region_and_stale_buttons(bot: Runn
     forged_eta = await answer_of(fake, await adult.press_data(f"co:go:{callout_id}:7", got.message_id))
     assert forged_eta["show_alert"] is True
     assert await answers(bot, callout_id) == {920_401: "coming"}
+    await everything_accepted(fake)
+
+
+async def test_the_nearest_hear_first_in_the_neighbouring_regions_wave(bot: RunningBot, fake: FakeTelegram) -> None:
+    t = Texts(bot, "en")
+    await coordinator(bot, fake, COORD)
+    # Nobody in Almaty itself: the call-out goes straight to wave 3, Almaty Region's people.
+    # Registered farthest first, so the id (the last tie-break) would put them first.
+    cities = {920_504: None, 920_503: "Текели", 920_502: "Qonaev", 920_501: "г. Каскелен"}
+    people = {}
+    for telegram_id, city in cities.items():
+        people[telegram_id] = await volunteer(bot, fake, telegram_id, region="KZ-19")
+        if city:
+            await bot.services.volunteers.update(telegram_id, city=city)
+    first = await send_callout(bot, COORD, needed=4, place="Алматы, ул. Сатпаева 30")
+    for person in people.values():
+        await card(person, t)
+    # Kaskelen (~28 km) before Konaev (~70 km) before Tekeli (~170 km); no known city last.
+    assert await invited_in_order(bot, first) == [920_501, 920_502, 920_503, 920_504]
+    assert (await callout_row(bot, first)).wave == 3
+    # A pin near Konaev turns the order round: Konaev's volunteer first.
+    second = await send_callout(bot, COORD, text="Flood near Konaev", needed=4, pin=(43.85, 77.08))
+    assert (await invited_in_order(bot, second))[:2] == [920_502, 920_501]
     await everything_accepted(fake)

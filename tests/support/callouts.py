@@ -3,6 +3,7 @@ declared, the board and cards as a test user sees them."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from bot.callouts.drafts import CalloutDraft
 from emulator import WAIT, FakeTelegram, FakeUser
 from emulator.state import FakeMessage
 from storage.models import Callout, CalloutAnswer, CalloutHours, Emergency, Volunteer
+from tests.support.clock import ManualClock
 from tests.support.coordinator import Texts, register
 from tests.support.e2e import RunningBot
 
@@ -49,11 +51,14 @@ async def declare(bot: RunningBot, telegram_id: int, name: str = "Flood in Almat
 
 
 async def send_callout(bot: RunningBot, telegram_id: int, *, text: str = "Sandbags at Sairan dam", needed: int = 2,
-                       region: str = "KZ-75", locale: str = "en", wake_at_night: bool = False) -> int:
+                       region: str = "KZ-75", locale: str = "en", wake_at_night: bool = False,
+                       place: str | None = None, pin: tuple[float, float] | None = None) -> int:
     """A call-out as Send writes it (no board message); returns its id."""
     roles: UserRoles = await bot.services.access.roles_of(telegram_id)
+    latitude, longitude = pin if pin else (None, None)
     sent = await bot.services.callouts.create(
-        CalloutDraft(text=text, region=region, needed=needed, wake_at_night=wake_at_night), telegram_id, locale, roles)
+        CalloutDraft(text=text, region=region, needed=needed, wake_at_night=wake_at_night, place=place,
+                     latitude=latitude, longitude=longitude), telegram_id, locale, roles)
     assert sent is not None
     return sent.callout_id
 
@@ -63,6 +68,15 @@ async def callout_row(bot: RunningBot, callout_id: int) -> Callout:
         callout = await session.get(Callout, callout_id)
         assert callout is not None
         return callout
+
+
+async def invited_in_order(bot: RunningBot, callout_id: int) -> list[int]:
+    """Telegram ids of the invited, in the order their invitations were written (and
+    queued for sending)."""
+    async with bot.services.db.sessionmaker() as session:
+        return list(await session.scalars(
+            select(Volunteer.telegram_id).join(CalloutAnswer, CalloutAnswer.volunteer_id == Volunteer.id)
+            .where(CalloutAnswer.callout_id == callout_id).order_by(CalloutAnswer.id)))
 
 
 async def answers(bot: RunningBot, callout_id: int) -> dict[int, str]:
@@ -94,8 +108,19 @@ def coming(t: Texts, minutes: int) -> str:
     return "🏃 " + t("Coming, ~{minutes} min", minutes=minutes)
 
 
-async def board_shows(user: FakeUser, board_id: int, *needles: str, timeout: float = WAIT) -> FakeMessage:
-    """Wait until the board message (edited in place) shows every needle."""
-    return await user.wait_for_message(
+async def board_shows(clock: ManualClock, user: FakeUser, board_id: int, *needles: str,
+                      timeout: float = WAIT) -> FakeMessage:
+    """Wait until the board message (edited in place) shows every needle. The board
+    edits at most once every 3 s of the app's clock: whenever its redraw waits for that
+    moment, the clock is moved there (no real seconds pass)."""
+    shown = asyncio.ensure_future(user.wait_for_message(
         lambda m: m.message_id == board_id and all(needle in (m.text or "") for needle in needles),
-        after=board_id - 1, timeout=timeout)
+        after=board_id - 1, timeout=timeout))
+    try:
+        while not shown.done():
+            sleeper = asyncio.ensure_future(clock.run_sleepers())
+            await asyncio.wait({shown, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            sleeper.cancel()
+        return shown.result()
+    finally:
+        shown.cancel()
