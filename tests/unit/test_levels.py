@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.domain.attendance import AttendanceOutcome
 from bot.domain.certificates import (
     ALPHABET,
     PeriodChoice,
@@ -17,7 +18,6 @@ from bot.domain.certificates import (
     normalize_code,
     period_for,
 )
-from bot.domain.attendance import AttendanceOutcome
 from bot.domain.levels import LEVELS, Figures, add_figures, level_for, progress, raised
 from storage.db import Database
 from storage.models import Callout, CalloutHours
