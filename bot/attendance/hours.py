@@ -42,6 +42,7 @@ from storage.db import Database
 from storage.models import Attendance, Task, Volunteer
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
+from storage.repositories.figures import FiguresRepository
 from storage.repositories.signups import SignupRepository
 from storage.repositories.volunteers import VolunteerRepository
 from storage.repositories.walkins import WalkInRepository
@@ -54,8 +55,8 @@ CLOSE_DUE_EVERY_SECONDS = 60
 class Totals(NamedTuple):
     """A volunteer's figures for /profile."""
 
-    year_hours: float  # approved, tasks starting this local year
-    tasks: int  # attended with approved hours, ever
+    year_hours: float  # approved, this local year (storage/repositories/figures.py)
+    tasks: int  # tasks and call-outs with approved hours, ever
     all_hours: float  # approved, ever
 
 
@@ -177,11 +178,11 @@ class HoursService:
             if before is None:
                 await self._approve(session, repo, task, row, volunteer, hours, actor_id, now)
             else:
-                level_before = await self.levels.level_now(repo, volunteer_id)
+                level_before = await self.levels.level_now(session, volunteer_id)
                 row.approved_hours = hours
                 row.approved_at, row.approved_by, row.updated_at = now, actor_id, now
                 await repo.add_hours(volunteer_id, round(hours - before, 2), now)
-                await self.levels.after_change(session, repo, volunteer, level_before)
+                await self.levels.after_change(session, volunteer, level_before)
             AuditRepository(session).record(at=now, actor=actor_id, action="attendance.correct", allowed=True,
                                             target=str(task.id),
                                             details={"volunteer": volunteer_id, "hours": hours, "before": before})
@@ -204,8 +205,9 @@ class HoursService:
             return MarkOutcome.DONE
 
     async def totals(self, telegram_id: int) -> Totals | None:
-        """Approved hours this year (by the tasks' local start), tasks done and hours of
-        all time (what the level counts), or None for someone not registered."""
+        """Approved hours this year (tasks by their local start, call-outs by the check-in),
+        tasks and call-outs done and hours of all time (what the level counts), or None for
+        someone not registered. The rule is FiguresRepository.approved."""
         local_now = self.local_time.local(self.clock.now())
         since = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
         until = since.replace(year=since.year + 1)
@@ -213,16 +215,16 @@ class HoursService:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None:
                 return None
-            repo = AttendanceRepository(session)
-            year_hours, done = await repo.totals(volunteer.id, since, until)
-            all_hours, _tasks = await repo.approved_figures(volunteer.id)
-            return Totals(year_hours, done, all_hours)
+            figures = FiguresRepository(session)
+            year = await figures.approved(volunteer.id, since, until)
+            ever = await figures.approved(volunteer.id)
+            return Totals(year.hours, ever.done, ever.hours)
 
     # -- internals ---------------------------------------------------------------------
 
     async def _approve(self, session: AsyncSession, repo: AttendanceRepository, task: Task, row: Attendance,
                        volunteer: Volunteer, hours: float, actor_id: int, now: datetime) -> None:
-        level_before = await self.levels.level_now(repo, volunteer.id)
+        level_before = await self.levels.level_now(session, volunteer.id)
         row.approved_hours = hours
         row.approved_at, row.approved_by, row.updated_at = now, actor_id, now
         await repo.add_hours(volunteer.id, hours, now)
@@ -231,7 +233,7 @@ class HoursService:
             await self.delivery.add_one(session, volunteer.telegram_id, self._thanks_text(task, hours, locale),
                                         lane=DeliveryLane.PERSONAL, reply_markup=self._rating_markup(task, locale),
                                         volunteer_id=volunteer.id, key=f"attendance:{row.id}:thanks")
-        await self.levels.after_change(session, repo, volunteer, level_before)  # after the thanks
+        await self.levels.after_change(session, volunteer, level_before)  # after the thanks
 
     async def _tell_coordinator(self, session: AsyncSession, repo: AttendanceRepository, task: Task,
                                 counts: dict[AttendanceOutcome, int]) -> None:

@@ -1,5 +1,6 @@
 """The congratulation on a new level (README "Levels and certificates"): when approving
-or correcting hours raises a volunteer's level, they get one message through the
+or correcting hours (a task's, or a call-out's: bot/callouts/lifecycle.py) raises a
+volunteer's level, they get one message through the
 delivery engine (lane personal, their language), in the approval's transaction. Its
 key is per volunteer and level, so hours corrected down and up again never send it
 twice; a level lowered by a correction is not announced."""
@@ -14,7 +15,7 @@ from bot.domain.delivery import DeliveryLane
 from bot.domain.levels import Level, level_for, progress, raised
 from bot.infra.delivery import DeliveryService
 from storage.models import Volunteer
-from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.figures import FiguresRepository
 
 
 def level_key(volunteer_id: int, level: Level) -> str:
@@ -26,13 +27,14 @@ class LevelNotices:
         self.i18n = i18n
         self.delivery = delivery
 
-    async def level_now(self, repo: AttendanceRepository, volunteer_id: int) -> Level:
-        return level_for(*await repo.approved_figures(volunteer_id))
+    async def level_now(self, session: AsyncSession, volunteer_id: int) -> Level:
+        figures = await FiguresRepository(session).approved(volunteer_id)
+        return level_for(figures.hours, figures.done)
 
-    async def after_change(self, session: AsyncSession, repo: AttendanceRepository, volunteer: Volunteer,
-                           before: Level) -> bool:
+    async def after_change(self, session: AsyncSession, volunteer: Volunteer, before: Level) -> bool:
         """Congratulate if the level rose since `before`; True if a message was queued."""
-        hours, tasks = await repo.approved_figures(volunteer.id)
+        figures = await FiguresRepository(session).approved(volunteer.id)
+        hours, tasks = figures.hours, figures.done
         now = level_for(hours, tasks)
         if not raised(before, now) or volunteer.telegram_id is None or not volunteer.is_registered:
             return False
@@ -47,7 +49,7 @@ class LevelNotices:
         lines = [
             "🎉 " + self._t("Congratulations! You have reached the level “{level}”.", locale).format(
                 level=self._t(level.name, locale)),
-            self._t("Approved hours: {hours} · tasks done: {tasks}", locale).format(
+            self._t("Approved hours: {hours} · tasks and call-outs: {tasks}", locale).format(
                 hours=format_hours(hours, locale), tasks=tasks),
             ahead,
         ]

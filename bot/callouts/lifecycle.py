@@ -5,7 +5,9 @@ filled, reopen it (after someone coming cancelled), message everyone coming, clo
 Closing sends a stand-down and thanks (emergency lane) to everyone who said they were
 coming (coming, arrived, standby) and records hours for those who arrived: from their
 "I've arrived" to the close, rounded to a quarter of an hour, editable by the coordinator
-until approved; approving adds them to the volunteers' hours. Every action is audited.
+until approved; approving adds them to the volunteers' hours, and they count for levels
+and certificates like a task's (a rise in level is congratulated, bot/attendance/levels.py).
+Every action is audited.
 Rights (the coordinator of the call-out's region or an admin) are checked by
 `may_manage`; the handlers refuse politely before calling."""
 
@@ -19,6 +21,7 @@ from aiogram import html
 from aiogram.utils.i18n import I18n
 
 from bot.access.roles import UserRoles
+from bot.attendance.levels import LevelNotices
 from bot.callouts.cards import what_of
 from bot.callouts.service import callout_subject
 from bot.domain.callouts import COUNTED, LAST_WAVE, TOOK_PART, AnswerStatus, CalloutStatus
@@ -29,6 +32,7 @@ from storage.db import Database
 from storage.models import Callout, CalloutHours
 from storage.repositories.audit import AuditRepository
 from storage.repositories.callouts import CalloutRepository
+from storage.repositories.volunteers import VolunteerRepository
 
 STANDDOWN_KIND = "callout_standdown"
 MESSAGE_KIND = "callout_message"
@@ -57,6 +61,7 @@ class CalloutLifecycle:
         self.clock = clock
         self.i18n = i18n
         self.delivery = delivery
+        self.levels = LevelNotices(i18n, delivery)
         self.on_change: Callable[[int], None] = lambda callout_id: None
 
     async def _set(self, callout_id: int, actor: int, action: str, status: CalloutStatus,
@@ -171,14 +176,27 @@ class CalloutLifecycle:
             return row
 
     async def approve_hours(self, callout_id: int, actor: int) -> int:
-        """Approve every unapproved row: the hours are added to the volunteers' totals."""
+        """Approve every unapproved row: the hours are added to the volunteers' totals, and
+        anyone whose level they raise is congratulated in the same transaction."""
         now = self.clock.now()
         async with self.db.session() as session:
             repo = CalloutRepository(session)
-            approved = await repo.approve_hours(callout_id, actor, now)
+            pending = await repo.unapproved_hours(callout_id)
+            before = {row.volunteer_id: await self.levels.level_now(session, row.volunteer_id) for row in pending}
+            approved = await repo.approve_hours(pending, actor, now)
+            people = VolunteerRepository(session)
+            congratulated = 0
+            for row in approved:
+                volunteer = await people.by_id(row.volunteer_id)
+                if volunteer is not None and await self.levels.after_change(session, volunteer,
+                                                                            before[row.volunteer_id]):
+                    congratulated += 1
+            if congratulated:
+                self.delivery.wake_after_commit(session, DeliveryLane.PERSONAL)
             AuditRepository(session).record(at=now, actor=actor, action="callout.hours.approve", allowed=True,
-                                            target=str(callout_id), details={"approved": approved})
-        return approved
+                                            target=str(callout_id),
+                                            details={"approved": len(approved), "levels": congratulated})
+        return len(approved)
 
     def _standdown(self, callout: Callout, locale: str | None) -> str:
         locale = locale or self.i18n.default_locale

@@ -1,9 +1,10 @@
 """Certificates of hours: issue one for a period (or give back the same one when the
 figures have not changed), render it as a PDF, and verify a code.
 
-The figures are approved hours of tasks starting in the period (local time) and the
-tasks attended with approved hours; the level is the person's level (all time) when
-issued. /delete_me erases the name on the person's certificates and voids them
+The figures are FiguresRepository.approved in the period (local time): approved hours
+of tasks starting in it and of call-outs checked in during it, and how many of those
+tasks and call-outs; the level is the person's level (all time) when issued.
+/delete_me erases the name on the person's certificates and voids them
 (storage/repositories/volunteers.py)."""
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from bot.infra.clock import Clock
 from bot.infra.i18n import LocalTime
 from storage.db import Database
 from storage.models import Certificate
-from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.certificates import CertificateRepository
+from storage.repositories.figures import FiguresRepository
 from storage.repositories.volunteers import VolunteerRepository
 
 # Runs render_pdf(sheet) off the event loop (the charts' worker thread).
@@ -72,12 +73,13 @@ class CertificateService:
             volunteer = await VolunteerRepository(session).by_telegram_id(telegram_id)
             if volunteer is None or not volunteer.is_registered or not volunteer.full_name:
                 return IssueResult(IssueStatus.NOT_REGISTERED)
-            repo, figures = CertificateRepository(session), AttendanceRepository(session)
-            hours, tasks = await figures.approved_figures(volunteer.id, period.since, period.until)
+            repo, figures = CertificateRepository(session), FiguresRepository(session)
+            found = await figures.approved(volunteer.id, period.since, period.until)
+            hours, tasks = found.hours, found.done
             if hours <= 0:
                 return IssueResult(IssueStatus.NOTHING)
-            all_hours, all_tasks = await figures.approved_figures(volunteer.id)
-            level = level_for(all_hours, all_tasks).code
+            ever = await figures.approved(volunteer.id)
+            level = level_for(ever.hours, ever.done).code
             same = await repo.same(volunteer.id, period.key, hours, tasks, level, volunteer.full_name)
             if same is not None:
                 return IssueResult(IssueStatus.ISSUED, same, new=False)
@@ -114,7 +116,7 @@ class CertificateService:
     def facts(self, certificate: Certificate, locale: str) -> tuple[tuple[str, str], ...]:
         return (
             (self._t("Hours", locale), format_hours(certificate.hours, locale)),
-            (self._t("Tasks done", locale), str(certificate.tasks)),
+            (self._t("Tasks and call-outs", locale), str(certificate.tasks)),
             (self._t("Period", locale), self.period_text(certificate.period, locale)),
             (self._t("Level", locale), self.level_name(certificate.level, locale)),
         )

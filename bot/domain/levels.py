@@ -1,5 +1,6 @@
-"""Volunteer levels: from the approved hours (all time) and the tasks attended with
-approved hours. Pure rules, no I/O.
+"""Volunteer levels: from the approved hours (all time) and the tasks attended or
+call-outs arrived at with approved hours (`Figures`, read by
+storage/repositories/figures.py). Pure rules, no I/O.
 
 A level needs both thresholds: many hours on one long task do not make a Mentor, nor
 many short visits. Correcting hours down may lower the level (silently); only a rise
@@ -28,6 +29,19 @@ LEVELS: tuple[Level, ...] = (
     Level("mentor", 3, N_("Mentor"), 150, 30),
 )
 LEVEL_BY_CODE = {level.code: level for level in LEVELS}
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Approved hours, and how many tasks and call-outs they come from ("done")."""
+
+    hours: float
+    done: int
+
+
+def add_figures(*parts: Figures) -> Figures:
+    """Tasks' and call-outs' figures together; hours rounded to 2 decimals like the stored ones."""
+    return Figures(round(sum(part.hours for part in parts), 2), sum(part.done for part in parts))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import Numeric, and_, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.attendance import AttendanceOutcome
 from bot.domain.signups import HOLDS_SLOT, SignupStatus
 from bot.domain.tasks import TaskStatus
 from storage.models import Attendance, CheckinCode, Signup, Task, TaskClosing, TelegramUser, Volunteer
@@ -138,32 +137,6 @@ class AttendanceRepository:
         return True
 
     # -- figures -----------------------------------------------------------------------------
-
-    async def totals(self, volunteer_id: int, since: datetime, until: datetime) -> tuple[float, int]:
-        """(approved hours of tasks starting in [since, until), tasks attended with approved hours ever)."""
-        hours = await self.session.scalar(
-            select(func.coalesce(func.sum(Attendance.approved_hours), 0.0))
-            .join(Task, Task.id == Attendance.task_id)
-            .where(Attendance.volunteer_id == volunteer_id, Attendance.approved_at.is_not(None),
-                   Task.starts_at >= since, Task.starts_at < until))
-        done = await self.session.scalar(
-            select(func.count()).select_from(Attendance)
-            .where(Attendance.volunteer_id == volunteer_id, Attendance.approved_at.is_not(None),
-                   Attendance.outcome == AttendanceOutcome.ATTENDED))
-        return float(hours or 0.0), int(done or 0)
-
-    async def approved_figures(self, volunteer_id: int, since: datetime | None = None,
-                               until: datetime | None = None) -> tuple[float, int]:
-        """(approved hours, tasks attended with approved hours) of tasks starting in
-        [since, until); all time without bounds. Levels and certificates count these."""
-        query = (select(func.coalesce(func.sum(Attendance.approved_hours), 0.0), func.count())
-                 .select_from(Attendance).join(Task, Task.id == Attendance.task_id)
-                 .where(Attendance.volunteer_id == volunteer_id, Attendance.approved_at.is_not(None),
-                        Attendance.outcome == AttendanceOutcome.ATTENDED))
-        if since is not None and until is not None:
-            query = query.where(Task.starts_at >= since, Task.starts_at < until)
-        hours, tasks = (await self.session.execute(query)).one()
-        return round(float(hours or 0.0), 2), int(tasks or 0)
 
     async def ratings(self, task_id: int) -> list[int]:
         values = await self.session.scalars(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.domain.callouts import COUNTED, AnswerStatus, CalloutStatus
 from storage.models import Callout, CalloutAnswer, CalloutHours, Volunteer
@@ -141,17 +142,27 @@ class CalloutRepository:
             .where(CalloutHours.callout_id == callout_id).order_by(CalloutHours.id))).all()
         return [(hours, name) for hours, name in rows]
 
-    async def approve_hours(self, callout_id: int, actor: int, now: datetime) -> int:
-        """Approve the call-out's unapproved hours and add them to the volunteers' totals."""
-        rows = list(await self.session.scalars(select(CalloutHours).where(
-            CalloutHours.callout_id == callout_id, CalloutHours.approved_at.is_(None))))
+    async def unapproved_hours(self, callout_id: int) -> list[CalloutHours]:
+        return list(await self.session.scalars(select(CalloutHours).where(
+            CalloutHours.callout_id == callout_id, CalloutHours.approved_at.is_(None)).order_by(CalloutHours.id)))
+
+    async def approve_hours(self, rows: Sequence[CalloutHours], actor: int, now: datetime) -> list[CalloutHours]:
+        """Approve these rows and add their hours to the volunteers' totals; a row approved
+        meanwhile (a second tap) is skipped (conditional UPDATE). Returns the rows approved."""
+        approved = []
         for row in rows:
-            row.approved_at = now
-            row.approved_by = actor
+            result = await self.session.execute(
+                update(CalloutHours).where(CalloutHours.id == row.id, CalloutHours.approved_at.is_(None))
+                .values(approved_at=now, approved_by=actor).execution_options(synchronize_session=False))
+            if not affected_rows(result):
+                continue
+            set_committed_value(row, "approved_at", now)
+            set_committed_value(row, "approved_by", actor)
             await self.session.execute(update(Volunteer).where(Volunteer.id == row.volunteer_id)
                                        .values(hours=Volunteer.hours + row.hours))
+            approved.append(row)
         await self.session.flush()
-        return len(rows)
+        return approved
 
     async def get_hours(self, hours_id: int) -> CalloutHours | None:
         return await self.session.get(CalloutHours, hours_id)

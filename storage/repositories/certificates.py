@@ -1,5 +1,5 @@
 """Certificates of hours: the rows, the same one issued before, lookup by code (the
-figures are AttendanceRepository.approved_figures)."""
+figures are FiguresRepository.approved)."""
 
 from __future__ import annotations
 

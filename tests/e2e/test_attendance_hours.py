@@ -92,7 +92,7 @@ async def test_marks_no_show_late_cancel_hours_rating_profile(bot: RunningBot, f
     await present.send_text("/profile")
     card = await wait_text(present, Texts(bot, "ru")("Hours this year"))
     assert f"{Texts(bot, 'ru')('Hours this year')}: 2,5" in card.text
-    assert f"{Texts(bot, 'ru')('Tasks done')}: 1" in card.text
+    assert f"{Texts(bot, 'ru')('Tasks and call-outs')}: 1" in card.text
     # The card shown again after a change (a pause) keeps the figures.
     await present.press("⏸ " + Texts(bot, "ru")("Pause notifications"))
     await present.wait_for_message(lambda m: Texts(bot, "ru")("1 week") in m.button_texts())

@@ -67,7 +67,7 @@ async def test_certificate_pdf_same_figures_same_certificate_and_verification(bo
     reply = await stranger.ask("/start " + link.split("?start=", 1)[1])
     assert en("The certificate {code} is valid.", code=this_year.code) in reply.text
     assert en("Issued to: {name}", name=NAME) in reply.text and f"{en('Hours')}: 9" in reply.text
-    assert f"{en('Tasks done')}: 2" in reply.text and f"{en('Period')}: 2026" in reply.text
+    assert f"{en('Tasks and call-outs')}: 2" in reply.text and f"{en('Period')}: 2026" in reply.text
     assert en("By: {org}", org="Birge") in reply.text and en("Issued on: {date}", date="") in reply.text
     assert "+7" not in reply.text  # no phone number
     kk_user = fake.user(870_002, language_code="kk")

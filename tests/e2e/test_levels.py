@@ -44,7 +44,7 @@ async def test_level_in_profile_and_one_congratulation_per_level(bot: RunningBot
     for (user, volunteer_id), locale in zip(people, LOCALES, strict=True):
         t = Texts(bot, locale)
         note = await wait_text(user, t("Congratulations! You have reached the level “{level}”.", level=t("Active")))
-        assert t("Approved hours: {hours} · tasks done: {tasks}", hours="11", tasks=3) in note.text
+        assert t("Approved hours: {hours} · tasks and call-outs: {tasks}", hours="11", tasks=3) in note.text
         assert "/certificate" in note.text
         assert len(await level_messages(bot, volunteer_id)) == 1
     # Corrected down to 1 hour (9 in all): back to Newcomer, without a message.
@@ -70,7 +70,7 @@ async def test_the_top_level_and_a_volunteer_without_hours(bot: RunningBot, fake
     en, ru = Texts(bot, "en"), Texts(bot, "ru")
     await mentor.send_text("/profile")
     card = await wait_text(mentor, level_line(en, "Mentor"))
-    assert en("This is the highest level.") in card.text and f"{en('Tasks done')}: 30" in card.text
+    assert en("This is the highest level.") in card.text and f"{en('Tasks and call-outs')}: 30" in card.text
     await newcomer.send_text("/profile")
     card = await wait_text(newcomer, level_line(ru, "Newcomer"))
     left = ru("{hours} h more", hours="10") + ", " + ru.n("{count} more task", "{count} more tasks", 3)

@@ -1,13 +1,15 @@
-"""Levels (bot/domain/levels.py) and certificate codes and periods (bot/domain/certificates.py)."""
+"""Levels (bot/domain/levels.py), the approved figures they count (tasks and call-outs,
+storage/repositories/figures.py) and certificate codes and periods (bot/domain/certificates.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.domain.attendance import AttendanceOutcome
 from bot.domain.certificates import (
     ALPHABET,
     PeriodChoice,
@@ -16,7 +18,13 @@ from bot.domain.certificates import (
     normalize_code,
     period_for,
 )
-from bot.domain.levels import LEVELS, level_for, progress, raised
+from bot.domain.levels import LEVELS, Figures, add_figures, level_for, progress, raised
+from storage.db import Database
+from storage.models import Callout, CalloutHours
+from storage.repositories.figures import FiguresRepository
+from tests.support.clock import ManualClock
+from tests.support.databases import TestDatabases
+from tests.support.volunteer_tasks import SATURDAY_10, add_attendance, add_task, add_volunteer, fresh_database
 
 
 @pytest.mark.parametrize(("hours", "tasks", "code"), [
@@ -90,3 +98,60 @@ def test_org_name_setting(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  #
         monkeypatch.setenv("ORG_NAME", bad)
         with pytest.raises(ConfigError, match="ORG_NAME"):
             load_settings()
+
+
+def test_figures_add_tasks_and_callouts() -> None:
+    assert add_figures(Figures(8.1, 2), Figures(2.25, 1)) == Figures(10.35, 3)
+    assert add_figures(Figures(0.1, 1), Figures(0.2, 1)) == Figures(0.3, 2)  # rounded like stored hours
+    assert add_figures() == Figures(0, 0)
+    together = add_figures(Figures(8, 2), Figures(2.25, 1))
+    assert level_for(together.hours, together.done).code == "active"  # neither part alone is
+
+
+async def _callout_hours(db: Database, volunteer_id: int, checked_in: datetime, hours: float, *,
+                         approved: bool) -> None:
+    async with db.session() as session:
+        callout = Callout(region="KZ-75", text="Sandbags", needed=2, starts_at=checked_in, coordinator_telegram_id=1,
+                          coordinator_locale="en", created_at=checked_in)
+        session.add(callout)
+        await session.flush()
+        session.add(CalloutHours(callout_id=callout.id, volunteer_id=volunteer_id, checked_in_at=checked_in,
+                                 checked_out_at=checked_in + timedelta(hours=hours), hours=hours,
+                                 approved_by=1 if approved else None, approved_at=checked_in if approved else None))
+
+
+async def test_approved_figures_count_tasks_and_callouts_once(databases: TestDatabases) -> None:
+    """The one rule of levels, /profile and certificates: approved hours of tasks attended
+    (by the task's start) and of call-outs (by the check-in); done = those rows."""
+    clock = ManualClock(SATURDAY_10)
+    db = await fresh_database(databases)
+    try:
+        person = await add_volunteer(db, clock, 700_001)
+        other = await add_volunteer(db, clock, 700_002)
+        last_year = SATURDAY_10 - timedelta(days=365)
+        for starts_at, outcome, hours, approved in [
+            (SATURDAY_10, AttendanceOutcome.ATTENDED, 4.5, True),  # counts
+            (last_year, AttendanceOutcome.ATTENDED, 3.0, True),  # counts, outside 2026
+            (SATURDAY_10, AttendanceOutcome.ATTENDED, 6.0, False),  # not approved yet
+            (SATURDAY_10, AttendanceOutcome.NO_SHOW, 2.0, True),  # not attended
+        ]:
+            task = await add_task(db, clock, starts_at=starts_at)
+            await add_attendance(db, clock, task.id, person, outcome, hours=hours,
+                                 approved_hours=hours if approved else None,
+                                 approved_at=starts_at if approved else None)
+            await add_attendance(db, clock, task.id, other, AttendanceOutcome.ATTENDED, hours=1.0,
+                                 approved_hours=1.0, approved_at=starts_at)  # someone else's
+        await _callout_hours(db, person, SATURDAY_10 + timedelta(days=1), 2.25, approved=True)  # counts
+        await _callout_hours(db, person, last_year, 1.5, approved=True)  # counts, outside 2026
+        await _callout_hours(db, person, SATURDAY_10, 5.0, approved=False)  # not approved yet
+        await _callout_hours(db, other, SATURDAY_10, 7.0, approved=True)  # someone else's
+        year = ZoneInfo("Asia/Almaty")
+        since, until = datetime(2026, 1, 1, tzinfo=year), datetime(2027, 1, 1, tzinfo=year)
+        async with db.read() as session:
+            figures = FiguresRepository(session)
+            assert await figures.approved(person) == Figures(11.25, 4)
+            assert await figures.approved(person, since, until) == Figures(6.75, 2)
+            assert await figures.approved(other) == Figures(11.0, 5)
+            assert await figures.approved(other, until, until.replace(year=2028)) == Figures(0, 0)
+    finally:
+        await db.close()

@@ -72,10 +72,10 @@ def profile_text(volunteer: Volunteer, locale: str, local_time: LocalTime,
     lines.append(f"<b>{status_label}:</b> {status_text(volunteer, locale, local_time)}")
     lines.append(f"<b>{since_label}:</b> {local_time.date(since, locale)}")
     if totals is not None:  # approved hours (bot/attendance)
-        hours_label, done_label = _("Hours this year"), _("Tasks done")
+        hours_label, done_label = _("Hours this year"), _("Tasks and call-outs")
         lines.append(f"<b>{hours_label}:</b> {format_hours(totals.year_hours, locale)}")
         lines.append(f"<b>{done_label}:</b> {totals.tasks}")
-        # The level counts all-time approved hours and tasks (bot/domain/levels.py).
+        # The level counts all-time approved hours, tasks and call-outs (bot/domain/levels.py).
         level_label = _("Level")
         level, ahead = LevelTexts(get_i18n()).standing(totals.all_hours, totals.tasks, locale)
         lines.append(f"<b>{level_label}:</b> {level}")
