@@ -52,7 +52,7 @@ async def test_approved_callout_hours_raise_the_level_once(bot: RunningBot, fake
     await boss.press("🏁 " + t("Close"), message_id=board.message_id)
     await boss.wait_for_message(lambda m: "🏁 " + t("Yes, close it") in m.button_texts())
     await boss.press("🏁 " + t("Yes, close it"))
-    await board_shows(boss, board.message_id, t("Closed"), "Volunteer 950101: 2.25 ")
+    await board_shows(clock, boss, board.message_id, t("Closed"), "Volunteer 950101: 2.25 ")
     # Recorded, not approved yet: nothing counts.
     await user.send_text("/profile")
     profile = await wait_text(user, tk("Level"))
