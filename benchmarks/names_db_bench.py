@@ -59,7 +59,7 @@ BATCH = 5_000
 @asynccontextmanager
 async def database(url: str | None) -> AsyncIterator[Database]:
     """A fresh, migrated database: a temporary SQLite file, or `birge_bench_names` on the
-    PostgreSQL server `url` names (dropped afterwards)."""
+    PostgreSQL server `url` points to (any database name in it; dropped afterwards)."""
     if url is None:
         with tempfile.TemporaryDirectory() as folder:
             db = Database(f"sqlite+aiosqlite:///{Path(folder) / 'names.db'}")
@@ -70,7 +70,9 @@ async def database(url: str | None) -> AsyncIterator[Database]:
                 await db.close()
         return
     server = make_url(url)
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")  # CREATE DATABASE runs outside a transaction
+    # The server's own `postgres` database, whatever database the URL names (it may not
+    # exist yet); CREATE DATABASE runs outside a transaction.
+    admin = create_async_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as connection:
             await connection.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE}"))
