@@ -21,9 +21,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.domain.statistics import SUPPRESSED  # noqa: E402
-from bot.domain.texts import N_
 from bot.stats.figures import Chart, Kind, Row  # noqa: E402
-from bot.stats.format import Translate, number, row_label, row_text  # noqa: E402
+from bot.stats.format import CHART_NOTES, Translate, number, row_label, row_text  # noqa: E402
 from bot.stats.service import StatsResult  # noqa: E402
 
 _In = TypeVar("_In")
@@ -53,14 +52,6 @@ class ChartSpec:
                      for value, hidden in zip(self.values, self.hidden, strict=True))
 
 
-# What "< 5" means under a chart: fewer than 5 people (counts), or hours made of fewer
-# than 5 approved rows (a person's hours on one task or call-out each).
-NOTES = {
-    Kind.COUNT: N_("“{suppressed}”: fewer than 5"),
-    Kind.HOURS: N_("“{suppressed}”: hours of fewer than 5 approved entries"),
-}
-
-
 def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSpec]:
     """A chart for each breakdown that asks for one, in section order."""
     specs = []
@@ -74,7 +65,7 @@ def chart_specs(result: StatsResult, locale: str, tr: Translate) -> list[ChartSp
             values=tuple(0 if row.hidden else row.value for row in rows),
             hidden=tuple(row.hidden for row in rows),
             texts=tuple(_value_text(row, locale, breakdown.kind) for row in rows),
-            note=tr(NOTES[breakdown.kind]).format(suppressed=SUPPRESSED)
+            note=tr(CHART_NOTES[breakdown.kind]).format(suppressed=SUPPRESSED)
             if any(row.hidden for row in rows) else ""))
     return specs
 

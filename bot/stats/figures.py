@@ -11,7 +11,7 @@ with an object having `key`, `order` and `compute(session, query)`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.statistics import basis_too_small, is_suppressed
+from bot.domain.statistics import basis_too_small, is_suppressed, second_to_hide
 from bot.stats.periods import Period, local_midnight
 
 
@@ -69,10 +69,14 @@ class Row:
     value: int | float  # a count, or a sum of hours (Breakdown.kind)
     label: str = ""  # msgid (Labels.MSGID)
     basis: int | None = None  # rows a sum of hours is made of (None: the value is a count)
+    withheld: bool = False  # hidden by secondary suppression (see `Breakdown.protected`)
 
     @property
     def hidden(self) -> bool:
-        """A count from 1 to 4, or a sum made of 1 to 4 rows: shown as "< 5"."""
+        """A count from 1 to 4, a sum made of 1 to 4 rows, or a row withheld so that such a
+        row cannot be worked out from the total: shown as "< 5"."""
+        if self.withheld:
+            return True
         if self.basis is not None:
             return basis_too_small(self.basis) and bool(self.basis)
         return is_suppressed(int(self.value))
@@ -94,6 +98,15 @@ class Breakdown:
     chart: Chart | None = None
     kind: Kind = Kind.COUNT  # COUNT or HOURS (rows with a basis)
 
+    def protected(self) -> Breakdown:
+        """The breakdown with secondary suppression applied (bot.domain.statistics.second_to_hide):
+        a single hidden row takes the smallest other non-zero row with it."""
+        index = second_to_hide([row.hidden for row in self.rows], [row.value for row in self.rows])
+        if index is None:
+            return self
+        rows = tuple(replace(row, withheld=True) if i == index else row for i, row in enumerate(self.rows))
+        return replace(self, rows=rows)
+
 
 @dataclass(frozen=True, slots=True)
 class SectionFigures:
@@ -107,6 +120,9 @@ class SectionFigures:
 
     def breakdown(self, key: str) -> Breakdown:
         return next(breakdown for breakdown in self.breakdowns if breakdown.key == key)
+
+    def protected(self) -> SectionFigures:
+        return replace(self, breakdowns=tuple(breakdown.protected() for breakdown in self.breakdowns))
 
 
 @dataclass(frozen=True, slots=True)

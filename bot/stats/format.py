@@ -18,6 +18,18 @@ from bot.stats.periods import Period
 Translate = Callable[[str], str]
 DASH = "—"
 
+# What "< 5" means, said in one place: under the chat message and the report's summary,
+# and under a chart (counts, or hours made of fewer than 5 approved rows). A row can also
+# be hidden by secondary suppression (bot.domain.statistics.second_to_hide): the words
+# say so, since "fewer than 5" is then not true of it.
+SUPPRESSED_NOTE = N_("“{suppressed}”: fewer than 5, or hidden so that a small number cannot be worked out "
+                     "from the total; not shown so that nobody can be recognised.")
+CHART_NOTES = {
+    Kind.COUNT: N_("“{suppressed}”: fewer than 5, or hidden so that a small number cannot be worked out"),
+    Kind.HOURS: N_("“{suppressed}”: hours of fewer than 5 approved entries, or hidden so that such hours "
+                   "cannot be worked out"),
+}
+
 
 def number(value: float, locale: str, pattern: str = "#,##0") -> str:
     return format_decimal(value, format=pattern, locale=locale)

@@ -43,7 +43,9 @@ class StatsService:
         reads = ReadSessions(self.db)
         try:
             async with reads.sessionmaker() as session, session.begin():
-                sections = [await section.compute(session, query) for section in self.registry.ordered()]
+                # Secondary suppression is applied here, once, so the chat, the charts and the
+                # files all show the same hidden rows.
+                sections = [(await section.compute(session, query)).protected() for section in self.registry.ordered()]
         finally:
             await reads.close()
         return StatsResult(query, tuple(sections))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.domain.statistics import SUPPRESSED
 from bot.domain.texts import N_
 from bot.stats.figures import Kind
-from bot.stats.format import Translate, figure_cell, period_text, regions_text, row_cell, row_label
+from bot.stats.format import SUPPRESSED_NOTE, Translate, figure_cell, period_text, regions_text, row_cell, row_label
 from bot.stats.service import StatsResult
 
 Cell = int | float | str | None
@@ -60,7 +60,7 @@ def report_tables(result: StatsResult, locale: str, tr: Translate, made_at: str)
                 summary.formats[(len(summary.rows), 1)] = HOURS_FORMAT
             summary.rows.append([tr(figure.label), figure_cell(figure)])
         summary.rows.append([])
-    summary.rows.append([tr(N_("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised."))
+    summary.rows.append([tr(SUPPRESSED_NOTE)
                          .format(suppressed=SUPPRESSED)])
     sheets = [summary]
     for breakdown in result.breakdowns():

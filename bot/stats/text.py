@@ -7,7 +7,7 @@ from html import escape
 from bot.domain.statistics import SUPPRESSED
 from bot.domain.texts import N_
 from bot.stats.figures import Labels
-from bot.stats.format import Translate, figure_text, period_text, regions_text, row_label, row_text
+from bot.stats.format import SUPPRESSED_NOTE, Translate, figure_text, period_text, regions_text, row_label, row_text
 from bot.stats.service import StatsResult
 
 # Breakdowns the chat shows as text (the months are a chart).
@@ -33,6 +33,6 @@ def stats_text(result: StatsResult, locale: str, tr: Translate) -> str:
             lines += ["", f"<i>{escape(tr(breakdown.title))}</i>"]
             lines += [f"{escape(row_label(breakdown, row, locale, tr))}: {escape(row_text(row, locale, breakdown.kind))}"
                       for row in rows]
-    lines += ["", escape(tr(N_("“{suppressed}”: fewer than 5, not shown so that nobody can be recognised."))
+    lines += ["", escape(tr(SUPPRESSED_NOTE)
                          .format(suppressed=SUPPRESSED))]
     return "\n".join(lines)

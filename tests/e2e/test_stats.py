@@ -58,6 +58,8 @@ async def test_a_coordinator_sees_their_region_in_their_language(bot: RunningBot
                          ("Median time to the people needed, minutes", "20,0"), ("People reached", "5"),
                          ("Median time to the first call, minutes", "37,5")]:
         assert f"{t(label)}: {value}" in [line.replace("\xa0", " ") for line in lines], label
+    # Elderly care (2) is hidden, and Ecology (9), the smallest other direction, with it.
+    assert {f"{t('Ecology')}: < 5", f"{t('Elderly care')}: < 5", f"{t('Health care')}: 13"} <= set(lines)
     assert t("Astana") not in figures.text  # nothing of another region
     assert figures.button_texts() == ["📄 " + t("Report (Excel)"), "📅 " + t("Another period")]
     # The three charts as one album (one request), each with its title as the caption.
@@ -82,7 +84,7 @@ async def test_a_coordinator_sees_their_region_in_their_language(bot: RunningBot
     hours = workbook["Утверждённые часы по месяцам"]
     assert [list(row) for row in hours.iter_rows(max_col=2, values_only=True)] == [
         [t("Month"), t("Hours approved")], ["Январь 2026", 0], ["Февраль 2026", 0], ["Март 2026", 14.5],
-        ["Апрель 2026", "< 5"], ["Май 2026", 0], ["Июнь 2026", 11.5]]
+        ["Апрель 2026", "< 5"], ["Май 2026", 0], ["Июнь 2026", "< 5"]]  # June withheld with April
     assert len(hours._images) == 1  # its chart, next to the table
     await everything_accepted(fake)
 

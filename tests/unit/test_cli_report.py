@@ -75,9 +75,10 @@ def test_the_whole_country_in_the_default_language_as_csv(cli: Cli, tmp_path: Pa
     assert names[0] == "01 Жиынтық.csv"  # DEFAULT_LOCALE is kk
     assert "Қазақстан (барлық өңір)" in summary and "Тіркелген еріктілер,23" in summary
     assert "Бекітілген сағаттар,38.0" in summary and "Шұғыл шақырулар,8" in summary
-    # The country's hours by month: June has Astana's 4.0 (two rows) with Almaty's 11.5.
+    # The country's hours by month: June has Astana's 4.0 (two rows) with Almaty's 11.5;
+    # April alone is hidden, so March (the smallest other month) is hidden too.
     assert names[6] == "07 Ай бойынша бекітілген сағаттар.csv"
-    assert hours == ("\ufeffАй,Бекітілген сағаттар\r\nҚаңтар 2026,0.0\r\nАқпан 2026,0.0\r\nНаурыз 2026,14.5\r\n"
+    assert hours == ("\ufeffАй,Бекітілген сағаттар\r\nҚаңтар 2026,0.0\r\nАқпан 2026,0.0\r\nНаурыз 2026,< 5\r\n"
                      "Сәуір 2026,< 5\r\nМамыр 2026,0.0\r\nМаусым 2026,15.5\r\n")
 
 

@@ -76,15 +76,17 @@ def test_hours_by_month_are_charted_with_hours_as_their_labels() -> None:
                       labels=Labels.MONTH, chart=Chart.COLUMNS, kind=Kind.HOURS)
     query = StatsQuery(None, Period(date(2026, 3, 1), date(2026, 6, 30)), ZoneInfo("Asia/Almaty"),
                        datetime(2026, 7, 1, tzinfo=timezone.utc))
-    result = StatsResult(query, (SectionFigures("attendance", "Attendance and hours", (), (hours,)),))
+    result = StatsResult(query, (SectionFigures("attendance", "Attendance and hours", (), (hours,)).protected(),))
     [spec] = charts.chart_specs(result, "ru", translator(make_i18n("kk"), "ru"))
     assert (spec.key, spec.title, spec.kind) == ("hours_by_month", "Утверждённые часы по месяцам", Chart.COLUMNS)
     assert spec.labels == ("Март 2026", "Апрель 2026", "Май 2026", "Июнь 2026")
-    # April's hours are made of two approved rows: no bar, "< 5"; hours keep their decimal
-    # below 100 (whole hours above, so that twelve labels fit).
-    assert spec.values == (14.5, 0, 0.0, 1234.25) and spec.hidden == (False, True, False, False)
-    assert [text.replace("\xa0", " ") for text in spec.texts] == ["14,5", "< 5", "0,0", "1 234"]
-    assert spec.note == "«< 5»: часы менее чем 5 утверждённых записей"
+    # April's hours are made of two approved rows: no bar, "< 5"; March, the smallest other
+    # month, is withheld with it and drawn the same way. Hours keep their decimal below 100
+    # (whole hours above, so that twelve labels fit).
+    assert spec.values == (0, 0, 0.0, 1234.25) and spec.hidden == (True, True, False, False)
+    assert [text.replace("\xa0", " ") for text in spec.texts] == ["< 5", "< 5", "0,0", "1 234"]
+    assert spec.note == ("«< 5»: часы менее чем 5 утверждённых записей, или скрыты, "
+                         "чтобы их нельзя было вычислить")
     png = charts.render_png(spec)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and Image.open(io.BytesIO(png)).size == (1080, 810)
     assert 10_000 < len(png) < 500_000
