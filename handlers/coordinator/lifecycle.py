@@ -24,8 +24,9 @@ from bot.tasks.offers import OfferService
 from bot.tasks.service import TaskService
 from handlers.access_guard import RequireRole
 from handlers.coordinator.mytasks.checks import load_task
-from handlers.coordinator.mytasks.screens import broadcast_text, task_keyboard, task_text
-from handlers.ui import answer_stale, drop_keyboard, replace
+from handlers.coordinator.mytasks.router import send_to_matching
+from handlers.coordinator.mytasks.screens import task_keyboard, task_text
+from handlers.ui import answer_stale, replace
 
 
 def _confirm(task_id: int, yes_text: str, yes_action: str) -> InlineKeyboardMarkup:
@@ -78,17 +79,7 @@ async def release_yes(query: CallbackQuery, callback_data: NoticeCb, tasks: Task
 
 async def resend(query: CallbackQuery, callback_data: NoticeCb, tasks: TaskService, roles: UserRoles,
                  access: AccessService, offers: OfferService, local_time: LocalTime, locale: str) -> None:
-    task = await load_task(query, callback_data.task_id, tasks, roles, access, "task.broadcast")
-    if task is None:
-        return
-    if task.status != TaskStatus.OPEN:
-        await query.answer(_("This task is not open, so it cannot be sent."), show_alert=True)
-        return
-    await query.answer()
-    await drop_keyboard(query.message)
-    plan = await offers.broadcast_task(task.id, query.from_user.id, locale)
-    if isinstance(query.message, Message):
-        await query.message.answer(broadcast_text(plan, local_time, locale))
+    await send_to_matching(query, callback_data.task_id, tasks, roles, access, offers, local_time, locale)
 
 
 async def back(query: CallbackQuery) -> None:

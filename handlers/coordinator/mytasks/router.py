@@ -82,7 +82,14 @@ async def roster(query: CallbackQuery, callback_data: TaskCb, tasks: TaskService
 
 async def send(query: CallbackQuery, callback_data: TaskCb, tasks: TaskService, roles: UserRoles,
                access: AccessService, offers: OfferService, local_time: LocalTime, locale: str) -> None:
-    task = await load_task(query, callback_data.task_id, tasks, roles, access, "task.broadcast")
+    await send_to_matching(query, callback_data.task_id, tasks, roles, access, offers, local_time, locale)
+
+
+async def send_to_matching(query: CallbackQuery, task_id: int, tasks: TaskService, roles: UserRoles,
+                           access: AccessService, offers: OfferService, local_time: LocalTime, locale: str) -> None:
+    """Send an open task to its matching volunteers (from its card, or from the "not
+    confirmed" list's "send again"), after checking the person may."""
+    task = await load_task(query, task_id, tasks, roles, access, "task.broadcast")
     if task is None:
         return
     if task.status != TaskStatus.OPEN:
